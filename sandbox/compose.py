@@ -1,0 +1,198 @@
+"""Bring the sandbox up and down on the local Docker engine with testcontainers.
+
+Containers and the network carry the `pagerdrill.sandbox` label; `down` removes
+everything with it, so it also cleans up after a crashed `up` or a restarted
+engine (whose `on-failure` containers would otherwise come back and clash).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import docker
+import httpx
+from testcontainers.core.config import ConnectionMode, testcontainers_config
+from testcontainers.core.container import DockerContainer
+from testcontainers.core.network import Network
+from testcontainers.core.wait_strategies import ExecWaitStrategy, HttpWaitStrategy
+
+from sandbox import variants
+from sandbox.topology import (
+    DRILLABLE_LABEL,
+    IMAGE,
+    NETWORK_NAME,
+    SANDBOX_LABEL,
+    SERVICE_LABEL,
+    SOURCE_DIR,
+    Service,
+    services,
+)
+
+
+STARTUP_TIMEOUT_S = 90
+
+
+class SandboxError(RuntimeError):
+    """The sandbox could not be started, changed or inspected."""
+
+
+@dataclass(frozen=True)
+class ServiceStatus:
+    name: str
+    state: str
+    restart_count: int
+    healthy: bool
+    url: str
+
+
+class StateDir:
+    """Host folder with the rendered configuration and the generated secrets."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.config = root / "config"
+        self.secrets = root / "secrets"
+
+    def secret(self, name: str) -> str:
+        """A random secret, generated once per state folder and kept in a 0600 file."""
+        path = self.secrets / name
+        if not path.exists():
+            self.secrets.mkdir(parents=True, exist_ok=True, mode=0o700)
+            path.write_text(secrets.token_urlsafe(18))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    def topology(self) -> list[Service]:
+        return services(self.secret("database-password"), self.secret("idp-password"))
+
+
+def up(state: StateDir, variant: str = "healthy") -> list[Service]:
+    """Remove any stale sandbox, then start every service and wait until each is ready."""
+    _configure_testcontainers()
+    down()
+    variants.render(variant, state.config)
+    (state.root / "variant").write_text(variant)
+    network = Network(docker_network_kw={"labels": {SANDBOX_LABEL: "true"}})
+    network.name = NETWORK_NAME
+    network.create()
+    started = state.topology()
+    for service in started:
+        _container(service, network, state).start()
+    return started
+
+
+def _configure_testcontainers() -> None:
+    """Ryuk's image cannot be pulled here, and `down` cleans up by label instead. The
+    machine may itself run in a container (/.dockerenv): ask for the published host
+    ports, not the gateway's address."""
+    testcontainers_config.ryuk_disabled = True
+    testcontainers_config.connection_mode_override = ConnectionMode.docker_host
+
+
+def _container(service: Service, network: Network, state: StateDir) -> DockerContainer:
+    container = (
+        DockerContainer(IMAGE)
+        .with_name(service.container_name)
+        .with_command(service.command)
+        .with_network(network)
+        .with_network_aliases(service.name)
+        .with_volume_mapping(str(SOURCE_DIR), "/opt/pagerdrill/sandbox", "ro")
+        .with_volume_mapping(str(state.config), "/etc/pagerdrill", "ro")
+        .with_envs(PYTHONPATH="/opt/pagerdrill", **service.env)
+        .with_kwargs(
+            init=True,
+            labels={
+                SANDBOX_LABEL: "true",
+                SERVICE_LABEL: service.name,
+                DRILLABLE_LABEL: str(service.drillable).lower(),
+            },
+            restart_policy={"Name": "on-failure"} if service.restart_on_failure else None,
+        )
+    )
+    # with_bind_ports() cannot name a host address; Docker's SDK takes (address, port).
+    container.ports[f"{service.port}/tcp"] = ("127.0.0.1", service.host_port)
+    for path in service.tmpfs:
+        container.with_tmpfs_mount(path)
+    if service.health_path is None:
+        strategy = ExecWaitStrategy(["pg_isready", "-q", "-h", "127.0.0.1"])
+    else:
+        strategy = HttpWaitStrategy(service.port, service.health_path)
+    return container.waiting_for(strategy.with_startup_timeout(STARTUP_TIMEOUT_S))
+
+
+def down() -> int:
+    """Remove every sandbox container and network; returns how many objects went."""
+    client = docker.from_env()
+    removed = 0
+    try:
+        for container in client.containers.list(all=True, filters={"label": SANDBOX_LABEL}):
+            container.remove(force=True, v=True)
+            removed += 1
+        for network in client.networks.list(filters={"label": SANDBOX_LABEL}):
+            network.remove()
+            removed += 1
+    finally:
+        client.close()
+    return removed
+
+
+def status(state: StateDir) -> list[ServiceStatus]:
+    client = docker.from_env()
+    try:
+        found = {
+            c.labels.get(SERVICE_LABEL): c
+            for c in client.containers.list(all=True, filters={"label": SANDBOX_LABEL})
+        }
+        result = []
+        for service in state.topology():
+            container = found.get(service.name)
+            if container is None:
+                result.append(ServiceStatus(service.name, "absent", 0, False, service.host_url))
+                continue
+            result.append(ServiceStatus(
+                service.name, container.status, int(container.attrs["RestartCount"]),
+                container.status == "running" and _answers(service), service.host_url,
+            ))
+        return result
+    finally:
+        client.close()
+
+
+def _answers(service: Service) -> bool:
+    if service.health_path is None:
+        return True
+    try:
+        return httpx.get(service.host_url + service.health_path, timeout=2).is_success
+    except httpx.HTTPError:
+        return False
+
+
+def apply_variant(state: StateDir, variant: str) -> None:
+    """Switch a running sandbox to `variant`: re-render, then reload Prometheus and Alertmanager."""
+    variants.render(variant, state.config)
+    (state.root / "variant").write_text(variant)
+    by_name = {s.name: s for s in state.topology()}
+    for name in ("prometheus", "alertmanager"):
+        response = httpx.post(by_name[name].host_url + "/-/reload", timeout=10)
+        if not response.is_success:
+            raise SandboxError(f"{name} rejected the {variant} configuration: {response.text}")
+    _wait_for_rules_loaded(by_name["prometheus"], state)
+
+
+def _wait_for_rules_loaded(prometheus: Service, state: StateDir) -> None:
+    """Reload is synchronous in Prometheus; check the rules API agrees before returning."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        response = httpx.get(prometheus.host_url + "/api/v1/rules", timeout=5)
+        if response.is_success:
+            return
+        time.sleep(0.2)
+    raise SandboxError(f"prometheus did not answer its rules API after a reload; see {state.config}")
+
+
+def current_variant(state: StateDir) -> str:
+    path = state.root / "variant"
+    return path.read_text().strip() if path.exists() else "healthy"

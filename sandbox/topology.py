@@ -1,0 +1,82 @@
+"""What the sandbox is made of: its services, ports, labels and state folder.
+
+Host ports are fixed (published on 127.0.0.1 only) so that a restarted container
+keeps its address and `targets/sandbox.yaml` can name them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SANDBOX_LABEL = "pagerdrill.sandbox"
+SERVICE_LABEL = "pagerdrill.service"
+DRILLABLE_LABEL = "pagerdrill.drillable"
+NETWORK_NAME = "pagerdrill-sandbox"
+CONTAINER_PREFIX = "pagerdrill-sandbox-"
+IMAGE = "pagerdrill/sandbox:latest"
+SOURCE_DIR = Path(__file__).resolve().parent
+DEFAULT_STATE_DIR = Path("/var/tmp/pagerdrill/sandbox")
+SEED_USER = "alice"
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    command: list[str]
+    port: int
+    host_port: int
+    health_path: str | None = "/healthz"
+    env: dict[str, str] = field(default_factory=dict)
+    tmpfs: tuple[str, ...] = ()
+    restart_on_failure: bool = False
+    drillable: bool = False
+
+    @property
+    def container_name(self) -> str:
+        return CONTAINER_PREFIX + self.name
+
+    @property
+    def host_url(self) -> str:
+        return f"http://127.0.0.1:{self.host_port}"
+
+
+def services(database_password: str, seed_password: str) -> list[Service]:
+    """The services in start order (dependencies first)."""
+    return [
+        Service(
+            "postgres", ["/opt/pagerdrill/sandbox/services/postgres.sh"], 5432, 15432,
+            health_path=None, env={"POSTGRES_PASSWORD": database_password},
+            restart_on_failure=True,
+        ),
+        Service("sink", ["python", "-m", "sandbox.sink"], 8080, 19095),
+        Service(
+            "alertmanager",
+            ["prometheus-alertmanager", "--config.file=/etc/pagerdrill/alertmanager.yml",
+             "--storage.path=/alertmanager", "--cluster.listen-address=",
+             "--web.listen-address=:9093"],
+            9093, 19093, health_path="/-/ready", tmpfs=("/alertmanager",),
+        ),
+        Service("pushgateway", ["prometheus-pushgateway", "--web.listen-address=:9091"],
+                9091, 19091, health_path="/-/ready"),
+        Service(
+            "prometheus",
+            ["prometheus", "--config.file=/etc/pagerdrill/prometheus.yml",
+             "--storage.tsdb.path=/prometheus", "--web.listen-address=:9090",
+             "--web.enable-lifecycle", "--web.enable-admin-api",
+             "--rules.alert.resend-delay=1s"],
+            9090, 19090, health_path="/-/ready", tmpfs=("/prometheus",),
+        ),
+        Service(
+            "idp",
+            ["uvicorn", "sandbox.idp.app:app", "--host", "0.0.0.0", "--port", "8000",
+             "--no-access-log"],
+            8000, 18080, health_path="/readyz",
+            env={
+                "IDP_DATABASE_URL":
+                    f"postgresql://idp:{database_password}@postgres:5432/idp?connect_timeout=2",
+                "IDP_SEED_USERS": f"{SEED_USER}:{seed_password}",
+            },
+            restart_on_failure=True, drillable=True,
+        ),
+    ]
