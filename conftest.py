@@ -1,0 +1,3 @@
+"""Root fixtures: the drills plugin collects `*.drill.yaml` files wherever pytest looks."""
+
+pytest_plugins = ["drills.plugin"]

@@ -1,0 +1,132 @@
+"""pytest plugin: every `*.drill.yaml` file is collected as a drill item.
+
+Loaded by the root conftest.py and by `pagerdrill run`. Options:
+``--target FILE``, ``--pagerdrill-output DIR``, ``--profile smoke|gate|nightly``.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import pytest
+
+from harness.configfile import SourceMap
+from harness.drill import Drill, check_against_target, load_drill
+from harness.errors import ConfigError, GuardRefused
+from harness.report import summary_table, verdict_line, write_json
+from harness.results import DrillResult
+from harness.settings import Settings, load_settings
+from remediation.runner import run_drill
+
+SETTINGS = pytest.StashKey[Settings]()
+RESULTS = pytest.StashKey[list[DrillResult]]()
+PROFILES = ("smoke", "gate", "nightly")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("pagerdrill", "pagerdrill drills")
+    group.addoption("--target", dest="pagerdrill_target", type=Path, default=None,
+                    help="target file (default: $PAGERDRILL_TARGET or targets/sandbox.yaml)")
+    group.addoption("--pagerdrill-output", dest="pagerdrill_output", type=Path, default=None,
+                    help="folder for results.json (default: $PAGERDRILL_OUTPUT_DIR or out/)")
+    group.addoption("--profile", dest="pagerdrill_profile", choices=PROFILES, default=None,
+                    help="run only the drills that belong to this profile")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[RESULTS] = []
+
+
+def settings_of(config: pytest.Config) -> Settings:
+    """Built once, on first use: a test-only session never needs a target file."""
+    if SETTINGS not in config.stash:
+        config.stash[SETTINGS] = load_settings(
+            config.getoption("pagerdrill_target"), config.getoption("pagerdrill_output"),
+            verbose=config.getoption("verbose") > 1,
+        )
+    return config.stash[SETTINGS]
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DrillFile | None:
+    if file_path.name.endswith(".drill.yaml"):
+        drill_file: DrillFile = DrillFile.from_parent(parent, path=file_path)
+        return drill_file
+    return None
+
+
+class DrillFile(pytest.File):
+    def collect(self) -> Iterator[DrillItem]:
+        try:
+            drill, source = load_drill(self.path)
+            check_against_target(drill, source, settings_of(self.config).target)
+        except ConfigError as exc:
+            raise self.CollectError(str(exc)) from exc
+        profile = self.config.getoption("pagerdrill_profile")
+        if profile is None or profile in drill.profiles:
+            yield DrillItem.from_parent(self, name=drill.name, drill=drill, source=source)
+
+
+class DrillFailed(Exception):
+    def __init__(self, result: DrillResult) -> None:
+        super().__init__(result.drill)
+        self.result = result
+
+
+class DrillItem(pytest.Item):
+    def __init__(self, *, drill: Drill, source: SourceMap, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.drill = drill
+        self.source = source
+
+    def runtest(self) -> None:
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            result = run_drill(self.drill, self.source, settings_of(self.config))
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+        self.config.stash[RESULTS].append(result)
+        self.user_properties.append(("verdict", result.verdict))
+        for stage, seconds in {**result.mttd_s, **result.mttr_s}.items():
+            self.user_properties.append((stage, f"{seconds:.3f}"))
+        if result.verdict != "passed":
+            raise DrillFailed(result)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, DrillFailed):
+            result = excinfo.value.result
+            lines = [f"drill {result.drill}: {result.verdict}"]
+            if result.error:
+                lines.append(f"  error: {result.error}")
+            lines.extend(f"  FAILED {c.name}: {c.detail}" for c in result.failed_checks)
+            return "\n".join(lines)
+        if isinstance(excinfo.value, ConfigError | GuardRefused):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"drill {self.name}"
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM unwinds like Ctrl-C, so every fault's `with` reverts on the way out."""
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    results = config.stash.get(RESULTS, [])
+    if not results:
+        return
+    terminalreporter.section("pagerdrill summary")
+    terminalreporter.write_line(summary_table(results))
+    terminalreporter.write_line(verdict_line(results))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    results = session.config.stash.get(RESULTS, [])
+    if results:
+        settings = settings_of(session.config)
+        write_json(results, settings.output_dir / "results.json", settings.run_id)

@@ -1,0 +1,115 @@
+"""The `pagerdrill` command.
+
+    pagerdrill run [--target FILE] [--profile P] [--output DIR] [DRILL ...] [-- PYTEST ARGS]
+    pagerdrill recover [--target FILE]
+    pagerdrill sandbox up | status | down | variant NAME
+
+`run` is pytest under the hood (drill files are pytest items), so pytest's own
+selection works after `--`. Other packages add commands through the
+`pagerdrill.commands` entry point group, so the harness imports none of them.
+
+Exit codes: 0 every drill passed; 1 an expectation failed; 2 invalid config,
+drill or arguments (nothing was touched); 3 infrastructure error (platform or
+tools unreachable, a fault could not be injected or reverted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.errors import ConfigError, GuardRefused, HarnessError
+
+EXIT_PASSED, EXIT_FAILED, EXIT_CONFIG, EXIT_INFRASTRUCTURE = 0, 1, 2, 3
+DEFAULT_DRILLS = Path("drills")
+
+
+class _Outcome:
+    """pytest plugin that keeps what the exit code needs."""
+
+    def __init__(self) -> None:
+        self.collect_errors = 0
+        self.verdicts: list[str] = []
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collect_errors += 1
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "call":
+            verdict = dict(report.user_properties).get("verdict")
+            self.verdicts.append(str(verdict) if verdict else report.outcome)
+
+    def exit_code(self, pytest_code: int) -> int:
+        if self.collect_errors or pytest_code in (pytest.ExitCode.USAGE_ERROR,
+                                                  pytest.ExitCode.NO_TESTS_COLLECTED):
+            return EXIT_CONFIG
+        if "error" in self.verdicts or pytest_code == pytest.ExitCode.INTERNAL_ERROR:
+            return EXIT_INFRASTRUCTURE
+        if pytest_code != pytest.ExitCode.OK or "failed" in self.verdicts:
+            return EXIT_FAILED
+        return EXIT_PASSED
+
+
+def _run(args: argparse.Namespace) -> int:
+    pytest_args = [str(p) for p in (args.drills or [DEFAULT_DRILLS])]
+    pytest_args += ["-p", "drills.plugin", "-p", "no:locust", "-p", "no:cacheprovider",
+                    "-o", "testpaths=", "--rootdir", ".", "-q"]
+    if args.target:
+        pytest_args += ["--target", str(args.target)]
+    if args.profile:
+        pytest_args += ["--profile", args.profile]
+    output = args.output or Path("out")
+    pytest_args += ["--pagerdrill-output", str(output), "--junitxml", str(output / "junit.xml")]
+    if args.verbose:
+        pytest_args.append("-vv")
+    outcome = _Outcome()
+    code = pytest.main(pytest_args + list(args.pytest_args), plugins=[outcome])
+    return outcome.exit_code(int(code))
+
+
+def _add_run(subparsers: Any) -> None:
+    run = subparsers.add_parser("run", help="run drills against a target (pytest under the hood)")
+    run.add_argument("drills", nargs="*", type=Path, help="drill files or folders (default: drills/)")
+    run.add_argument("--target", type=Path, help="target file (default: targets/sandbox.yaml)")
+    run.add_argument("--profile", choices=("smoke", "gate", "nightly"))
+    run.add_argument("--output", type=Path, help="results.json and junit.xml (default: out/)")
+    run.add_argument("--verbose", action="store_true", help="show each API call to the platform")
+    run.set_defaults(handler=_run, pytest_args=[])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pagerdrill", description=__doc__.split("\n\n")[0] if __doc__ else None)
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    _add_run(subparsers)
+    for entry in entry_points(group="pagerdrill.commands"):
+        entry.load()(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    passthrough: list[str] = []
+    if "--" in argv:
+        argv, passthrough = argv[: argv.index("--")], argv[argv.index("--") + 1:]
+    args = build_parser().parse_args(argv)
+    args.pytest_args = passthrough
+    logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False) else logging.INFO,
+                        format="%(asctime)s %(name)s %(message)s")
+    try:
+        code = args.handler(args)
+    except (ConfigError, GuardRefused) as exc:
+        print(f"pagerdrill: {exc}", file=sys.stderr)
+        code = EXIT_CONFIG
+    except HarnessError as exc:
+        print(f"pagerdrill: {type(exc).__name__}: {exc}", file=sys.stderr)
+        code = EXIT_INFRASTRUCTURE
+    sys.exit(code)

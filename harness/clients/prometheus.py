@@ -1,0 +1,61 @@
+"""Prometheus HTTP API: alert state, with the exact evaluation timestamps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import httpx
+
+from harness.clients._http import JsonApi
+
+AlertState = Literal["pending", "firing"]
+
+
+@dataclass(frozen=True)
+class AlertSample:
+    """One evaluation at which Prometheus had the alert in `state`."""
+
+    alertname: str
+    state: AlertState
+    at: float
+    labels: dict[str, str]
+
+
+class PrometheusClient(JsonApi):
+    def __init__(self, base_url: str, transport: httpx.BaseTransport | None = None):
+        super().__init__("Prometheus", base_url, transport)
+
+    def query(self, promql: str, at: float | None = None) -> list[dict[str, Any]]:
+        params: dict[str, str] = {"query": promql}
+        if at is not None:
+            params["time"] = f"{at:.3f}"
+        body = self.request("GET", "/api/v1/query", params=params)
+        result: list[dict[str, Any]] = body["data"]["result"]
+        return result
+
+    def alert_samples(
+        self, alertname: str, state: AlertState, start: float, end: float
+    ) -> list[AlertSample]:
+        """Every evaluation in [start, end] with the alert in `state`, oldest first.
+
+        Reads the raw `ALERTS` samples (a range-vector selector), so timestamps are
+        the rule evaluations themselves, not query steps."""
+        window_s = max(1, int(end - start) + 1)
+        selector = f'ALERTS{{alertname="{alertname}", alertstate="{state}"}}[{window_s}s]'
+        samples = [
+            AlertSample(alertname, state, float(ts), _labels(series["metric"]))
+            for series in self.query(selector, at=end)
+            for ts, _ in series["values"]
+            if float(ts) >= start
+        ]
+        return sorted(samples, key=lambda s: s.at)
+
+    def active_alerts(self, alertnames: list[str]) -> list[dict[str, Any]]:
+        """Alerts pending or firing right now (from the rules engine, not the TSDB)."""
+        alerts: list[dict[str, Any]] = self.request("GET", "/api/v1/alerts")["data"]["alerts"]
+        return [a for a in alerts if a["labels"].get("alertname") in alertnames]
+
+
+def _labels(metric: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in metric.items() if k not in ("__name__", "alertstate")}

@@ -1,0 +1,104 @@
+"""A drill as data: loaded from a `*.drill.yaml` file, validated, frozen.
+
+    name: app-crash
+    fault: {kind: crash-process, workload: idp}
+    journeys: [login]
+    expect:
+      alerts:
+        - {name: IDPDown, priority: P0, within: 30s, receivers: [...], not_receivers: [...]}
+      recovery:
+        restart: {workload: idp, within: 30s}
+        journeys_green: {journey: login, within: 60s}
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from harness.configfile import SourceMap, load_model
+from harness.target import TargetConfig
+from harness.types import Frozen, Priority, Seconds
+
+JourneyName = Literal["login"]
+
+
+class CrashProcessFault(Frozen):
+    """SIGKILL the workload's main process, as a real crash would end it."""
+
+    kind: Literal["crash-process"]
+    workload: str
+
+
+FaultSpec = CrashProcessFault
+
+
+class AlertExpectation(Frozen):
+    name: str
+    priority: Priority
+    within: Seconds
+    receivers: list[str] = Field(min_length=1)
+    not_receivers: list[str] = Field(default_factory=list)
+    resolve_within: Seconds | None = None
+    notification_grace: Seconds = 2.0
+
+    @model_validator(mode="after")
+    def _receivers_disjoint(self) -> AlertExpectation:
+        both = sorted(set(self.receivers) & set(self.not_receivers))
+        if both:
+            raise ValueError(f"receivers and not_receivers both name {', '.join(both)}")
+        return self
+
+
+class RestartExpectation(Frozen):
+    workload: str
+    within: Seconds
+
+
+class JourneysGreenExpectation(Frozen):
+    journey: JourneyName
+    within: Seconds
+
+
+class RecoveryExpectations(Frozen):
+    restart: RestartExpectation | None = None
+    journeys_green: JourneysGreenExpectation | None = None
+
+
+class Expectations(Frozen):
+    alerts: list[AlertExpectation] = Field(default_factory=list)
+    recovery: RecoveryExpectations = RecoveryExpectations()
+
+
+class Drill(Frozen):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    description: str = ""
+    profiles: list[Literal["smoke", "gate", "nightly"]] = Field(default_factory=lambda: ["nightly"])
+    steady_state_timeout: Seconds = 60.0
+    fault: FaultSpec
+    journeys: list[JourneyName] = Field(default_factory=list)
+    expect: Expectations
+
+
+def load_drill(path: Path) -> tuple[Drill, SourceMap]:
+    """Validate a drill file on its own (syntax, types, closed sets)."""
+    return load_model(path, Drill)
+
+
+def check_against_target(drill: Drill, source: SourceMap, target: TargetConfig) -> None:
+    """Cross-checks a drill file against the target, before anything is touched."""
+    workloads = target.platform.workloads
+    known = ", ".join(sorted(workloads))
+    if drill.fault.workload not in workloads:
+        raise source.error(("fault", "workload"),
+                           f"unknown workload {drill.fault.workload!r}; the target has: {known}")
+    restart = drill.expect.recovery.restart
+    if restart is not None and restart.workload not in workloads:
+        raise source.error(("expect", "recovery", "restart", "workload"),
+                           f"unknown workload {restart.workload!r}; the target has: {known}")
+    green = drill.expect.recovery.journeys_green
+    if green is not None and green.journey not in drill.journeys:
+        raise source.error(("expect", "recovery", "journeys_green", "journey"),
+                           f"journey {green.journey!r} is not in this drill's journeys")

@@ -1,0 +1,70 @@
+"""The result model every output (summary, JSON, JUnit, SLIs) is written from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from harness import clock
+from harness.timeline import Event
+
+Verdict = Literal["passed", "failed", "error"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One expectation of a drill, as measured."""
+
+    name: str
+    passed: bool
+    detail: str
+    measured_s: float | None = None
+    deadline_s: float | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "name": self.name, "passed": self.passed, "detail": self.detail,
+            "measured_s": _round(self.measured_s), "deadline_s": self.deadline_s,
+        }
+
+
+@dataclass(frozen=True)
+class DrillResult:
+    drill: str
+    run_id: str
+    target: str
+    environment: str
+    started_at: float
+    finished_at: float
+    checks: tuple[Check, ...] = ()
+    mttd_s: dict[str, float] = field(default_factory=dict)
+    mttr_s: dict[str, float] = field(default_factory=dict)
+    events: tuple[Event, ...] = ()
+    error: str | None = None
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.error is not None:
+            return "error"
+        return "passed" if all(c.passed for c in self.checks) else "failed"
+
+    @property
+    def failed_checks(self) -> list[Check]:
+        return [c for c in self.checks if not c.passed]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "drill": self.drill, "verdict": self.verdict, "run_id": self.run_id,
+            "target": self.target, "environment": self.environment,
+            "started_at": clock.iso(self.started_at), "finished_at": clock.iso(self.finished_at),
+            "duration_s": _round(self.finished_at - self.started_at),
+            "error": self.error,
+            "checks": [c.as_json() for c in self.checks],
+            "mttd_s": {k: _round(v) for k, v in self.mttd_s.items()},
+            "mttr_s": {k: _round(v) for k, v in self.mttr_s.items()},
+            "timeline": [e.as_json() for e in self.events],
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)

@@ -1,0 +1,91 @@
+"""The one settings object: built once from the target file, the environment and
+the command line, then passed down. The only module that reads the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from harness.configfile import load_model
+from harness.errors import ConfigError
+from harness.target import Credentials, TargetConfig
+
+DEFAULT_TARGET = Path("targets/sandbox.yaml")
+DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
+
+
+@dataclass(frozen=True)
+class Settings:
+    target: TargetConfig
+    target_path: Path
+    password: SecretStr
+    output_dir: Path
+    state_dir: Path
+    chromium: Path
+    run_id: str
+    verbose: bool = False
+
+    @property
+    def journal_path(self) -> Path:
+        return self.state_dir / "fault-journal.jsonl"
+
+
+def load_settings(
+    target_path: Path | None = None,
+    output_dir: Path | None = None,
+    verbose: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Validate the target file and resolve everything a run needs::
+
+        settings = load_settings(Path("targets/sandbox.yaml"))
+
+    Environment: PAGERDRILL_TARGET, PAGERDRILL_OUTPUT_DIR, PAGERDRILL_STATE_DIR,
+    PAGERDRILL_CHROMIUM, PAGERDRILL_RUN_ID, and the password variable the target names.
+    """
+    env = os.environ if environ is None else environ
+    path = Path(target_path or env.get("PAGERDRILL_TARGET") or DEFAULT_TARGET)
+    target, source = load_model(path, TargetConfig)
+    try:
+        password = _resolve_password(target.app.credentials, path.parent, env)
+    except ValueError as exc:
+        raise source.error(("app", "credentials"), str(exc)) from exc
+    chromium = Path(env.get("PAGERDRILL_CHROMIUM", str(DEFAULT_CHROMIUM)))
+    return Settings(
+        target=target,
+        target_path=path,
+        password=password,
+        output_dir=Path(output_dir or env.get("PAGERDRILL_OUTPUT_DIR") or "out"),
+        state_dir=Path(env.get("PAGERDRILL_STATE_DIR", "/var/tmp/pagerdrill")),
+        chromium=chromium,
+        run_id=env.get("PAGERDRILL_RUN_ID") or _new_run_id(),
+        verbose=verbose,
+    )
+
+
+def _resolve_password(credentials: Credentials, base: Path, env: Mapping[str, str]) -> SecretStr:
+    if credentials.password is not None:
+        return credentials.password
+    if credentials.password_env is not None:
+        if credentials.password_env not in env:
+            raise ValueError(f"environment variable {credentials.password_env} is not set")
+        return SecretStr(env[credentials.password_env])
+    assert credentials.password_file is not None  # the model guarantees one source
+    file = credentials.password_file if credentials.password_file.is_absolute() else base / credentials.password_file
+    try:
+        return SecretStr(file.read_text().strip())
+    except OSError as exc:
+        raise ValueError(f"cannot read password_file {file}: {exc.strerror}") from exc
+
+
+def _new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + secrets.token_hex(3)
+
+
+__all__ = ["DEFAULT_TARGET", "ConfigError", "Settings", "load_settings"]

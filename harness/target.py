@@ -1,0 +1,72 @@
+"""The target: which platform a drill runs against, and where its parts answer.
+
+Loaded from a YAML file (`targets/sandbox.yaml` is the embedded default)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+
+from harness.types import Frozen
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{value!r} is not an http(s) URL")
+    return value.rstrip("/")
+
+
+class Credentials(Frozen):
+    """A login. The password comes from exactly one of: the environment, a file, inline."""
+
+    username: str
+    password_env: str | None = None
+    password_file: Path | None = None
+    password: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _one_password_source(self) -> Credentials:
+        given = [n for n in ("password_env", "password_file", "password") if getattr(self, n)]
+        if len(given) != 1:
+            raise ValueError("give exactly one of password_env, password_file, password")
+        return self
+
+
+class AppConfig(Frozen):
+    base_url: str
+    credentials: Credentials
+
+    _url = field_validator("base_url")(_http_url)
+
+
+class Endpoint(Frozen):
+    url: str
+
+    _url = field_validator("url")(_http_url)
+
+
+class DockerWorkload(Frozen):
+    container: str
+
+
+class DockerPlatform(Frozen):
+    kind: Literal["docker"]
+    drillable_label: str = "pagerdrill.drillable"
+    workloads: dict[str, DockerWorkload] = Field(min_length=1)
+
+
+class TargetConfig(Frozen):
+    """Everything pagerdrill knows about a platform."""
+
+    name: str
+    environment: str
+    app: AppConfig
+    prometheus: Endpoint
+    alertmanager: Endpoint
+    pushgateway: Endpoint | None = None
+    notification_sink: Endpoint | None = None
+    platform: DockerPlatform

@@ -1,0 +1,48 @@
+"""A drill's timeline: timestamped events, the only source of MTTD and MTTR."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from harness import clock
+
+
+@dataclass(frozen=True)
+class Event:
+    at: float
+    kind: str
+    detail: dict[str, object] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, object]:
+        return {"at": clock.iso(self.at), "ts": round(self.at, 3), "kind": self.kind, **self.detail}
+
+
+class Timeline:
+    """Append-only, thread-safe; events may be recorded with the platform's own timestamps."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._events: list[Event] = []
+
+    def record(self, kind: str, at: float | None = None, **detail: object) -> Event:
+        event = Event(clock.now() if at is None else at, kind, detail)
+        with self._lock:
+            self._events.append(event)
+        return event
+
+    @property
+    def events(self) -> list[Event]:
+        with self._lock:
+            return sorted(self._events, key=lambda e: e.at)
+
+    def first(self, kind: str, where: Callable[[Event], bool] = lambda _: True) -> Event | None:
+        return next((e for e in self.events if e.kind == kind and where(e)), None)
+
+    def since(self, start: Event, kind: str, **match: object) -> float | None:
+        """Seconds from `start` to the first later event of `kind` whose detail matches."""
+        found = self.first(
+            kind, lambda e: e.at >= start.at and all(e.detail.get(k) == v for k, v in match.items())
+        )
+        return None if found is None else found.at - start.at

@@ -1,0 +1,166 @@
+"""Alert contract checks: the alert fired, at its priority, within its deadline,
+reached exactly its receivers, and resolved after recovery. Every time comes from
+the platform's own records (Prometheus rule evaluations, sink receive times)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harness import clock
+from harness.clients import AlertSample, Notification, NotificationSinkClient, PrometheusClient
+from harness.drill import AlertExpectation
+from harness.errors import WaitTimeout
+from harness.polling import wait_until
+from harness.results import Check
+from harness.timeline import Timeline
+
+
+@dataclass(frozen=True)
+class AlertObservation:
+    expectation: AlertExpectation
+    fault_at: float
+    pending: AlertSample | None
+    firing: AlertSample | None
+    notifications: tuple[Notification, ...]
+
+    def first_notified(self) -> dict[str, Notification]:
+        first: dict[str, Notification] = {}
+        for n in sorted(self.notifications, key=lambda n: n.received_at):
+            first.setdefault(n.receiver, n)
+        return first
+
+
+class AlertWatcher:
+    def __init__(self, prometheus: PrometheusClient, sink: NotificationSinkClient) -> None:
+        self.prometheus = prometheus
+        self.sink = sink
+
+    def observe(self, expectation: AlertExpectation, fault_at: float) -> AlertObservation:
+        name, end = expectation.name, clock.now()
+        pending = self.prometheus.alert_samples(name, "pending", fault_at, end)
+        firing = self.prometheus.alert_samples(name, "firing", fault_at, end)
+        notified = tuple(
+            n for n in self.sink.notifications(since=fault_at)
+            if n.alertname == name and n.status == "firing"
+        )
+        return AlertObservation(
+            expectation, fault_at, pending[0] if pending else None,
+            firing[0] if firing else None, notified,
+        )
+
+    def await_alert(self, expectation: AlertExpectation, fault_at: float) -> AlertObservation:
+        """Wait until the alert fired and every expected receiver was notified, or the
+        deadline passed; then a short grace for notifications that must NOT come."""
+
+        def complete() -> AlertObservation | None:
+            seen = self.observe(expectation, fault_at)
+            done = seen.firing and set(expectation.receivers) <= set(seen.first_notified())
+            return seen if done else None
+
+        try:
+            wait_until(complete, max(0.0, fault_at + expectation.within - clock.now()),
+                       expected=f"{expectation.name} firing and notified", where="Prometheus")
+        except WaitTimeout:
+            pass  # the deadline passing is a verdict, reported by the checks
+        clock.sleep(expectation.notification_grace)
+        return self.observe(expectation, fault_at)
+
+    def await_resolved(
+        self, observation: AlertObservation, recovered_at: float, timeline: Timeline
+    ) -> Check:
+        """The alert is inactive in Prometheus and every receiver it reached got a
+        resolved notification, within `resolve_within` of recovery."""
+        expectation = observation.expectation
+        deadline_s = expectation.resolve_within
+        assert deadline_s is not None
+        name = f"{expectation.name} resolved within {deadline_s:g} s of recovery"
+        reached = set(observation.first_notified())
+
+        def resolved() -> list[Notification] | None:
+            if self.prometheus.active_alerts([expectation.name]):
+                return None
+            done = [
+                n for n in self.sink.notifications(since=observation.fault_at)
+                if n.alertname == expectation.name and n.status == "resolved"
+            ]
+            return done if reached <= {n.receiver for n in done} else None
+
+        try:
+            done = wait_until(resolved, max(0.0, recovered_at + deadline_s - clock.now()),
+                              expected=f"{expectation.name} resolved", where="Prometheus and the sink")
+        except WaitTimeout as exc:
+            return Check(name, False, f"{expectation.name} not resolved within {deadline_s:g} s "
+                         f"of recovery; last seen: {exc.last_seen}", None, deadline_s)
+        last = max((n.received_at for n in done), default=clock.now())
+        for n in done:
+            timeline.record("notification.resolved", at=n.received_at, alert=n.alertname,
+                            receiver=n.receiver, channel=n.channel)
+        return Check(name, True, f"resolved notifications to {', '.join(sorted(reached))}",
+                     last - recovered_at, deadline_s)
+
+
+def record_observation(observation: AlertObservation, timeline: Timeline) -> None:
+    name = observation.expectation.name
+    if observation.pending is not None:
+        timeline.record("alert.pending", at=observation.pending.at, alert=name)
+    if observation.firing is not None:
+        timeline.record("alert.firing", at=observation.firing.at, alert=name,
+                        priority=observation.firing.labels.get("priority"))
+    for n in observation.notifications:
+        timeline.record("notification.firing", at=n.received_at, alert=name,
+                        receiver=n.receiver, channel=n.channel, priority=n.priority)
+
+
+def alert_checks(observation: AlertObservation) -> list[Check]:
+    exp, fault_at = observation.expectation, observation.fault_at
+    checks = [_fired(observation), _priority(observation)]
+    first = observation.first_notified()
+    for receiver in exp.receivers:
+        name = f"{exp.name} notified {receiver} within {exp.within:g} s"
+        got = first.get(receiver)
+        if got is None:
+            checks.append(Check(name, False, f"{receiver} received no {exp.name} notification "
+                                f"within {exp.within:g} s of the fault", None, exp.within))
+        else:
+            delay = got.received_at - fault_at
+            checks.append(Check(name, delay <= exp.within,
+                                f"{receiver} ({got.channel}) notified {delay:.2f} s after the fault",
+                                delay, exp.within))
+    checks.append(_no_other_receivers(observation))
+    return checks
+
+
+def _fired(observation: AlertObservation) -> Check:
+    exp = observation.expectation
+    name = f"{exp.name} fired within {exp.within:g} s"
+    if observation.firing is None:
+        seen = "it went pending" if observation.pending else "it never went pending either"
+        return Check(name, False, f"{exp.name} did not fire within {exp.within:g} s of the "
+                     f"fault ({seen})", None, exp.within)
+    delay = observation.firing.at - observation.fault_at
+    return Check(name, delay <= exp.within, f"{exp.name} firing {delay:.2f} s after the fault",
+                 delay, exp.within)
+
+
+def _priority(observation: AlertObservation) -> Check:
+    exp = observation.expectation
+    name = f"{exp.name} has priority {exp.priority}"
+    if observation.firing is None:
+        return Check(name, False, f"{exp.name} did not fire, so its priority is unknown")
+    actual = observation.firing.labels.get("priority", "<no priority label>")
+    if actual != exp.priority:
+        return Check(name, False, f"{exp.name} fired with priority {actual}, expected {exp.priority}")
+    return Check(name, True, f"{exp.name} fired with priority {actual}")
+
+
+def _no_other_receivers(observation: AlertObservation) -> Check:
+    exp = observation.expectation
+    name = f"{exp.name} reached no other receivers"
+    others = sorted(set(observation.first_notified()) - set(exp.receivers))
+    if not others:
+        return Check(name, True, f"only {', '.join(exp.receivers)} notified")
+    forbidden = [r for r in others if r in exp.not_receivers]
+    detail = f"{exp.name} also reached {', '.join(others)}"
+    if forbidden:
+        detail += f" ({', '.join(forbidden)} must not be notified at {exp.priority})"
+    return Check(name, False, detail)

@@ -1,0 +1,201 @@
+"""Run one drill against a target, phase by phase, and return its result.
+
+Phases, always in this order (DESIGN.md): steady state checked -> observers
+started -> load started -> fault injected -> alerts and notifications awaited ->
+recovery awaited -> fault reverted -> steady state checked again -> results exported.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
+
+from chaos.docker_platform import DockerPlatform
+from chaos.faults import inject
+from chaos.journal import FaultJournal
+from harness import clock
+from harness.clients import AlertmanagerClient, NotificationSinkClient, PrometheusClient
+from harness.configfile import SourceMap
+from harness.drill import Drill, check_against_target
+from harness.errors import ConfigError, GuardRefused, HarnessError, InfrastructureError
+from harness.polling import wait_until
+from harness.results import Check, DrillResult
+from harness.settings import Settings
+from harness.sli import push_drill_slis
+from harness.timeline import Timeline
+from journeys.catalog import JourneyTarget
+from remediation.alerts import AlertWatcher, alert_checks, record_observation
+from remediation.prober import JourneyProber
+from remediation.recovery import check_journeys_green, check_restart
+
+log = logging.getLogger("pagerdrill.drill")
+PhaseListener = Callable[[str, str], None]
+
+
+@dataclass
+class DrillRun:
+    """The state one drill accumulates while its phases run."""
+
+    drill: Drill
+    settings: Settings
+    on_phase: PhaseListener
+    timeline: Timeline = field(default_factory=Timeline)
+    checks: list[Check] = field(default_factory=list)
+    mttd_s: dict[str, float] = field(default_factory=dict)
+    mttr_s: dict[str, float] = field(default_factory=dict)
+
+    def phase(self, name: str) -> None:
+        self.timeline.record("phase", phase=name)
+        self.on_phase(self.drill.name, name)
+
+
+def run_drill(
+    drill: Drill, source: SourceMap, settings: Settings,
+    on_phase: PhaseListener = lambda drill, phase: log.info("%s: %s", drill, phase),
+) -> DrillResult:
+    """Validate the drill against the target (nothing is touched if that fails), then
+    run it::
+
+        drill, source = load_drill(Path("drills/app-crash.drill.yaml"))
+        result = run_drill(drill, source, load_settings())
+        print(result.verdict, result.failed_checks)
+    """
+    check_against_target(drill, source, settings.target)
+    run = DrillRun(drill, settings, on_phase)
+    started_at = clock.now()
+    error = None
+    try:
+        _run_phases(run)
+    except (ConfigError, GuardRefused):
+        raise
+    except HarnessError as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        run.timeline.record("drill.error", error=error)
+    result = DrillResult(
+        drill=drill.name, run_id=settings.run_id, target=settings.target.name,
+        environment=settings.target.environment, started_at=started_at, finished_at=clock.now(),
+        checks=tuple(run.checks), mttd_s=run.mttd_s, mttr_s=run.mttr_s,
+        events=tuple(run.timeline.events), error=error,
+    )
+    return _export(run, result)
+
+
+def _run_phases(run: DrillRun) -> None:
+    target, drill = run.settings.target, run.drill
+    with ExitStack() as stack:
+        platform = DockerPlatform(target.platform)
+        stack.callback(platform.close)
+        prometheus = PrometheusClient(target.prometheus.url)
+        stack.callback(prometheus.close)
+        alertmanager = AlertmanagerClient(target.alertmanager.url)
+        stack.callback(alertmanager.close)
+        if target.notification_sink is None:
+            raise InfrastructureError("the target names no notification_sink to check receivers on")
+        sink = NotificationSinkClient(target.notification_sink.url)
+        stack.callback(sink.close)
+        journey_target = JourneyTarget(target.app.base_url, target.app.credentials.username,
+                                       run.settings.password)
+        prober = stack.enter_context(JourneyProber(
+            drill.journeys, journey_target, run.settings.chromium, run.timeline))
+
+        run.phase("steady state checked")
+        _await_steady_state(run, prometheus, alertmanager, prober)
+        run.phase("observers started")
+        restart = drill.expect.recovery.restart
+        baseline_restarts = platform.restart_count(restart.workload) if restart else 0
+        run.phase("load started (none)")
+        journal = FaultJournal(run.settings.journal_path)
+        watcher = AlertWatcher(prometheus, sink)
+        with inject(drill.fault, platform, journal, run.timeline) as fault_at:
+            run.phase("fault injected")
+            run.phase("alerts and notifications awaited")
+            observations = [watcher.await_alert(exp, fault_at) for exp in drill.expect.alerts]
+            for observation in observations:
+                record_observation(observation, run.timeline)
+                run.checks.extend(alert_checks(observation))
+                _record_mttd(run, observation.expectation.name, fault_at)
+            run.phase("recovery awaited")
+            recovered_at = _await_recovery(run, platform, prober, baseline_restarts, fault_at)
+        run.phase("fault reverted")
+        run.phase("steady state checked again")
+        for observation in observations:
+            if observation.expectation.resolve_within is not None:
+                run.checks.append(watcher.await_resolved(
+                    observation, recovered_at or clock.now(), run.timeline))
+        _check_steady_state_again(run, prober)
+
+
+def _await_steady_state(
+    run: DrillRun, prometheus: PrometheusClient, alertmanager: AlertmanagerClient,
+    prober: JourneyProber,
+) -> None:
+    """No expected alert active anywhere (a previous drill's may linger), journeys green."""
+    names = [a.name for a in run.drill.expect.alerts]
+    timeout = run.drill.steady_state_timeout
+
+    def quiet() -> bool:
+        return not prometheus.active_alerts(names) and not any(
+            alertmanager.active_alerts(n) for n in names)
+
+    wait_until(quiet, timeout, interval=0.5, expected=f"no active {', '.join(names)}",
+               where="Prometheus and Alertmanager",
+               hint="the platform is not at steady state; a previous fault may not have healed")
+    now = clock.now()
+    for journey in run.drill.journeys:
+        prober.first_success(journey, since=now, timeout=timeout)
+
+
+def _await_recovery(
+    run: DrillRun, platform: DockerPlatform, prober: JourneyProber, baseline_restarts: int,
+    fault_at: float,
+) -> float | None:
+    recovery = run.drill.expect.recovery
+    recovered_at = None
+    if recovery.restart is not None:
+        check = check_restart(platform, recovery.restart, baseline_restarts, fault_at, run.timeline)
+        run.checks.append(check)
+        if check.measured_s is not None:
+            run.mttr_s[f"restart.{recovery.restart.workload}"] = check.measured_s
+    if recovery.journeys_green is not None:
+        check, recovered_at = check_journeys_green(prober, recovery.journeys_green, fault_at,
+                                                   run.timeline)
+        run.checks.append(check)
+        if check.measured_s is not None:
+            run.mttr_s[f"journey.{recovery.journeys_green.journey}"] = check.measured_s
+    return recovered_at
+
+
+def _record_mttd(run: DrillRun, alertname: str, fault_at: float) -> None:
+    firing = run.timeline.first("alert.firing", lambda e: e.detail.get("alert") == alertname)
+    if firing is not None:
+        run.mttd_s[f"firing.{alertname}"] = firing.at - fault_at
+    for event in run.timeline.events:
+        if event.kind == "notification.firing" and event.detail.get("alert") == alertname:
+            run.mttd_s.setdefault(f"notified.{alertname}.{event.detail['receiver']}",
+                                  event.at - fault_at)
+
+
+def _check_steady_state_again(run: DrillRun, prober: JourneyProber) -> None:
+    now = clock.now()
+    for journey in run.drill.journeys:
+        name = f"{journey} journey green after the fault was reverted"
+        try:
+            prober.first_success(journey, since=now, timeout=run.drill.steady_state_timeout)
+        except HarnessError as exc:
+            run.checks.append(Check(name, False, str(exc)))
+        else:
+            run.checks.append(Check(name, True, "steady state restored"))
+
+
+def _export(run: DrillRun, result: DrillResult) -> DrillResult:
+    run.phase("results exported")
+    pushgateway = run.settings.target.pushgateway
+    if pushgateway is None:
+        return result
+    try:
+        push_drill_slis(result, pushgateway.url)
+    except InfrastructureError as exc:
+        return replace(result, error=result.error or f"SLI export failed: {exc}")
+    return result
