@@ -6,10 +6,8 @@ Loaded by the root conftest.py and by `pagerdrill run`. Options:
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Iterator
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import pytest
@@ -20,6 +18,7 @@ from harness.errors import ConfigError, GuardRefused
 from harness.report import summary_table, verdict_line, write_json
 from harness.results import DrillResult
 from harness.settings import Settings, load_settings
+from harness.signals import interrupt_on_sigterm
 from remediation.runner import run_drill
 
 SETTINGS = pytest.StashKey[Settings]()
@@ -83,11 +82,8 @@ class DrillItem(pytest.Item):
         self.source = source
 
     def runtest(self) -> None:
-        previous = signal.signal(signal.SIGTERM, _interrupt)
-        try:
+        with interrupt_on_sigterm():
             result = run_drill(self.drill, self.source, settings_of(self.config))
-        finally:
-            signal.signal(signal.SIGTERM, previous)
         self.config.stash[RESULTS].append(result)
         self.user_properties.append(("verdict", result.verdict))
         for stage, seconds in {**result.mttd_s, **result.mttr_s}.items():
@@ -109,11 +105,6 @@ class DrillItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"drill {self.name}"
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    """SIGTERM unwinds like Ctrl-C, so every fault's `with` reverts on the way out."""
-    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

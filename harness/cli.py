@@ -104,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args.pytest_args = passthrough
     logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False) else logging.INFO,
                         format="%(asctime)s %(name)s %(message)s")
+    # httpx logs whole URLs at INFO; query strings may carry tokens.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         code = args.handler(args)
     except (ConfigError, GuardRefused) as exc:

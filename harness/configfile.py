@@ -75,5 +75,9 @@ def load_model(path: Path, model: type[M], context: dict[str, Any] | None = None
     try:
         return model.model_validate(data, context=context), source
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise source.error(tuple(first["loc"]), first["msg"]) from exc
+        # A misspelt key shows up as "extra" at its own line and as "missing" at its
+        # parent's: report the one that points at the typo.
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+        raise source.error(tuple(first["loc"]), first["msg"] + more) from exc
