@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 from pathlib import Path
+from typing import Self
 
 import docker
 from docker.errors import DockerException, NotFound
@@ -25,11 +26,18 @@ class DockerPlatform:
             self._client.ping()
         except DockerException as exc:
             raise InfrastructureError(
-                f"cannot reach the Docker engine ({exc}). Hint: start dockerd, or run scripts/setup."
+                f"cannot reach the Docker engine ({exc}). "
+                "Hint: start dockerd, or run scripts/setup."
             ) from exc
 
     def close(self) -> None:
         self._client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def container_name(self, workload: str) -> str:
         return self.config.workloads[workload].container
@@ -87,7 +95,9 @@ class DockerPlatform:
         if not state["Running"] and not state["Restarting"]:
             container.start()
         wait_until(
-            lambda: self.is_running(workload), timeout,
-            expected=f"container {container.name} running", where="the Docker engine",
+            lambda: self.is_running(workload),
+            timeout,
+            expected=f"container {container.name} running",
+            where="the Docker engine",
             hint=f"see `docker logs {container.name}`",
         )

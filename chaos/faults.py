@@ -25,7 +25,8 @@ def crash_process(
     """
     container = platform.guarded(workload).name
     entry = journal.opened(
-        "crash-process", {"workload": workload, "container": container},
+        "crash-process",
+        {"workload": workload, "container": container},
         revert={"action": "ensure-running", "workload": workload},
     )
     try:

@@ -28,12 +28,27 @@ PROFILES = ("smoke", "gate", "nightly")
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("pagerdrill", "pagerdrill drills")
-    group.addoption("--target", dest="pagerdrill_target", type=Path, default=None,
-                    help="target file (default: $PAGERDRILL_TARGET or targets/sandbox.yaml)")
-    group.addoption("--pagerdrill-output", dest="pagerdrill_output", type=Path, default=None,
-                    help="folder for results.json (default: $PAGERDRILL_OUTPUT_DIR or out/)")
-    group.addoption("--profile", dest="pagerdrill_profile", choices=PROFILES, default=None,
-                    help="run only the drills that belong to this profile")
+    group.addoption(
+        "--target",
+        dest="pagerdrill_target",
+        type=Path,
+        default=None,
+        help="target file (default: $PAGERDRILL_TARGET or targets/sandbox.yaml)",
+    )
+    group.addoption(
+        "--pagerdrill-output",
+        dest="pagerdrill_output",
+        type=Path,
+        default=None,
+        help="folder for results.json (default: $PAGERDRILL_OUTPUT_DIR or out/)",
+    )
+    group.addoption(
+        "--profile",
+        dest="pagerdrill_profile",
+        choices=PROFILES,
+        default=None,
+        help="run only the drills that belong to this profile",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -44,7 +59,8 @@ def settings_of(config: pytest.Config) -> Settings:
     """Built once, on first use: a test-only session never needs a target file."""
     if SETTINGS not in config.stash:
         config.stash[SETTINGS] = load_settings(
-            config.getoption("pagerdrill_target"), config.getoption("pagerdrill_output"),
+            config.getoption("pagerdrill_target"),
+            config.getoption("pagerdrill_output"),
             verbose=config.getoption("verbose") > 1,
         )
     return config.stash[SETTINGS]

@@ -48,8 +48,10 @@ class _Outcome:
             self.verdicts.append(str(verdict) if verdict else report.outcome)
 
     def exit_code(self, pytest_code: int) -> int:
-        if self.collect_errors or pytest_code in (pytest.ExitCode.USAGE_ERROR,
-                                                  pytest.ExitCode.NO_TESTS_COLLECTED):
+        if self.collect_errors or pytest_code in (
+            pytest.ExitCode.USAGE_ERROR,
+            pytest.ExitCode.NO_TESTS_COLLECTED,
+        ):
             return EXIT_CONFIG
         if "error" in self.verdicts or pytest_code == pytest.ExitCode.INTERNAL_ERROR:
             return EXIT_INFRASTRUCTURE
@@ -60,8 +62,19 @@ class _Outcome:
 
 def _run(args: argparse.Namespace) -> int:
     pytest_args = [str(p) for p in (args.drills or [DEFAULT_DRILLS])]
-    pytest_args += ["-p", "drills.plugin", "-p", "no:locust", "-p", "no:cacheprovider",
-                    "-o", "testpaths=", "--rootdir", ".", "-q"]
+    pytest_args += [
+        "-p",
+        "drills.plugin",
+        "-p",
+        "no:locust",
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "testpaths=",
+        "--rootdir",
+        ".",
+        "-q",
+    ]
     if args.target:
         pytest_args += ["--target", str(args.target)]
     if args.profile:
@@ -77,7 +90,9 @@ def _run(args: argparse.Namespace) -> int:
 
 def _add_run(subparsers: Any) -> None:
     run = subparsers.add_parser("run", help="run drills against a target (pytest under the hood)")
-    run.add_argument("drills", nargs="*", type=Path, help="drill files or folders (default: drills/)")
+    run.add_argument(
+        "drills", nargs="*", type=Path, help="drill files or folders (default: drills/)"
+    )
     run.add_argument("--target", type=Path, help="target file (default: targets/sandbox.yaml)")
     run.add_argument("--profile", choices=("smoke", "gate", "nightly"))
     run.add_argument("--output", type=Path, help="results.json and junit.xml (default: out/)")
@@ -87,7 +102,8 @@ def _add_run(subparsers: Any) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="pagerdrill", description=__doc__.split("\n\n")[0] if __doc__ else None)
+        prog="pagerdrill", description=__doc__.split("\n\n")[0] if __doc__ else None
+    )
     subparsers = parser.add_subparsers(dest="command", required=True)
     _add_run(subparsers)
     for entry in entry_points(group="pagerdrill.commands"):
@@ -99,11 +115,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     passthrough: list[str] = []
     if "--" in argv:
-        argv, passthrough = argv[: argv.index("--")], argv[argv.index("--") + 1:]
+        argv, passthrough = argv[: argv.index("--")], argv[argv.index("--") + 1 :]
     args = build_parser().parse_args(argv)
     args.pytest_args = passthrough
-    logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False) else logging.INFO,
-                        format="%(asctime)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if getattr(args, "verbose", False) else logging.INFO,
+        format="%(asctime)s %(name)s %(message)s",
+    )
     # httpx logs whole URLs at INFO; query strings may carry tokens.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:

@@ -67,7 +67,9 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
     return data, SourceMap(path, lines)
 
 
-def load_model(path: Path, model: type[M], context: dict[str, Any] | None = None) -> tuple[M, SourceMap]:
+def load_model(
+    path: Path, model: type[M], context: dict[str, Any] | None = None
+) -> tuple[M, SourceMap]:
     """Read `path` and validate it as `model`; the first problem becomes a `ConfigError`."""
     data, source = read_yaml(path)
     if not isinstance(data, dict):

@@ -1,14 +1,14 @@
 """A drill as data: loaded from a `*.drill.yaml` file, validated, frozen.
 
-    name: app-crash
-    fault: {kind: crash-process, workload: idp}
-    journeys: [login]
-    expect:
-      alerts:
-        - {name: IDPDown, priority: P0, within: 30s, receivers: [...], not_receivers: [...]}
-      recovery:
-        restart: {workload: idp, within: 30s}
-        journeys_green: {journey: login, within: 60s}
+name: app-crash
+fault: {kind: crash-process, workload: idp}
+journeys: [login]
+expect:
+  alerts:
+    - {name: IDPDown, priority: P0, within: 30s, receivers: [...], not_receivers: [...]}
+  recovery:
+    restart: {workload: idp, within: 30s}
+    journeys_green: {journey: login, within: 60s}
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from harness.target import TargetConfig
 from harness.types import Frozen, Priority, Seconds
 
 JourneyName = Literal["login"]
+Profile = Literal["smoke", "gate", "nightly"]
 
 
 class CrashProcessFault(Frozen):
@@ -75,7 +76,7 @@ class Expectations(Frozen):
 class Drill(Frozen):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     description: str = ""
-    profiles: list[Literal["smoke", "gate", "nightly"]] = Field(default_factory=lambda: ["nightly"])
+    profiles: tuple[Profile, ...] = ("nightly",)
     steady_state_timeout: Seconds = 60.0
     fault: FaultSpec
     journeys: list[JourneyName] = Field(default_factory=list)
@@ -92,13 +93,19 @@ def check_against_target(drill: Drill, source: SourceMap, target: TargetConfig) 
     workloads = target.platform.workloads
     known = ", ".join(sorted(workloads))
     if drill.fault.workload not in workloads:
-        raise source.error(("fault", "workload"),
-                           f"unknown workload {drill.fault.workload!r}; the target has: {known}")
+        raise source.error(
+            ("fault", "workload"),
+            f"unknown workload {drill.fault.workload!r}; the target has: {known}",
+        )
     restart = drill.expect.recovery.restart
     if restart is not None and restart.workload not in workloads:
-        raise source.error(("expect", "recovery", "restart", "workload"),
-                           f"unknown workload {restart.workload!r}; the target has: {known}")
+        raise source.error(
+            ("expect", "recovery", "restart", "workload"),
+            f"unknown workload {restart.workload!r}; the target has: {known}",
+        )
     green = drill.expect.recovery.journeys_green
     if green is not None and green.journey not in drill.journeys:
-        raise source.error(("expect", "recovery", "journeys_green", "journey"),
-                           f"journey {green.journey!r} is not in this drill's journeys")
+        raise source.error(
+            ("expect", "recovery", "journeys_green", "journey"),
+            f"journey {green.journey!r} is not in this drill's journeys",
+        )

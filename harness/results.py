@@ -23,8 +23,11 @@ class Check:
 
     def as_json(self) -> dict[str, object]:
         return {
-            "name": self.name, "passed": self.passed, "detail": self.detail,
-            "measured_s": _round(self.measured_s), "deadline_s": self.deadline_s,
+            "name": self.name,
+            "passed": self.passed,
+            "detail": self.detail,
+            "measured_s": _round(self.measured_s),
+            "deadline_s": self.deadline_s,
         }
 
 
@@ -54,9 +57,13 @@ class DrillResult:
 
     def as_json(self) -> dict[str, object]:
         return {
-            "drill": self.drill, "verdict": self.verdict, "run_id": self.run_id,
-            "target": self.target, "environment": self.environment,
-            "started_at": clock.iso(self.started_at), "finished_at": clock.iso(self.finished_at),
+            "drill": self.drill,
+            "verdict": self.verdict,
+            "run_id": self.run_id,
+            "target": self.target,
+            "environment": self.environment,
+            "started_at": clock.iso(self.started_at),
+            "finished_at": clock.iso(self.finished_at),
             "duration_s": _round(self.finished_at - self.started_at),
             "error": self.error,
             "checks": [c.as_json() for c in self.checks],

@@ -77,7 +77,11 @@ def _resolve_password(credentials: Credentials, base: Path, env: Mapping[str, st
             raise ValueError(f"environment variable {credentials.password_env} is not set")
         return SecretStr(env[credentials.password_env])
     assert credentials.password_file is not None  # the model guarantees one source
-    file = credentials.password_file if credentials.password_file.is_absolute() else base / credentials.password_file
+    file = (
+        credentials.password_file
+        if credentials.password_file.is_absolute()
+        else base / credentials.password_file
+    )
     try:
         return SecretStr(file.read_text().strip())
     except OSError as exc:

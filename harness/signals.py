@@ -16,8 +16,8 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 def interrupt_on_sigterm() -> Iterator[None]:
     """Within the block, SIGTERM raises KeyboardInterrupt (main thread only)::
 
-        with interrupt_on_sigterm(), crash_process(...):
-            ...
+    with interrupt_on_sigterm(), crash_process(...):
+        ...
     """
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:

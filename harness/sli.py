@@ -22,24 +22,43 @@ JOB = "pagerdrill"
 
 def push_drill_slis(result: DrillResult, pushgateway_url: str) -> None:
     registry = CollectorRegistry()
-    Gauge("pagerdrill_drill_passed", "1 if every check of the drill passed.",
-          registry=registry).set(1 if result.verdict == "passed" else 0)
-    Gauge("pagerdrill_drill_checks_failed", "Failed checks of the drill.",
-          registry=registry).set(len(result.failed_checks))
-    Gauge("pagerdrill_drill_duration_seconds", "Wall time of the drill.",
-          registry=registry).set(result.finished_at - result.started_at)
-    Gauge("pagerdrill_drill_last_run_timestamp_seconds", "When the drill finished.",
-          registry=registry).set(result.finished_at)
-    mttd = Gauge("pagerdrill_drill_mttd_seconds", "Fault to detection, by stage.", ["stage"],
-                 registry=registry)
+    Gauge(
+        "pagerdrill_drill_passed", "1 if every check of the drill passed.", registry=registry
+    ).set(1 if result.verdict == "passed" else 0)
+    Gauge("pagerdrill_drill_checks_failed", "Failed checks of the drill.", registry=registry).set(
+        len(result.failed_checks)
+    )
+    Gauge("pagerdrill_drill_duration_seconds", "Wall time of the drill.", registry=registry).set(
+        result.finished_at - result.started_at
+    )
+    Gauge(
+        "pagerdrill_drill_last_run_timestamp_seconds", "When the drill finished.", registry=registry
+    ).set(result.finished_at)
+    mttd = Gauge(
+        "pagerdrill_drill_mttd_seconds",
+        "Fault to detection, by stage.",
+        ["stage"],
+        registry=registry,
+    )
     for stage, seconds in result.mttd_s.items():
         mttd.labels(stage).set(seconds)
-    mttr = Gauge("pagerdrill_drill_mttr_seconds", "Fault to recovery, by stage.", ["stage"],
-                 registry=registry)
+    mttr = Gauge(
+        "pagerdrill_drill_mttr_seconds",
+        "Fault to recovery, by stage.",
+        ["stage"],
+        registry=registry,
+    )
     for stage, seconds in result.mttr_s.items():
         mttr.labels(stage).set(seconds)
     try:
-        push_to_gateway(pushgateway_url, job=JOB, registry=registry, timeout=5,
-                        grouping_key={"environment": result.environment, "drill": result.drill})
+        push_to_gateway(
+            pushgateway_url,
+            job=JOB,
+            registry=registry,
+            timeout=5,
+            grouping_key={"environment": result.environment, "drill": result.drill},
+        )
     except OSError as exc:
-        raise InfrastructureError(f"Pushgateway at {pushgateway_url} refused the SLIs: {exc}") from exc
+        raise InfrastructureError(
+            f"Pushgateway at {pushgateway_url} refused the SLIs: {exc}"
+        ) from exc

@@ -36,8 +36,8 @@ def launch_args(chromium: Path) -> dict[str, Any]:
 def chromium(path: Path) -> Iterator[Browser]:
     """A headless Chromium for the calling thread::
 
-        with chromium(settings.chromium) as browser:
-            result = login_journey(browser, base_url, username, password)
+    with chromium(settings.chromium) as browser:
+        result = login_journey(browser, base_url, username, password)
     """
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(**launch_args(path))

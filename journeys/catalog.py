@@ -23,7 +23,9 @@ Journey = Callable[[Browser, JourneyTarget], JourneyResult]
 
 
 def _login(browser: Browser, target: JourneyTarget) -> JourneyResult:
-    return login_journey(browser, target.base_url, target.username, target.password.get_secret_value())
+    return login_journey(
+        browser, target.base_url, target.username, target.password.get_secret_value()
+    )
 
 
 JOURNEYS: dict[str, Journey] = {"login": _login}

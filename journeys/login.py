@@ -26,8 +26,17 @@ class LoginPage:
         self.page.get_by_role("button", name="Sign in").click(timeout=STEP_TIMEOUT_MS)
 
     def signed_in_user(self) -> str:
-        text = self.page.get_by_test_id("signed-in-user").inner_text(timeout=STEP_TIMEOUT_MS)
-        return text.removeprefix("Signed in as ").strip()
+        """Who the dashboard says is signed in; raises with the form's error if sign-in failed."""
+        user = self.page.get_by_test_id("signed-in-user")
+        error = self.page.get_by_test_id("login-error")
+        user.or_(error).first.wait_for(timeout=STEP_TIMEOUT_MS)
+        if error.is_visible():
+            raise LoginRejected(f"sign-in rejected: {error.inner_text()}")
+        return user.inner_text(timeout=STEP_TIMEOUT_MS).removeprefix("Signed in as ").strip()
+
+
+class LoginRejected(Exception):
+    """The sign-in form answered with an error instead of the dashboard."""
 
 
 def login_journey(browser: Browser, base_url: str, username: str, password: str) -> JourneyResult:

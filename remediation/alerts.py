@@ -4,6 +4,7 @@ the platform's own records (Prometheus rule evaluations, sink receive times)."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 
 from harness import clock
@@ -40,12 +41,16 @@ class AlertWatcher:
         pending = self.prometheus.alert_samples(name, "pending", fault_at, end)
         firing = self.prometheus.alert_samples(name, "firing", fault_at, end)
         notified = tuple(
-            n for n in self.sink.notifications(since=fault_at)
+            n
+            for n in self.sink.notifications(since=fault_at)
             if n.alertname == name and n.status == "firing"
         )
         return AlertObservation(
-            expectation, fault_at, pending[0] if pending else None,
-            firing[0] if firing else None, notified,
+            expectation,
+            fault_at,
+            pending[0] if pending else None,
+            firing[0] if firing else None,
+            notified,
         )
 
     def await_alert(self, expectation: AlertExpectation, fault_at: float) -> AlertObservation:
@@ -57,11 +62,13 @@ class AlertWatcher:
             done = seen.firing and set(expectation.receivers) <= set(seen.first_notified())
             return seen if done else None
 
-        try:
-            wait_until(complete, max(0.0, fault_at + expectation.within - clock.now()),
-                       expected=f"{expectation.name} firing and notified", where="Prometheus")
-        except WaitTimeout:
-            pass  # the deadline passing is a verdict, reported by the checks
+        with suppress(WaitTimeout):  # the deadline passing is a verdict, told by the checks
+            wait_until(
+                complete,
+                max(0.0, fault_at + expectation.within - clock.now()),
+                expected=f"{expectation.name} firing and notified",
+                where="Prometheus",
+            )
         clock.sleep(expectation.notification_grace)
         return self.observe(expectation, fault_at)
 
@@ -80,23 +87,44 @@ class AlertWatcher:
             if self.prometheus.active_alerts([expectation.name]):
                 return None
             done = [
-                n for n in self.sink.notifications(since=observation.fault_at)
+                n
+                for n in self.sink.notifications(since=observation.fault_at)
                 if n.alertname == expectation.name and n.status == "resolved"
             ]
             return done if reached <= {n.receiver for n in done} else None
 
         try:
-            done = wait_until(resolved, max(0.0, recovered_at + deadline_s - clock.now()),
-                              expected=f"{expectation.name} resolved", where="Prometheus and the sink")
+            done = wait_until(
+                resolved,
+                max(0.0, recovered_at + deadline_s - clock.now()),
+                expected=f"{expectation.name} resolved",
+                where="Prometheus and the sink",
+            )
         except WaitTimeout as exc:
-            return Check(name, False, f"{expectation.name} not resolved within {deadline_s:g} s "
-                         f"of recovery; last seen: {exc.last_seen}", None, deadline_s)
+            return Check(
+                name,
+                False,
+                f"{expectation.name} not resolved within {deadline_s:g} s "
+                f"of recovery; last seen: {exc.last_seen}",
+                None,
+                deadline_s,
+            )
         last = max((n.received_at for n in done), default=clock.now())
         for n in done:
-            timeline.record("notification.resolved", at=n.received_at, alert=n.alertname,
-                            receiver=n.receiver, channel=n.channel)
-        return Check(name, True, f"resolved notifications to {', '.join(sorted(reached))}",
-                     last - recovered_at, deadline_s)
+            timeline.record(
+                "notification.resolved",
+                at=n.received_at,
+                alert=n.alertname,
+                receiver=n.receiver,
+                channel=n.channel,
+            )
+        return Check(
+            name,
+            True,
+            f"resolved notifications to {', '.join(sorted(reached))}",
+            last - recovered_at,
+            deadline_s,
+        )
 
 
 def record_observation(observation: AlertObservation, timeline: Timeline) -> None:
@@ -104,11 +132,21 @@ def record_observation(observation: AlertObservation, timeline: Timeline) -> Non
     if observation.pending is not None:
         timeline.record("alert.pending", at=observation.pending.at, alert=name)
     if observation.firing is not None:
-        timeline.record("alert.firing", at=observation.firing.at, alert=name,
-                        priority=observation.firing.labels.get("priority"))
+        timeline.record(
+            "alert.firing",
+            at=observation.firing.at,
+            alert=name,
+            priority=observation.firing.labels.get("priority"),
+        )
     for n in observation.notifications:
-        timeline.record("notification.firing", at=n.received_at, alert=name,
-                        receiver=n.receiver, channel=n.channel, priority=n.priority)
+        timeline.record(
+            "notification.firing",
+            at=n.received_at,
+            alert=name,
+            receiver=n.receiver,
+            channel=n.channel,
+            priority=n.priority,
+        )
 
 
 def alert_checks(observation: AlertObservation) -> list[Check]:
@@ -119,13 +157,27 @@ def alert_checks(observation: AlertObservation) -> list[Check]:
         name = f"{exp.name} notified {receiver} within {exp.within:g} s"
         got = first.get(receiver)
         if got is None:
-            checks.append(Check(name, False, f"{receiver} received no {exp.name} notification "
-                                f"within {exp.within:g} s of the fault", None, exp.within))
+            checks.append(
+                Check(
+                    name,
+                    False,
+                    f"{receiver} received no {exp.name} notification "
+                    f"within {exp.within:g} s of the fault",
+                    None,
+                    exp.within,
+                )
+            )
         else:
             delay = got.received_at - fault_at
-            checks.append(Check(name, delay <= exp.within,
-                                f"{receiver} ({got.channel}) notified {delay:.2f} s after the fault",
-                                delay, exp.within))
+            checks.append(
+                Check(
+                    name,
+                    delay <= exp.within,
+                    f"{receiver} ({got.channel}) notified {delay:.2f} s after the fault",
+                    delay,
+                    exp.within,
+                )
+            )
     checks.append(_no_other_receivers(observation))
     return checks
 
@@ -135,11 +187,21 @@ def _fired(observation: AlertObservation) -> Check:
     name = f"{exp.name} fired within {exp.within:g} s"
     if observation.firing is None:
         seen = "it went pending" if observation.pending else "it never went pending either"
-        return Check(name, False, f"{exp.name} did not fire within {exp.within:g} s of the "
-                     f"fault ({seen})", None, exp.within)
+        return Check(
+            name,
+            False,
+            f"{exp.name} did not fire within {exp.within:g} s of the fault ({seen})",
+            None,
+            exp.within,
+        )
     delay = observation.firing.at - observation.fault_at
-    return Check(name, delay <= exp.within, f"{exp.name} firing {delay:.2f} s after the fault",
-                 delay, exp.within)
+    return Check(
+        name,
+        delay <= exp.within,
+        f"{exp.name} firing {delay:.2f} s after the fault",
+        delay,
+        exp.within,
+    )
 
 
 def _priority(observation: AlertObservation) -> Check:
@@ -149,7 +211,9 @@ def _priority(observation: AlertObservation) -> Check:
         return Check(name, False, f"{exp.name} did not fire, so its priority is unknown")
     actual = observation.firing.labels.get("priority", "<no priority label>")
     if actual != exp.priority:
-        return Check(name, False, f"{exp.name} fired with priority {actual}, expected {exp.priority}")
+        return Check(
+            name, False, f"{exp.name} fired with priority {actual}, expected {exp.priority}"
+        )
     return Check(name, True, f"{exp.name} fired with priority {actual}")
 
 

@@ -5,6 +5,7 @@ on a journey; it asks the prober what it has seen."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -18,8 +19,12 @@ from journeys.result import JourneyResult
 
 class JourneyProber:
     def __init__(
-        self, journeys: list[str], target: JourneyTarget, chromium_path: Path,
-        timeline: Timeline, interval_s: float = 0.5,
+        self,
+        journeys: Sequence[str],
+        target: JourneyTarget,
+        chromium_path: Path,
+        timeline: Timeline,
+        interval_s: float = 0.5,
     ) -> None:
         self.journeys = journeys
         self.target = target
@@ -38,7 +43,9 @@ class JourneyProber:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         self._stop.set()
@@ -58,7 +65,10 @@ class JourneyProber:
     def _record(self, result: JourneyResult) -> None:
         failed = result.failed_step
         self.timeline.record(
-            "journey.attempt", at=result.started_at, journey=result.journey, ok=result.ok,
+            "journey.attempt",
+            at=result.started_at,
+            journey=result.journey,
+            ok=result.ok,
             duration_s=round(result.duration_s, 3),
             failed_step=None if failed is None else failed.name,
             error=None if failed is None else failed.error,
@@ -68,7 +78,9 @@ class JourneyProber:
 
     def attempts(self, journey: str, since: float = 0.0) -> list[JourneyResult]:
         if self._crash is not None:
-            raise InfrastructureError(f"the journey prober stopped: {self._crash!r}") from self._crash
+            raise InfrastructureError(
+                f"the journey prober stopped: {self._crash!r}"
+            ) from self._crash
         with self._lock:
             return [a for a in self._attempts if a.journey == journey and a.started_at >= since]
 
@@ -83,7 +95,11 @@ class JourneyProber:
             return tried[-1].failed_step if tried else "no attempt yet"
 
         return wait_until(
-            success, timeout, interval=0.1, expected=f"a successful {journey} journey",
-            where=self.target.base_url, describe=last_failure,
+            success,
+            timeout,
+            interval=0.1,
+            expected=f"a successful {journey} journey",
+            where=self.target.base_url,
+            describe=last_failure,
             hint="the journey's failed step and error say what the browser saw",
         )

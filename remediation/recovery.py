@@ -13,33 +13,59 @@ from remediation.prober import JourneyProber
 
 
 def check_restart(
-    platform: DockerPlatform, expectation: RestartExpectation, baseline_restarts: int,
-    fault_at: float, timeline: Timeline,
+    platform: DockerPlatform,
+    expectation: RestartExpectation,
+    baseline_restarts: int,
+    fault_at: float,
+    timeline: Timeline,
 ) -> Check:
     workload, within = expectation.workload, expectation.within
     name = f"{workload} restarted by the platform within {within:g} s"
 
     def restarted() -> bool:
-        return platform.restart_count(workload) > baseline_restarts and platform.is_running(workload)
+        return platform.restart_count(workload) > baseline_restarts and platform.is_running(
+            workload
+        )
 
     try:
-        wait_until(restarted, within, expected=f"{workload} restart count above "
-                   f"{baseline_restarts} and running", where="the Docker engine",
-                   describe=lambda: f"restart count {platform.restart_count(workload)}")
+        wait_until(
+            restarted,
+            within,
+            expected=f"{workload} restart count above {baseline_restarts} and running",
+            where="the Docker engine",
+            describe=lambda: f"restart count {platform.restart_count(workload)}",
+        )
     except WaitTimeout as exc:
-        return Check(name, False, f"{workload} was not restarted within {within:g} s "
-                     f"(last seen: {exc.last_seen}); is its restart policy set?", None, within)
+        return Check(
+            name,
+            False,
+            f"{workload} was not restarted within {within:g} s "
+            f"(last seen: {exc.last_seen}); is its restart policy set?",
+            None,
+            within,
+        )
     started_at = platform.started_at(workload)
-    timeline.record("recovery.restarted", at=started_at, workload=workload,
-                    restart_count=platform.restart_count(workload))
+    timeline.record(
+        "recovery.restarted",
+        at=started_at,
+        workload=workload,
+        restart_count=platform.restart_count(workload),
+    )
     delay = started_at - fault_at
-    return Check(name, delay <= within, f"restart count {baseline_restarts} -> "
-                 f"{platform.restart_count(workload)}, running again {delay:.2f} s after the fault",
-                 delay, within)
+    return Check(
+        name,
+        delay <= within,
+        f"restart count {baseline_restarts} -> "
+        f"{platform.restart_count(workload)}, running again {delay:.2f} s after the fault",
+        delay,
+        within,
+    )
 
 
 def check_journeys_green(
-    prober: JourneyProber, expectation: JourneysGreenExpectation, fault_at: float,
+    prober: JourneyProber,
+    expectation: JourneysGreenExpectation,
+    fault_at: float,
     timeline: Timeline,
 ) -> tuple[Check, float | None]:
     """Also returns when the journey was green again (recovery time), if it was."""
@@ -49,11 +75,21 @@ def check_journeys_green(
     try:
         success = prober.first_success(journey, since=fault_at, timeout=remaining)
     except WaitTimeout as exc:
-        return Check(name, False, f"no successful {journey} journey within {within:g} s of the "
-                     f"fault; last failure: {exc.last_seen}", None, within), None
+        return Check(
+            name,
+            False,
+            f"no successful {journey} journey within {within:g} s of the "
+            f"fault; last failure: {exc.last_seen}",
+            None,
+            within,
+        ), None
     timeline.record("recovery.journey_green", at=success.started_at, journey=journey)
     delay = success.started_at - fault_at
     failures = len([a for a in prober.attempts(journey, fault_at) if not a.ok])
-    return Check(name, delay <= within, f"{journey} green {delay:.2f} s after the fault "
-                 f"after {failures} failed attempts", delay, within), success.started_at
-
+    return Check(
+        name,
+        delay <= within,
+        f"{journey} green {delay:.2f} s after the fault after {failures} failed attempts",
+        delay,
+        within,
+    ), success.started_at

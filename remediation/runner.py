@@ -52,7 +52,9 @@ class DrillRun:
 
 
 def run_drill(
-    drill: Drill, source: SourceMap, settings: Settings,
+    drill: Drill,
+    source: SourceMap,
+    settings: Settings,
     on_phase: PhaseListener = lambda drill, phase: log.info("%s: %s", drill, phase),
 ) -> DrillResult:
     """Validate the drill against the target (nothing is touched if that fails), then
@@ -74,10 +76,17 @@ def run_drill(
         error = f"{type(exc).__name__}: {exc}"
         run.timeline.record("drill.error", error=error)
     result = DrillResult(
-        drill=drill.name, run_id=settings.run_id, target=settings.target.name,
-        environment=settings.target.environment, started_at=started_at, finished_at=clock.now(),
-        checks=tuple(run.checks), mttd_s=run.mttd_s, mttr_s=run.mttr_s,
-        events=tuple(run.timeline.events), error=error,
+        drill=drill.name,
+        run_id=settings.run_id,
+        target=settings.target.name,
+        environment=settings.target.environment,
+        started_at=started_at,
+        finished_at=clock.now(),
+        checks=tuple(run.checks),
+        mttd_s=run.mttd_s,
+        mttr_s=run.mttr_s,
+        events=tuple(run.timeline.events),
+        error=error,
     )
     return _export(run, result)
 
@@ -95,10 +104,12 @@ def _run_phases(run: DrillRun) -> None:
             raise InfrastructureError("the target names no notification_sink to check receivers on")
         sink = NotificationSinkClient(target.notification_sink.url)
         stack.callback(sink.close)
-        journey_target = JourneyTarget(target.app.base_url, target.app.credentials.username,
-                                       run.settings.password)
-        prober = stack.enter_context(JourneyProber(
-            drill.journeys, journey_target, run.settings.chromium, run.timeline))
+        journey_target = JourneyTarget(
+            target.app.base_url, target.app.credentials.username, run.settings.password
+        )
+        prober = stack.enter_context(
+            JourneyProber(drill.journeys, journey_target, run.settings.chromium, run.timeline)
+        )
 
         run.phase("steady state checked")
         _await_steady_state(run, prometheus, alertmanager, prober)
@@ -122,13 +133,16 @@ def _run_phases(run: DrillRun) -> None:
         run.phase("steady state checked again")
         for observation in observations:
             if observation.expectation.resolve_within is not None:
-                run.checks.append(watcher.await_resolved(
-                    observation, recovered_at or clock.now(), run.timeline))
+                run.checks.append(
+                    watcher.await_resolved(observation, recovered_at or clock.now(), run.timeline)
+                )
         _check_steady_state_again(run, prober)
 
 
 def _await_steady_state(
-    run: DrillRun, prometheus: PrometheusClient, alertmanager: AlertmanagerClient,
+    run: DrillRun,
+    prometheus: PrometheusClient,
+    alertmanager: AlertmanagerClient,
     prober: JourneyProber,
 ) -> None:
     """No expected alert active anywhere (a previous drill's may linger), journeys green."""
@@ -137,18 +151,27 @@ def _await_steady_state(
 
     def quiet() -> bool:
         return not prometheus.active_alerts(names) and not any(
-            alertmanager.active_alerts(n) for n in names)
+            alertmanager.active_alerts(n) for n in names
+        )
 
-    wait_until(quiet, timeout, interval=0.5, expected=f"no active {', '.join(names)}",
-               where="Prometheus and Alertmanager",
-               hint="the platform is not at steady state; a previous fault may not have healed")
+    wait_until(
+        quiet,
+        timeout,
+        interval=0.5,
+        expected=f"no active {', '.join(names)}",
+        where="Prometheus and Alertmanager",
+        hint="the platform is not at steady state; a previous fault may not have healed",
+    )
     now = clock.now()
     for journey in run.drill.journeys:
         prober.first_success(journey, since=now, timeout=timeout)
 
 
 def _await_recovery(
-    run: DrillRun, platform: DockerPlatform, prober: JourneyProber, baseline_restarts: int,
+    run: DrillRun,
+    platform: DockerPlatform,
+    prober: JourneyProber,
+    baseline_restarts: int,
     fault_at: float,
 ) -> float | None:
     recovery = run.drill.expect.recovery
@@ -159,8 +182,9 @@ def _await_recovery(
         if check.measured_s is not None:
             run.mttr_s[f"restart.{recovery.restart.workload}"] = check.measured_s
     if recovery.journeys_green is not None:
-        check, recovered_at = check_journeys_green(prober, recovery.journeys_green, fault_at,
-                                                   run.timeline)
+        check, recovered_at = check_journeys_green(
+            prober, recovery.journeys_green, fault_at, run.timeline
+        )
         run.checks.append(check)
         if check.measured_s is not None:
             run.mttr_s[f"journey.{recovery.journeys_green.journey}"] = check.measured_s
@@ -173,8 +197,9 @@ def _record_mttd(run: DrillRun, alertname: str, fault_at: float) -> None:
         run.mttd_s[f"firing.{alertname}"] = firing.at - fault_at
     for event in run.timeline.events:
         if event.kind == "notification.firing" and event.detail.get("alert") == alertname:
-            run.mttd_s.setdefault(f"notified.{alertname}.{event.detail['receiver']}",
-                                  event.at - fault_at)
+            run.mttd_s.setdefault(
+                f"notified.{alertname}.{event.detail['receiver']}", event.at - fault_at
+            )
 
 
 def _check_steady_state_again(run: DrillRun, prober: JourneyProber) -> None:

@@ -15,8 +15,12 @@ from sandbox.variants import VARIANTS
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("sandbox", help="the embedded reference IDP on local Docker")
-    parser.add_argument("--state-dir", type=Path, default=DEFAULT_STATE_DIR,
-                        help="rendered configuration and generated secrets (default: %(default)s)")
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        default=DEFAULT_STATE_DIR,
+        help="rendered configuration and generated secrets (default: %(default)s)",
+    )
     actions = parser.add_subparsers(dest="sandbox_action", required=True)
     start = actions.add_parser("up", help="(re)start every sandbox service and wait until ready")
     start.add_argument("--variant", choices=sorted(VARIANTS), default="healthy")
@@ -49,8 +53,10 @@ def _print_status(state: compose.StateDir) -> int:
     print(f"variant: {compose.current_variant(state)}")
     print(f"{'service':<13} {'state':<10} {'restarts':>8}  {'healthy':<7} url")
     for row in rows:
-        print(f"{row.name:<13} {row.state:<10} {row.restart_count:>8}  "
-              f"{'yes' if row.healthy else 'no':<7} {row.url}")
+        print(
+            f"{row.name:<13} {row.state:<10} {row.restart_count:>8}  "
+            f"{'yes' if row.healthy else 'no':<7} {row.url}"
+        )
     return 0 if all(row.healthy for row in rows) else 1
 
 

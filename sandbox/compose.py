@@ -17,7 +17,11 @@ import httpx
 from testcontainers.core.config import ConnectionMode, testcontainers_config
 from testcontainers.core.container import DockerContainer
 from testcontainers.core.network import Network
-from testcontainers.core.wait_strategies import ExecWaitStrategy, HttpWaitStrategy
+from testcontainers.core.wait_strategies import (
+    ExecWaitStrategy,
+    HttpWaitStrategy,
+    WaitStrategy,
+)
 
 from sandbox import variants
 from sandbox.topology import (
@@ -30,7 +34,6 @@ from sandbox.topology import (
     Service,
     services,
 )
-
 
 STARTUP_TIMEOUT_S = 90
 
@@ -78,9 +81,12 @@ def up(state: StateDir, variant: str = "healthy") -> list[Service]:
     network = Network(docker_network_kw={"labels": {SANDBOX_LABEL: "true"}})
     network.name = NETWORK_NAME
     network.create()
+    network._docker.client.close()
     started = state.topology()
     for service in started:
-        _container(service, network, state).start()
+        container = _container(service, network, state).start()
+        # Containers outlive this process on purpose (no Ryuk); only the API client goes.
+        container.get_docker_client().client.close()
     return started
 
 
@@ -113,9 +119,10 @@ def _container(service: Service, network: Network, state: StateDir) -> DockerCon
         )
     )
     # with_bind_ports() cannot name a host address; Docker's SDK takes (address, port).
-    container.ports[f"{service.port}/tcp"] = ("127.0.0.1", service.host_port)
+    container.ports[f"{service.port}/tcp"] = ("127.0.0.1", service.host_port)  # type: ignore[assignment]
     for path in service.tmpfs:
         container.with_tmpfs_mount(path)
+    strategy: WaitStrategy
     if service.health_path is None:
         strategy = ExecWaitStrategy(["pg_isready", "-q", "-h", "127.0.0.1"])
     else:
@@ -152,10 +159,15 @@ def status(state: StateDir) -> list[ServiceStatus]:
             if container is None:
                 result.append(ServiceStatus(service.name, "absent", 0, False, service.host_url))
                 continue
-            result.append(ServiceStatus(
-                service.name, container.status, int(container.attrs["RestartCount"]),
-                container.status == "running" and _answers(service), service.host_url,
-            ))
+            result.append(
+                ServiceStatus(
+                    service.name,
+                    container.status,
+                    int(container.attrs["RestartCount"]),
+                    container.status == "running" and _answers(service),
+                    service.host_url,
+                )
+            )
         return result
     finally:
         client.close()
@@ -190,7 +202,9 @@ def _wait_for_rules_loaded(prometheus: Service, state: StateDir) -> None:
         if response.is_success:
             return
         time.sleep(0.2)
-    raise SandboxError(f"prometheus did not answer its rules API after a reload; see {state.config}")
+    raise SandboxError(
+        f"prometheus did not answer its rules API after a reload; see {state.config}"
+    )
 
 
 def current_variant(state: StateDir) -> str:

@@ -37,7 +37,8 @@ class MonitoringConfig:
             for group in rules["groups"]:
                 for rule in group["rules"]:
                     if rule.get("alert") == alertname:
-                        return rule  # the same object: variants edit it in place
+                        found: dict[str, Any] = rule  # the same object: variants edit it
+                        return found
         raise KeyError(f"no alert rule named {alertname}")
 
     def routes(self) -> list[dict[str, Any]]:
@@ -56,7 +57,9 @@ class MonitoringConfig:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(path.read_text())
+    data = yaml.safe_load(path.read_text())
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a YAML mapping")
     return data
 
 

@@ -35,13 +35,18 @@ VARIANTS: dict[str, Variant] = {
     v.name: v
     for v in (
         Variant("healthy", "nothing", _healthy),
-        Variant("wrong-priority", "the outage alert IDPDown is labelled P2 instead of P0",
-                _wrong_priority),
-        Variant("p0-routed-to-p2", "P0 alerts go to the P2 Slack channel instead of the critical one",
-                _p0_routed_to_p2),
+        Variant(
+            "wrong-priority",
+            "the outage alert IDPDown is labelled P2 instead of P0",
+            _wrong_priority,
+        ),
+        Variant(
+            "p0-routed-to-p2",
+            "P0 alerts go to the P2 Slack channel instead of the critical one",
+            _p0_routed_to_p2,
+        ),
     )
 }
-
 
 
 def render(variant_name: str, config_dir: Path) -> None:

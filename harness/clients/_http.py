@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -25,7 +25,9 @@ class JsonApi:
         self.name = name
         self.base_url = base_url
         self._client = httpx.Client(
-            base_url=base_url, timeout=TIMEOUT_S, transport=transport,
+            base_url=base_url,
+            timeout=TIMEOUT_S,
+            transport=transport,
             event_hooks={"request": [_log_request]},
         )
 
@@ -48,3 +50,9 @@ class JsonApi:
 
     def close(self) -> None:
         self._client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

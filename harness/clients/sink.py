@@ -27,9 +27,12 @@ class NotificationSinkClient(JsonApi):
         rows = self.request("GET", "/notifications", params={"since": f"{since:.3f}"})
         return [
             Notification(
-                receiver=str(r["receiver"]), channel=str(r["channel"]),
-                alertname=str(r["alertname"]), priority=str(r["priority"]),
-                status=str(r["status"]), received_at=float(r["received_at"]),
+                receiver=str(r["receiver"]),
+                channel=str(r["channel"]),
+                alertname=str(r["alertname"]),
+                priority=str(r["priority"]),
+                status=str(r["status"]),
+                received_at=float(r["received_at"]),
             )
             for r in rows
         ]

@@ -33,7 +33,10 @@ def _seed_users(spec: str) -> dict[str, str]:
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     pool = AsyncConnectionPool(
-        os.environ["IDP_DATABASE_URL"], min_size=1, max_size=10, open=False,
+        os.environ["IDP_DATABASE_URL"],
+        min_size=1,
+        max_size=10,
+        open=False,
         kwargs={"connect_timeout": 2},
     )
     await pool.open(wait=True, timeout=60)
@@ -77,9 +80,7 @@ async def login_form(request: Request) -> HTMLResponse:
 
 
 @app.post("/login", response_model=None)
-async def login(
-    request: Request, username: str = Form(...), password: str = Form(...)
-) -> Response:
+async def login(request: Request, username: str = Form(...), password: str = Form(...)) -> Response:
     store = _store(request)
     if not await store.check_credentials(username, password):
         AUTH_ATTEMPTS.labels("failure").inc()

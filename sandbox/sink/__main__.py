@@ -1,4 +1,6 @@
-"""``python -m sandbox.sink``: HTTP on 8080 and SMTP on 2525 (``SINK_HTTP_PORT``, ``SINK_SMTP_PORT``)."""
+"""``python -m sandbox.sink``: HTTP on 8080 and SMTP on 2525.
+
+Ports from ``SINK_HTTP_PORT`` and ``SINK_SMTP_PORT``."""
 
 from __future__ import annotations
 
@@ -15,8 +17,12 @@ def main() -> None:
     log = NotificationLog()
     smtp = start_smtp(log, int(os.environ.get("SINK_SMTP_PORT", "2525")))
     try:
-        uvicorn.run(create_app(log), host="0.0.0.0", port=int(os.environ.get("SINK_HTTP_PORT", "8080")),
-                    log_level="warning")
+        uvicorn.run(
+            create_app(log),
+            host="0.0.0.0",
+            port=int(os.environ.get("SINK_HTTP_PORT", "8080")),
+            log_level="warning",
+        )
     finally:
         smtp.stop()
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 
-from sandbox.sink.records import NotificationLog, Status
+from sandbox.sink.records import Channel, NotificationLog, Status
 
 
 def _status(value: object) -> Status:
@@ -33,17 +33,28 @@ def create_app(log: NotificationLog) -> FastAPI:
         event = await request.json()
         details = (event.get("payload") or {}).get("custom_details") or {}
         log.add(
-            receiver, "pagerduty", str(details.get("alertname", "")),
-            str(details.get("priority", "")), _status(event.get("event_action")),
+            receiver,
+            "pagerduty",
+            str(details.get("alertname", "")),
+            str(details.get("priority", "")),
+            _status(event.get("event_action")),
         )
-        return {"status": "success", "message": "Event processed",
-                "dedup_key": str(event.get("dedup_key", ""))}
+        return {
+            "status": "success",
+            "message": "Event processed",
+            "dedup_key": str(event.get("dedup_key", "")),
+        }
 
     @app.post("/slack/{receiver}")
     async def slack(receiver: str, request: Request) -> str:
         fields = _slack_fields(await request.json())
-        log.add(receiver, "slack", fields.get("alertname", ""), fields.get("priority", ""),
-                _status(fields.get("status")))
+        log.add(
+            receiver,
+            "slack",
+            fields.get("alertname", ""),
+            fields.get("priority", ""),
+            _status(fields.get("status")),
+        )
         return "ok"
 
     @app.post("/webhook/{receiver}")
@@ -51,9 +62,14 @@ def create_app(log: NotificationLog) -> FastAPI:
     async def webhook(receiver: str, request: Request) -> dict[str, str]:
         body = await request.json()
         labels = body.get("commonLabels") or {}
-        channel = "sms" if request.url.path.startswith("/sms/") else "webhook"
-        log.add(receiver, channel, str(labels.get("alertname", "")),
-                str(labels.get("priority", "")), _status(body.get("status")))
+        channel: Channel = "sms" if request.url.path.startswith("/sms/") else "webhook"
+        log.add(
+            receiver,
+            channel,
+            str(labels.get("alertname", "")),
+            str(labels.get("priority", "")),
+            _status(body.get("status")),
+        )
         return {"status": "accepted"}
 
     @app.get("/notifications")

@@ -11,7 +11,7 @@ from email import message_from_bytes
 
 from aiosmtpd.controller import Controller
 
-from sandbox.sink.records import NotificationLog
+from sandbox.sink.records import NotificationLog, Status
 
 
 class EmailHandler:
@@ -21,11 +21,16 @@ class EmailHandler:
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         content: bytes = envelope.original_content or envelope.content  # type: ignore[attr-defined]
         message = message_from_bytes(content)
-        status = "resolved" if message.get("X-Status", "") == "resolved" else "firing"
+        status: Status = "resolved" if message.get("X-Status", "") == "resolved" else "firing"
         for recipient in envelope.rcpt_tos:  # type: ignore[attr-defined]
             receiver = str(recipient).split("@", 1)[0]
-            self.log.add(receiver, "email", message.get("X-Alertname", ""),
-                         message.get("X-Priority", ""), status)
+            self.log.add(
+                receiver,
+                "email",
+                message.get("X-Alertname", ""),
+                message.get("X-Priority", ""),
+                status,
+            )
         return "250 Message accepted for delivery"
 
 

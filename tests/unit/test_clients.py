@@ -24,17 +24,31 @@ def test_unreachable_prometheus_says_where_and_what_to_do() -> None:
 def test_server_error_is_reported_with_status_and_body() -> None:
     transport = httpx.MockTransport(lambda r: httpx.Response(503, text="TSDB not ready"))
     client = PrometheusClient("http://127.0.0.1:1", transport=transport)
-    with pytest.raises(InfrastructureError, match="answered 503 .*TSDB not ready"):
+    with pytest.raises(InfrastructureError, match=r"answered 503 .*TSDB not ready"):
         client.query("up")
 
 
 def test_alert_samples_keep_exact_evaluation_times() -> None:
-    body = {"status": "success", "data": {"resultType": "matrix", "result": [{
-        "metric": {"__name__": "ALERTS", "alertname": "IDPDown", "alertstate": "firing",
-                   "priority": "P0"},
-        "values": [[99.5, "1"], [100.25, "1"], [101.25, "1"]]}]}}
+    body = {
+        "status": "success",
+        "data": {
+            "resultType": "matrix",
+            "result": [
+                {
+                    "metric": {
+                        "__name__": "ALERTS",
+                        "alertname": "IDPDown",
+                        "alertstate": "firing",
+                        "priority": "P0",
+                    },
+                    "values": [[99.5, "1"], [100.25, "1"], [101.25, "1"]],
+                }
+            ],
+        },
+    }
     transport = httpx.MockTransport(lambda r: httpx.Response(200, json=body))
     samples = PrometheusClient("http://p", transport=transport).alert_samples(
-        "IDPDown", "firing", start=100.0, end=102.0)
+        "IDPDown", "firing", start=100.0, end=102.0
+    )
     assert [s.at for s in samples] == [100.25, 101.25]
     assert samples[0].labels == {"alertname": "IDPDown", "priority": "P0"}

@@ -28,13 +28,21 @@ def _line_of(text: str, needle: str) -> int:
 @pytest.mark.parametrize(
     ("old", "new", "field", "problem"),
     [
-        ("within: 30s\n      receivers", "within: soon\n      receivers",
-         "expect.alerts[0].within", "not a duration"),
+        (
+            "within: 30s\n      receivers",
+            "within: soon\n      receivers",
+            "expect.alerts[0].within",
+            "not a duration",
+        ),
         ("priority: P0", "priority: P9", "expect.alerts[0].priority", "P0"),
         ("kind: crash-process", "kind: meteor-strike", "fault", "crash-process"),
         ("journeys: [login]", "journeys: [checkout]", "journeys[0]", "login"),
-        ("      within: 30s\n    journeys_green", "      withn: 30s\n    journeys_green",
-         "expect.recovery.restart.withn", "Extra inputs"),
+        (
+            "      within: 30s\n    journeys_green",
+            "      withn: 30s\n    journeys_green",
+            "expect.recovery.restart.withn",
+            "Extra inputs",
+        ),
     ],
 )
 def test_invalid_drill_names_file_line_and_field(
@@ -49,7 +57,7 @@ def test_invalid_drill_names_file_line_and_field(
     assert error.path == path
     assert error.field.startswith(field)
     assert problem in str(error)
-    changed = new.split("\n")[0].strip()
+    changed = new.split("\n", maxsplit=1)[0].strip()
     assert error.line == _line_of(text, changed)
     assert str(error).startswith(f"{path}:{error.line}: ")
 
@@ -79,14 +87,22 @@ def test_unknown_workload_is_reported_against_the_target(tmp_path: Path) -> None
     text = GOOD_DRILL.replace("workload: idp\njourneys", "workload: billing\njourneys")
     path = _write(tmp_path, text)
     drill, source = load_drill(path)
-    settings = load_settings(_write(tmp_path, GOOD_TARGET.replace(
-        "password_file: /var/tmp/pagerdrill/sandbox/secrets/idp-password",
-        "password: not-a-real-secret"), "target.yaml"))
+    settings = load_settings(
+        _write(
+            tmp_path,
+            GOOD_TARGET.replace(
+                "password_file: /var/tmp/pagerdrill/sandbox/secrets/idp-password",
+                "password: not-a-real-secret",
+            ),
+            "target.yaml",
+        )
+    )
     with pytest.raises(ConfigError) as caught:
         check_against_target(drill, source, settings.target)
     assert caught.value.field == "fault.workload"
     assert caught.value.line == _line_of(text, "workload: billing")
-    assert "billing" in str(caught.value) and "idp" in str(caught.value)
+    assert "billing" in str(caught.value)
+    assert "idp" in str(caught.value)
 
 
 def test_target_url_must_be_http(tmp_path: Path) -> None:

@@ -28,12 +28,19 @@ def _result(passed: bool) -> DrillResult:
     timeline = Timeline()
     timeline.record("fault.injected", at=100.0)
     return DrillResult(
-        drill="app-crash", run_id="r", target="sandbox", environment="sandbox",
-        started_at=90.0, finished_at=130.0,
-        checks=(Check("IDPDown fired within 30 s", True, "ok", 1.5, 30),
-                Check("IDPDown has priority P0", passed, "fired with priority P2")),
+        drill="app-crash",
+        run_id="r",
+        target="sandbox",
+        environment="sandbox",
+        started_at=90.0,
+        finished_at=130.0,
+        checks=(
+            Check("IDPDown fired within 30 s", True, "ok", 1.5, 30),
+            Check("IDPDown has priority P0", passed, "fired with priority P2"),
+        ),
         mttd_s={"firing.IDPDown": 1.5, "notified.IDPDown.pager": 2.0},
-        mttr_s={"journey.login": 2.25}, events=tuple(timeline.events),
+        mttr_s={"journey.login": 2.25},
+        events=tuple(timeline.events),
     )
 
 
@@ -44,7 +51,8 @@ def test_summary_table_and_verdict() -> None:
     failing = summary_table([_result(False)])
     assert "FAILED IDPDown has priority P0: fired with priority P2" in failing
     assert verdict_line([_result(False), _result(True)]) == (
-        "readiness verdict: FAIL (1 passed, 1 failed)")
+        "readiness verdict: FAIL (1 passed, 1 failed)"
+    )
 
 
 def test_json_results(tmp_path: Path) -> None:

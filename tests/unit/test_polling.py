@@ -25,12 +25,15 @@ def test_timeout_says_expected_last_seen_where_and_hint() -> None:
 
 def test_describe_supplies_what_was_last_seen() -> None:
     with pytest.raises(WaitTimeout, match="restart count 3"):
-        wait_until(lambda: False, 0.03, 0.01, expected="x", where="y",
-                   describe=lambda: "restart count 3")
+        wait_until(
+            lambda: False, 0.03, 0.01, expected="x", where="y", describe=lambda: "restart count 3"
+        )
 
 
-@pytest.mark.parametrize(("text", "seconds"),
-                         [("30s", 30), ("2m", 120), ("500ms", 0.5), ("1h", 3600), (5, 5), ("1.5", 1.5)])
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("30s", 30), ("2m", 120), ("500ms", 0.5), ("1h", 3600), (5, 5), ("1.5", 1.5)],
+)
 def test_durations(text: object, seconds: float) -> None:
     assert parse_duration(text) == seconds
 

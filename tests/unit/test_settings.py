@@ -21,8 +21,10 @@ def _target(tmp_path: Path, credentials_line: str) -> Path:
 
 
 def test_password_from_environment_is_secret(tmp_path: Path) -> None:
-    settings = load_settings(_target(tmp_path, "password_env: IDP_PW"),
-                             environ={"IDP_PW": "hunter2-secret", "PAGERDRILL_RUN_ID": "r1"})
+    settings = load_settings(
+        _target(tmp_path, "password_env: IDP_PW"),
+        environ={"IDP_PW": "hunter2-secret", "PAGERDRILL_RUN_ID": "r1"},
+    )
     assert settings.password.get_secret_value() == "hunter2-secret"
     assert "hunter2-secret" not in repr(settings)
     assert settings.run_id == "r1"
@@ -49,10 +51,13 @@ def test_two_password_sources_are_rejected(tmp_path: Path) -> None:
 
 def test_environment_chooses_target_and_folders(tmp_path: Path) -> None:
     path = _target(tmp_path, "password: inline")
-    settings = load_settings(environ={
-        "PAGERDRILL_TARGET": str(path), "PAGERDRILL_OUTPUT_DIR": str(tmp_path / "o"),
-        "PAGERDRILL_STATE_DIR": str(tmp_path / "s"),
-    })
+    settings = load_settings(
+        environ={
+            "PAGERDRILL_TARGET": str(path),
+            "PAGERDRILL_OUTPUT_DIR": str(tmp_path / "o"),
+            "PAGERDRILL_STATE_DIR": str(tmp_path / "s"),
+        }
+    )
     assert settings.target_path == path
     assert settings.output_dir == tmp_path / "o"
     assert settings.journal_path == tmp_path / "s" / "fault-journal.jsonl"

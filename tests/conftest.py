@@ -1,0 +1,46 @@
+"""Fixtures shared by the harness's own tests: the sandbox (started once per test
+session, removed at the end), settings for it, and Playwright on Debian's Chromium."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.settings import Settings, load_settings
+from journeys.browser import launch_args
+
+REPO = Path(__file__).resolve().parents[1]
+SANDBOX_TARGET = REPO / "targets" / "sandbox.yaml"
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[Any]:
+    """The running sandbox (healthy variant), as its state folder."""
+    from sandbox import compose
+    from sandbox.topology import DEFAULT_STATE_DIR
+
+    state = compose.StateDir(DEFAULT_STATE_DIR)
+    compose.up(state)
+    yield state
+    compose.down()
+
+
+@pytest.fixture(scope="session")
+def settings(sandbox: Any, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return load_settings(
+        SANDBOX_TARGET,
+        tmp_path_factory.mktemp("out"),
+        environ={
+            "PAGERDRILL_STATE_DIR": str(tmp_path_factory.mktemp("state")),
+            "PAGERDRILL_RUN_ID": "test-run",
+        },
+    )
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(pytestconfig: pytest.Config) -> dict[str, Any]:
+    """pytest-playwright's launch arguments: Debian's Chromium, never a download."""
+    return launch_args(Path("/usr/bin/chromium"))

@@ -1,0 +1,120 @@
+"""Faults are reverted on SIGTERM, and `pagerdrill recover` reverts what a SIGKILLed
+harness left. The app's restart policy is switched off for these tests, so that
+only pagerdrill's revert can bring it back."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import docker
+import pytest
+
+from chaos.docker_platform import DockerPlatform
+from chaos.journal import FaultJournal
+from harness.polling import wait_until
+from harness.settings import Settings
+from tests.conftest import REPO, SANDBOX_TARGET
+
+pytestmark = pytest.mark.integration
+
+HARNESS_IN_A_FAULT = textwrap.dedent("""
+    import time
+    from chaos.docker_platform import DockerPlatform
+    from chaos.faults import crash_process
+    from chaos.journal import FaultJournal
+    from harness.settings import load_settings
+    from harness.signals import interrupt_on_sigterm
+    from harness.timeline import Timeline
+
+    settings = load_settings()
+    platform = DockerPlatform(settings.target.platform)
+    with interrupt_on_sigterm(), crash_process(
+        platform, "idp", FaultJournal(settings.journal_path), Timeline()
+    ):
+        print("injected", flush=True)
+        time.sleep(120)
+""")
+
+
+@pytest.fixture
+def no_restart_policy(sandbox: Any, settings: Settings) -> Iterator[DockerPlatform]:
+    client = docker.from_env()
+    container = client.containers.get("pagerdrill-sandbox-idp")
+    container.update(restart_policy={"Name": "no"})
+    with DockerPlatform(settings.target.platform) as platform:
+        yield platform
+        container.update(restart_policy={"Name": "on-failure"})
+        platform.ensure_running("idp")
+    client.close()
+
+
+@contextmanager
+def _harness_in_a_fault(state_dir: Path) -> Iterator[subprocess.Popen[str]]:
+    """A harness process that injected the crash and now sits in the fault's `with`."""
+    env = {
+        **os.environ,
+        "PAGERDRILL_STATE_DIR": str(state_dir),
+        "PAGERDRILL_TARGET": str(SANDBOX_TARGET),
+    }
+    with subprocess.Popen(
+        [sys.executable, "-c", HARNESS_IN_A_FAULT],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as process:
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "injected"
+        yield process
+
+
+def _stopped(platform: DockerPlatform) -> bool:
+    return not platform.is_running("idp")
+
+
+def test_sigterm_reverts_the_fault(no_restart_policy: DockerPlatform, tmp_path: Path) -> None:
+    platform = no_restart_policy
+    with _harness_in_a_fault(tmp_path) as process:
+        wait_until(lambda: _stopped(platform), 10, expected="idp crashed", where="Docker")
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+    assert platform.is_running("idp")
+    assert FaultJournal(tmp_path / "fault-journal.jsonl").open_entries() == []
+
+
+def test_recover_after_the_harness_was_killed(
+    no_restart_policy: DockerPlatform, tmp_path: Path
+) -> None:
+    platform = no_restart_policy
+    with _harness_in_a_fault(tmp_path) as process:
+        wait_until(lambda: _stopped(platform), 10, expected="idp crashed", where="Docker")
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    journal = FaultJournal(tmp_path / "fault-journal.jsonl")
+    assert [e.kind for e in journal.open_entries()] == ["crash-process"]
+    assert not platform.is_running("idp")
+
+    env = {**os.environ, "PAGERDRILL_STATE_DIR": str(tmp_path)}
+    for _ in range(2):  # idempotent
+        recovered = subprocess.run(
+            [sys.executable, "-m", "harness", "recover", "--target", str(SANDBOX_TARGET)],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert recovered.returncode == 0, recovered.stderr
+    assert "1 open faults reverted" not in recovered.stdout  # the second run found nothing
+    assert platform.is_running("idp")
+    assert journal.open_entries() == []
