@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from harness import clock
 from harness.configfile import SourceMap
 from harness.drill import Drill, check_against_target, load_drill
 from harness.errors import ConfigError, GuardRefused
@@ -99,13 +100,19 @@ class DrillItem(pytest.Item):
 
     def runtest(self) -> None:
         with interrupt_on_sigterm():
-            result = run_drill(self.drill, self.source, settings_of(self.config))
+            result = run_drill(self.drill, self.source, settings_of(self.config), self._progress)
         self.config.stash[RESULTS].append(result)
         self.user_properties.append(("verdict", result.verdict))
         for stage, seconds in {**result.mttd_s, **result.mttr_s}.items():
             self.user_properties.append((stage, f"{seconds:.3f}"))
         if result.verdict != "passed":
             raise DrillFailed(result)
+
+    def _progress(self, drill: str, phase: str) -> None:
+        """A progress line per phase, so a person watching knows what the drill waits for."""
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"{clock.iso(clock.now())}  {drill}: {phase}")
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, DrillFailed):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import docker
@@ -87,6 +88,7 @@ def up(state: StateDir, variant: str = "healthy") -> list[Service]:
         container = _container(service, network, state).start()
         # Containers outlive this process on purpose (no Ryuk); only the API client goes.
         container.get_docker_client().client.close()
+    _wait_for_targets_up(next(s for s in started if s.name == "prometheus"))
     return started
 
 
@@ -187,24 +189,40 @@ def apply_variant(state: StateDir, variant: str) -> None:
     variants.render(variant, state.config)
     (state.root / "variant").write_text(variant)
     by_name = {s.name: s for s in state.topology()}
+    reloaded_at = time.time()
     for name in ("prometheus", "alertmanager"):
         response = httpx.post(by_name[name].host_url + "/-/reload", timeout=10)
         if not response.is_success:
             raise SandboxError(f"{name} rejected the {variant} configuration: {response.text}")
-    _wait_for_rules_loaded(by_name["prometheus"], state)
+    _wait_for_rules_loaded(by_name["prometheus"], state, reloaded_at)
 
 
-def _wait_for_rules_loaded(prometheus: Service, state: StateDir) -> None:
-    """Reload is synchronous in Prometheus; check the rules API agrees before returning."""
+def _wait_for_targets_up(prometheus: Service) -> None:
+    """Prometheus started before the app, so its first scrapes of it failed: wait until
+    every target answers, so that `up` returns a platform at steady state."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    seen: list[str] = []
+    while time.monotonic() < deadline:
+        body = httpx.get(prometheus.host_url + "/api/v1/targets", timeout=5).json()
+        targets = body["data"]["activeTargets"]
+        seen = [f"{t['labels']['job']}={t['health']}" for t in targets]
+        if targets and all(t["health"] == "up" for t in targets):
+            return
+        time.sleep(0.5)
+    raise SandboxError(f"Prometheus targets not all up after {STARTUP_TIMEOUT_S} s: {seen}")
+
+
+def _wait_for_rules_loaded(prometheus: Service, state: StateDir, reloaded_at: float) -> None:
+    """Every rule group has been evaluated since the reload: its alerts are current."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        response = httpx.get(prometheus.host_url + "/api/v1/rules", timeout=5)
-        if response.is_success:
+        body = httpx.get(prometheus.host_url + "/api/v1/rules", timeout=5).json()
+        groups = body["data"]["groups"]
+        evaluated = [datetime.fromisoformat(g["lastEvaluation"]).timestamp() for g in groups]
+        if groups and min(evaluated) > reloaded_at:
             return
         time.sleep(0.2)
-    raise SandboxError(
-        f"prometheus did not answer its rules API after a reload; see {state.config}"
-    )
+    raise SandboxError(f"Prometheus did not evaluate the reloaded rules in {state.config}")
 
 
 def current_variant(state: StateDir) -> str:

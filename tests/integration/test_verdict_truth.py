@@ -59,8 +59,9 @@ def test_drill_fails_on_broken_variant(
     result = run_drill(drill, source, settings)
     assert result.verdict == "failed"
     failed = {c.name: c.detail for c in result.failed_checks}
+    timeline = "\n".join(str(e.as_json()) for e in result.events if e.kind != "phase")
     for check, message in broken.items():
-        assert message in failed.get(check, "<passed>"), (check, failed)
+        assert message in failed.get(check, "<passed>"), f"{check}: {failed}\n{timeline}"
     if name == "p0-routed-to-p2":
         assert set(failed) == set(broken), "only the routing checks may fail"
     assert result.mttr_s["journey.login"] > 0, "recovery is still measured on a broken variant"
