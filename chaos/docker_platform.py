@@ -6,19 +6,19 @@ from __future__ import annotations
 import os
 import signal
 from pathlib import Path
-from typing import Self
 
 import docker
 from docker.errors import DockerException, NotFound
 from docker.models.containers import Container
 
 from harness import clock
+from harness.closing import Closing
 from harness.errors import FaultInjectionError, GuardRefused, InfrastructureError
 from harness.polling import wait_until
 from harness.target import DockerPlatform as DockerPlatformConfig
 
 
-class DockerPlatform:
+class DockerPlatform(Closing):
     def __init__(self, config: DockerPlatformConfig) -> None:
         self.config = config
         try:
@@ -32,12 +32,6 @@ class DockerPlatform:
 
     def close(self) -> None:
         self._client.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def container_name(self, workload: str) -> str:
         return self.config.workloads[workload].container

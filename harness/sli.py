@@ -34,22 +34,12 @@ def push_drill_slis(result: DrillResult, pushgateway_url: str) -> None:
     Gauge(
         "pagerdrill_drill_last_run_timestamp_seconds", "When the drill finished.", registry=registry
     ).set(result.finished_at)
-    mttd = Gauge(
-        "pagerdrill_drill_mttd_seconds",
-        "Fault to detection, by stage.",
-        ["stage"],
-        registry=registry,
+    _stage_gauge(
+        "pagerdrill_drill_mttd_seconds", "Fault to detection, by stage.", result.mttd_s, registry
     )
-    for stage, seconds in result.mttd_s.items():
-        mttd.labels(stage).set(seconds)
-    mttr = Gauge(
-        "pagerdrill_drill_mttr_seconds",
-        "Fault to recovery, by stage.",
-        ["stage"],
-        registry=registry,
+    _stage_gauge(
+        "pagerdrill_drill_mttr_seconds", "Fault to recovery, by stage.", result.mttr_s, registry
     )
-    for stage, seconds in result.mttr_s.items():
-        mttr.labels(stage).set(seconds)
     try:
         push_to_gateway(
             pushgateway_url,
@@ -62,3 +52,11 @@ def push_drill_slis(result: DrillResult, pushgateway_url: str) -> None:
         raise InfrastructureError(
             f"Pushgateway at {pushgateway_url} refused the SLIs: {exc}"
         ) from exc
+
+
+def _stage_gauge(
+    name: str, documentation: str, seconds_by_stage: dict[str, float], registry: CollectorRegistry
+) -> None:
+    gauge = Gauge(name, documentation, ["stage"], registry=registry)
+    for stage, seconds in seconds_by_stage.items():
+        gauge.labels(stage).set(seconds)

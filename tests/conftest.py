@@ -3,6 +3,9 @@ session, removed at the end), settings for it, and Playwright on Debian's Chromi
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +17,20 @@ from journeys.browser import launch_args
 
 REPO = Path(__file__).resolve().parents[1]
 SANDBOX_TARGET = REPO / "targets" / "sandbox.yaml"
+
+
+def pagerdrill_cli(*args: str, state_dir: Path) -> subprocess.CompletedProcess[str]:
+    """Run `pagerdrill ARGS` as a user would, with its own fault journal folder."""
+    env = {**os.environ, "PAGERDRILL_STATE_DIR": str(state_dir)}
+    return subprocess.run(
+        [sys.executable, "-m", "harness", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="session")

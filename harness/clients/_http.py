@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Self
+from typing import Any
 
 import httpx
 
+from harness.closing import Closing
 from harness.errors import InfrastructureError
 
 log = logging.getLogger("pagerdrill.api")
@@ -18,7 +19,7 @@ def _log_request(request: httpx.Request) -> None:
     log.debug("%s %s%s", request.method, request.url.host, request.url.path)
 
 
-class JsonApi:
+class JsonApi(Closing):
     """A JSON HTTP API at `base_url`; `name` says what it is in error messages."""
 
     def __init__(self, name: str, base_url: str, transport: httpx.BaseTransport | None = None):
@@ -50,9 +51,3 @@ class JsonApi:
 
     def close(self) -> None:
         self._client.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,23 +11,9 @@ import pytest
 from harness.clients import PrometheusClient
 from harness.polling import wait_until
 from harness.settings import Settings
-from tests.conftest import REPO, SANDBOX_TARGET
+from tests.conftest import REPO, SANDBOX_TARGET, pagerdrill_cli
 
 pytestmark = pytest.mark.integration
-PAGERDRILL = [sys.executable, "-m", "harness"]
-
-
-def _pagerdrill(*args: str, state_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PAGERDRILL_STATE_DIR": str(state_dir)}
-    return subprocess.run(
-        [*PAGERDRILL, *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def test_app_crash_passes_with_measured_mttd_and_mttr(
@@ -40,7 +23,7 @@ def test_app_crash_passes_with_measured_mttd_and_mttr(
 
     with DockerPlatform(settings.target.platform) as platform:
         restarts_before = platform.restart_count("idp")
-    run = _pagerdrill(
+    run = pagerdrill_cli(
         "run",
         "drills/app-crash.drill.yaml",
         "--target",
@@ -107,7 +90,7 @@ def test_malformed_drill_fails_before_anything_is_touched(
         restarts_before = platform.restart_count("idp")
     state_dir = tmp_path / "state"
 
-    run = _pagerdrill(
+    run = pagerdrill_cli(
         "run",
         str(bad),
         "--target",

@@ -21,7 +21,7 @@ from chaos.docker_platform import DockerPlatform
 from chaos.journal import FaultJournal
 from harness.polling import wait_until
 from harness.settings import Settings
-from tests.conftest import REPO, SANDBOX_TARGET
+from tests.conftest import REPO, SANDBOX_TARGET, pagerdrill_cli
 
 pytestmark = pytest.mark.integration
 
@@ -103,18 +103,11 @@ def test_recover_after_the_harness_was_killed(
     assert [e.kind for e in journal.open_entries()] == ["crash-process"]
     assert not platform.is_running("idp")
 
-    env = {**os.environ, "PAGERDRILL_STATE_DIR": str(tmp_path)}
-    for _ in range(2):  # idempotent
-        recovered = subprocess.run(
-            [sys.executable, "-m", "harness", "recover", "--target", str(SANDBOX_TARGET)],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert recovered.returncode == 0, recovered.stderr
-    assert "1 open faults reverted" not in recovered.stdout  # the second run found nothing
+    first = pagerdrill_cli("recover", "--target", str(SANDBOX_TARGET), state_dir=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "recover: 1 open faults reverted" in first.stdout
+    again = pagerdrill_cli("recover", "--target", str(SANDBOX_TARGET), state_dir=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "recover: 0 open faults reverted" in again.stdout  # idempotent
     assert platform.is_running("idp")
     assert journal.open_entries() == []
