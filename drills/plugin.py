@@ -111,7 +111,10 @@ class DrillItem(pytest.Item):
     def _progress(self, drill: str, phase: str) -> None:
         """A progress line per phase, so a person watching knows what the drill waits for."""
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
+        capture = self.config.pluginmanager.get_plugin("capturemanager")
+        if reporter is None or capture is None:
+            return
+        with capture.global_and_fixture_disabled():  # runtest output is captured otherwise
             reporter.write_line(f"{clock.iso(clock.now())}  {drill}: {phase}")
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:

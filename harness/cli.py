@@ -124,6 +124,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     # httpx logs whole URLs at INFO; query strings may carry tokens.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # testcontainers says "Pulling image" for local images it never pulls.
+    logging.getLogger("testcontainers").setLevel(logging.WARNING)
     try:
         code = args.handler(args)
     except (ConfigError, GuardRefused) as exc:
