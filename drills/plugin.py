@@ -16,14 +16,17 @@ from harness import clock
 from harness.configfile import SourceMap
 from harness.drill import Drill, check_against_target, load_drill
 from harness.errors import ConfigError, GuardRefused
-from harness.report import summary_table, verdict_line, write_json
-from harness.results import DrillResult
+from harness.publish import Outputs, publish
+from harness.report import run_summary
+from harness.results import DrillResult, RunResult
 from harness.settings import Settings, load_settings
 from harness.signals import interrupt_on_sigterm
 from remediation.runner import run_drill
 
 SETTINGS = pytest.StashKey[Settings]()
 RESULTS = pytest.StashKey[list[DrillResult]]()
+RUN = pytest.StashKey[tuple[RunResult, Outputs]]()
+STARTED_AT = pytest.StashKey[float]()
 PROFILES = ("smoke", "gate", "nightly")
 
 
@@ -133,17 +136,31 @@ class DrillItem(pytest.Item):
         return self.path, 0, f"drill {self.name}"
 
 
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    results = config.stash.get(RESULTS, [])
-    if not results:
-        return
-    terminalreporter.section("pagerdrill summary")
-    terminalreporter.write_line(summary_table(results))
-    terminalreporter.write_line(verdict_line(results))
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[STARTED_AT] = clock.now()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    results = session.config.stash.get(RESULTS, [])
-    if results:
-        settings = settings_of(session.config)
-        write_json(results, settings.output_dir / "results.json", settings.run_id)
+    """Runs before the terminal summary: publish, and fail the session on a failed gate."""
+    config = session.config
+    results = config.stash.get(RESULTS, [])
+    if not results:
+        return
+    run, outputs = publish(
+        results,
+        settings_of(config),
+        config.getoption("pagerdrill_profile"),
+        config.stash.get(STARTED_AT, results[0].started_at),
+    )
+    config.stash[RUN] = (run, outputs)
+    if not run.passed and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if RUN not in config.stash:
+        return
+    run, outputs = config.stash[RUN]
+    terminalreporter.section("pagerdrill summary")
+    terminalreporter.write_line(run_summary(run))
+    terminalreporter.write_line(f"reports: {outputs.report}  {outputs.results}  {outputs.junit}")

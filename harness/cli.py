@@ -80,7 +80,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.profile:
         pytest_args += ["--profile", args.profile]
     output = args.output or Path("out")
-    pytest_args += ["--pagerdrill-output", str(output), "--junitxml", str(output / "junit.xml")]
+    pytest_args += ["--pagerdrill-output", str(output)]
     if args.verbose:
         pytest_args.append("-vv")
     outcome = _Outcome()
@@ -95,7 +95,11 @@ def _add_run(subparsers: Any) -> None:
     )
     run.add_argument("--target", type=Path, help="target file (default: targets/sandbox.yaml)")
     run.add_argument("--profile", choices=("smoke", "gate", "nightly"))
-    run.add_argument("--output", type=Path, help="results.json and junit.xml (default: out/)")
+    run.add_argument(
+        "--output",
+        type=Path,
+        help="results.json, junit.xml, report.html and history/ (default: out/)",
+    )
     run.add_argument("--verbose", action="store_true", help="show each API call to the platform")
     run.set_defaults(handler=_run, pytest_args=[])
 

@@ -1,44 +1,60 @@
-"""Outputs for people and machines, all from `DrillResult`: the summary table and the JSON file."""
+"""Outputs for people and machines from the result model: the summary table and
+the JSON results document (its schema: harness/schemas/results-v1.schema.json)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from harness.results import DrillResult
+from harness import clock
+from harness.results import DrillResult, RunResult
 
 JSON_SCHEMA_VERSION = 1
+SCHEMA_PATH = Path(__file__).parent / "schemas" / "results-v1.schema.json"
 
 
 def _seconds(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f} s"
 
 
+def _row(r: DrillResult) -> tuple[str, ...]:
+    passed = sum(c.passed for c in r.checks)
+    firing = min((v for k, v in r.mttd_s.items() if k.startswith("firing.")), default=None)
+    notified = max((v for k, v in r.mttd_s.items() if k.startswith("notified.")), default=None)
+    journey = max((v for k, v in r.mttr_s.items() if k.startswith("journey.")), default=None)
+    budget = "-" if r.budget_burned_percent is None else f"{r.budget_burned_percent:.2f} %"
+    verdict = r.verdict if r.verdict == "passed" else r.verdict.upper()
+    return (
+        r.drill,
+        verdict,
+        f"{passed}/{len(r.checks)}",
+        _seconds(firing),
+        _seconds(notified),
+        _seconds(journey),
+        budget,
+        _seconds(r.finished_at - r.started_at),
+    )
+
+
 def summary_table(results: Sequence[DrillResult]) -> str:
     """A readable table, one row per drill, then what failed::
 
-    drill      verdict  checks  MTTD firing  MTTD notified  MTTR journey  wall
-    app-crash  passed   13/13   1.31 s       1.95 s         2.10 s        38.2 s
+    drill      verdict  checks  MTTD firing  MTTD notified  MTTR journey  budget  wall
+    app-crash  passed   12/12   1.31 s       1.95 s         2.10 s        0.01 %  15.2 s
     """
-    header = ("drill", "verdict", "checks", "MTTD firing", "MTTD notified", "MTTR journey", "wall")
-    rows = [header]
-    for r in results:
-        passed = sum(c.passed for c in r.checks)
-        firing = min((v for k, v in r.mttd_s.items() if k.startswith("firing.")), default=None)
-        notified = max((v for k, v in r.mttd_s.items() if k.startswith("notified.")), default=None)
-        journey = max((v for k, v in r.mttr_s.items() if k.startswith("journey.")), default=None)
-        rows.append(
-            (
-                r.drill,
-                r.verdict.upper() if r.verdict != "passed" else r.verdict,
-                f"{passed}/{len(r.checks)}",
-                _seconds(firing),
-                _seconds(notified),
-                _seconds(journey),
-                _seconds(r.finished_at - r.started_at),
-            )
-        )
+    header = (
+        "drill",
+        "verdict",
+        "checks",
+        "MTTD firing",
+        "MTTD notified",
+        "MTTR journey",
+        "budget",
+        "wall",
+    )
+    rows = [header, *(_row(r) for r in results)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = [
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
@@ -51,23 +67,45 @@ def summary_table(results: Sequence[DrillResult]) -> str:
     return "\n".join(lines)
 
 
-def verdict_line(results: Sequence[DrillResult]) -> str:
-    verdicts = [r.verdict for r in results]
-    overall = "PASS" if verdicts and all(v == "passed" for v in verdicts) else "FAIL"
+def run_summary(run: RunResult) -> str:
+    """The table, regressions, the gate's criteria and the one-line verdict."""
+    lines = [summary_table(run.drills)]
+    lines.extend(f"  regression: {r.describe()}" for r in run.regressions)
+    for check in run.gate:
+        lines.append(f"  gate {'ok  ' if check.passed else 'FAIL'} {check.name}: {check.detail}")
+    lines.append(verdict_line(run))
+    return "\n".join(lines)
+
+
+def verdict_line(run: RunResult) -> str:
+    verdicts = [r.verdict for r in run.drills]
     counts = ", ".join(
         f"{verdicts.count(v)} {v}" for v in ("passed", "failed", "error") if verdicts.count(v)
     )
-    return f"readiness verdict: {overall} ({counts or 'no drills run'})"
+    gate = ""
+    if run.gate:
+        gate = "; gate " + ("passed" if all(g.passed for g in run.gate) else "FAILED")
+    return (
+        f"readiness verdict: {'PASS' if run.passed else 'FAIL'} ({counts or 'no drills run'}{gate})"
+    )
 
 
-def write_json(results: Sequence[DrillResult], path: Path, run_id: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    document = {
+def results_document(run: RunResult) -> dict[str, Any]:
+    return {
         "schema_version": JSON_SCHEMA_VERSION,
-        "run_id": run_id,
-        "verdict": "passed"
-        if results and all(r.verdict == "passed" for r in results)
-        else "failed",
-        "drills": [r.as_json() for r in results],
+        "run_id": run.run_id,
+        "profile": run.profile,
+        "target": run.target,
+        "environment": run.environment,
+        "started_at": clock.iso(run.started_at),
+        "finished_at": clock.iso(run.finished_at),
+        "verdict": "passed" if run.passed else "failed",
+        "drills": [r.as_json() for r in run.drills],
+        "regressions": [r.as_json() for r in run.regressions],
+        "gate": [g.as_json() for g in run.gate],
     }
+
+
+def write_json(document: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(document, indent=2) + "\n")

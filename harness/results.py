@@ -44,6 +44,8 @@ class DrillResult:
     mttr_s: dict[str, float] = field(default_factory=dict)
     events: tuple[Event, ...] = ()
     error: str | None = None
+    budget_burned_percent: float | None = None
+    priorities: tuple[str, ...] = ()
 
     @property
     def verdict(self) -> Verdict:
@@ -69,8 +71,69 @@ class DrillResult:
             "checks": [c.as_json() for c in self.checks],
             "mttd_s": {k: _round(v) for k, v in self.mttd_s.items()},
             "mttr_s": {k: _round(v) for k, v in self.mttr_s.items()},
+            "budget_burned_percent": _round(self.budget_burned_percent),
+            "priorities": list(self.priorities),
             "timeline": [e.as_json() for e in self.events],
         }
+
+
+@dataclass(frozen=True)
+class Regression:
+    """A stage that took longer than its baseline, beyond the configured tolerance."""
+
+    drill: str
+    stage: str
+    baseline_s: float
+    measured_s: float
+
+    @property
+    def percent(self) -> float:
+        return 100 * (self.measured_s - self.baseline_s) / self.baseline_s
+
+    def describe(self) -> str:
+        return (
+            f"{self.drill} {self.stage}: {self.measured_s:.2f} s against a baseline of "
+            f"{self.baseline_s:.2f} s (+{self.percent:.0f} %)"
+        )
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "drill": self.drill,
+            "stage": self.stage,
+            "baseline_s": _round(self.baseline_s),
+            "measured_s": _round(self.measured_s),
+            "percent": round(self.percent, 1),
+        }
+
+
+@dataclass(frozen=True)
+class GateCheck:
+    name: str
+    passed: bool
+    detail: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"name": self.name, "passed": self.passed, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """One `pagerdrill run`: its drills, regressions against history, and the gate."""
+
+    run_id: str
+    profile: str | None
+    target: str
+    environment: str
+    started_at: float
+    finished_at: float
+    drills: tuple[DrillResult, ...]
+    regressions: tuple[Regression, ...] = ()
+    gate: tuple[GateCheck, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        drills_ok = bool(self.drills) and all(d.verdict == "passed" for d in self.drills)
+        return drills_ok and all(g.passed for g in self.gate)
 
 
 def _round(value: float | None) -> float | None:

@@ -29,6 +29,7 @@ class Settings:
     state_dir: Path
     chromium: Path
     run_id: str
+    history_dir: Path
     verbose: bool = False
 
     @property
@@ -47,7 +48,8 @@ def load_settings(
         settings = load_settings(Path("targets/sandbox.yaml"))
 
     Environment: PAGERDRILL_TARGET, PAGERDRILL_OUTPUT_DIR, PAGERDRILL_STATE_DIR,
-    PAGERDRILL_CHROMIUM, PAGERDRILL_RUN_ID, and the password variable the target names.
+    PAGERDRILL_CHROMIUM, PAGERDRILL_RUN_ID, PAGERDRILL_HISTORY_DIR, and the password
+    variable the target names.
     """
     env = os.environ if environ is None else environ
     path = Path(target_path or env.get("PAGERDRILL_TARGET") or DEFAULT_TARGET)
@@ -57,14 +59,16 @@ def load_settings(
     except ValueError as exc:
         raise source.error(("app", "credentials"), str(exc)) from exc
     chromium = Path(env.get("PAGERDRILL_CHROMIUM", str(DEFAULT_CHROMIUM)))
+    output = Path(output_dir or env.get("PAGERDRILL_OUTPUT_DIR") or "out")
     return Settings(
         target=target,
         target_path=path,
         password=password,
-        output_dir=Path(output_dir or env.get("PAGERDRILL_OUTPUT_DIR") or "out"),
+        output_dir=output,
         state_dir=Path(env.get("PAGERDRILL_STATE_DIR", "/var/tmp/pagerdrill")),
         chromium=chromium,
         run_id=env.get("PAGERDRILL_RUN_ID") or _new_run_id(),
+        history_dir=Path(env.get("PAGERDRILL_HISTORY_DIR") or output / "history"),
         verbose=verbose,
     )
 

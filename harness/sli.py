@@ -15,7 +15,7 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Gauge, push_to_gateway
 
 from harness.errors import InfrastructureError
-from harness.results import DrillResult
+from harness.results import DrillResult, RunResult
 
 JOB = "pagerdrill"
 
@@ -40,18 +40,7 @@ def push_drill_slis(result: DrillResult, pushgateway_url: str) -> None:
     _stage_gauge(
         "pagerdrill_drill_mttr_seconds", "Fault to recovery, by stage.", result.mttr_s, registry
     )
-    try:
-        push_to_gateway(
-            pushgateway_url,
-            job=JOB,
-            registry=registry,
-            timeout=5,
-            grouping_key={"environment": result.environment, "drill": result.drill},
-        )
-    except OSError as exc:
-        raise InfrastructureError(
-            f"Pushgateway at {pushgateway_url} refused the SLIs: {exc}"
-        ) from exc
+    _push(pushgateway_url, registry, {"environment": result.environment, "drill": result.drill})
 
 
 def _stage_gauge(
@@ -60,3 +49,42 @@ def _stage_gauge(
     gauge = Gauge(name, documentation, ["stage"], registry=registry)
     for stage, seconds in seconds_by_stage.items():
         gauge.labels(stage).set(seconds)
+
+
+def push_run_slis(run: RunResult, pushgateway_url: str) -> None:
+    """Run-level SLIs, grouped by environment and profile (`run` when none):
+
+    pagerdrill_run_passed                      1 if the run passed (drills, and gate if any)
+    pagerdrill_run_drills{verdict}             drills by verdict
+    pagerdrill_run_regressions                 MTTD/MTTR stages slower than their baseline
+    pagerdrill_run_duration_seconds            wall time of the run
+    pagerdrill_run_last_timestamp_seconds      when the run finished (for "not run in 26 h")
+    """
+    registry = CollectorRegistry()
+    Gauge("pagerdrill_run_passed", "1 if the run passed.", registry=registry).set(
+        1 if run.passed else 0
+    )
+    by_verdict = Gauge(
+        "pagerdrill_run_drills", "Drills of the run by verdict.", ["verdict"], registry=registry
+    )
+    for verdict in ("passed", "failed", "error"):
+        by_verdict.labels(verdict).set(sum(1 for d in run.drills if d.verdict == verdict))
+    Gauge(
+        "pagerdrill_run_regressions", "Stages slower than their baseline.", registry=registry
+    ).set(len(run.regressions))
+    Gauge("pagerdrill_run_duration_seconds", "Wall time of the run.", registry=registry).set(
+        run.finished_at - run.started_at
+    )
+    Gauge("pagerdrill_run_last_timestamp_seconds", "When the run finished.", registry=registry).set(
+        run.finished_at
+    )
+    _push(
+        pushgateway_url, registry, {"environment": run.environment, "profile": run.profile or "run"}
+    )
+
+
+def _push(url: str, registry: CollectorRegistry, grouping_key: dict[str, str]) -> None:
+    try:
+        push_to_gateway(url, job=JOB, registry=registry, timeout=5, grouping_key=grouping_key)
+    except OSError as exc:
+        raise InfrastructureError(f"Pushgateway at {url} refused the SLIs: {exc}") from exc

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
-from harness.types import Frozen
+from harness.types import Frozen, Priority
 
 
 def _http_url(value: str) -> str:
@@ -59,6 +59,27 @@ class DockerPlatform(Frozen):
     workloads: dict[str, DockerWorkload] = Field(min_length=1)
 
 
+class SloConfig(Frozen):
+    """The platform's availability objective, for the error budget a drill burns."""
+
+    availability_percent: float = Field(default=99.99, gt=0, lt=100)
+    window_days: float = Field(default=30, gt=0)
+
+    @property
+    def error_budget_s(self) -> float:
+        return (1 - self.availability_percent / 100) * self.window_days * 86400
+
+
+class GateCriteria(Frozen):
+    """What the `gate` profile requires for a release to be ready."""
+
+    required_priorities: list[Priority] = Field(default_factory=lambda: [Priority.P0])
+    max_error_budget_burned_percent: float = Field(default=5.0, ge=0)
+    max_regression_percent: float = Field(default=50.0, ge=0)
+    min_regression_seconds: float = Field(default=1.0, ge=0)
+    baseline_runs: int = Field(default=5, ge=1)
+
+
 class TargetConfig(Frozen):
     """Everything pagerdrill knows about a platform."""
 
@@ -70,3 +91,5 @@ class TargetConfig(Frozen):
     pushgateway: Endpoint | None = None
     notification_sink: Endpoint | None = None
     platform: DockerPlatform
+    slo: SloConfig = SloConfig()
+    gate: GateCriteria = GateCriteria()

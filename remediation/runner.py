@@ -16,6 +16,7 @@ from chaos.docker_platform import DockerPlatform
 from chaos.faults import inject
 from chaos.journal import FaultJournal
 from harness import clock
+from harness.budget import burned_percent
 from harness.clients import AlertmanagerClient, NotificationSinkClient, PrometheusClient
 from harness.configfile import SourceMap
 from harness.drill import Drill, check_against_target
@@ -87,6 +88,8 @@ def run_drill(
         mttr_s=run.mttr_s,
         events=tuple(run.timeline.events),
         error=error,
+        budget_burned_percent=_budget_burned(run),
+        priorities=tuple(sorted({str(a.priority) for a in drill.expect.alerts})),
     )
     return _export(run, result)
 
@@ -189,6 +192,13 @@ def _await_recovery(
         if check.measured_s is not None:
             run.mttr_s[f"journey.{recovery.journeys_green.journey}"] = check.measured_s
     return recovered_at
+
+
+def _budget_burned(run: DrillRun) -> float | None:
+    fault = run.timeline.first("fault.injected")
+    if fault is None or not run.drill.journeys:
+        return None
+    return burned_percent(run.timeline.events, fault.at, run.settings.target.slo)
 
 
 def _record_mttd(run: DrillRun, alertname: str, fault_at: float) -> None:

@@ -1,0 +1,64 @@
+"""Regressions against history, and the readiness gate's criteria."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from harness.history import PastRun, baseline
+from harness.results import DrillResult, GateCheck, Regression
+from harness.target import GateCriteria
+
+
+def find_regressions(
+    drills: Sequence[DrillResult], history: list[PastRun], criteria: GateCriteria
+) -> list[Regression]:
+    """Every MTTD/MTTR stage slower than its baseline by more than the tolerance, both
+    relative (`max_regression_percent`) and absolute (`min_regression_seconds`)."""
+    found = []
+    for drill in drills:
+        for stage, measured in {**drill.mttd_s, **drill.mttr_s}.items():
+            base = baseline(history, drill.drill, stage, criteria.baseline_runs)
+            if base is None or base <= 0:
+                continue
+            slower = measured - base
+            if (
+                slower > criteria.min_regression_seconds
+                and 100 * slower / base > criteria.max_regression_percent
+            ):
+                found.append(Regression(drill.drill, stage, base, measured))
+    return found
+
+
+def evaluate_gate(
+    drills: Sequence[DrillResult], regressions: Sequence[Regression], criteria: GateCriteria
+) -> list[GateCheck]:
+    required = {str(p) for p in criteria.required_priorities}
+    concerned = [d for d in drills if required & set(d.priorities)]
+    failing = [d.drill for d in concerned if d.verdict != "passed"]
+    names = ", ".join(sorted(required))
+    checks = [
+        GateCheck(
+            f"every {names} drill passes",
+            bool(concerned) and not failing,
+            f"failed: {', '.join(failing)}"
+            if failing
+            else (f"{len(concerned)} drills passed" if concerned else f"no {names} drill ran"),
+        )
+    ]
+    limit = criteria.max_error_budget_burned_percent
+    burned = sum(d.budget_burned_percent or 0.0 for d in drills)
+    checks.append(
+        GateCheck(
+            f"error budget burned <= {limit:g} %",
+            burned <= limit,
+            f"the drills burned {burned:.2f} % of the error budget",
+        )
+    )
+    checks.append(
+        GateCheck(
+            f"no MTTD/MTTR regression > {criteria.max_regression_percent:g} %",
+            not regressions,
+            "; ".join(r.describe() for r in regressions) or "none against the stored baselines",
+        )
+    )
+    return checks

@@ -1,0 +1,111 @@
+"""The self-contained HTML report: verdict, gate, regressions, and per drill its
+checks, a timeline picture and its trend against previous runs. No scripts, no
+external resources: it opens from a CI artifact as it is."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from harness import clock
+from harness.history import PastRun
+from harness.report import summary_table, verdict_line
+from harness.results import DrillResult, RunResult
+from harness.timeline_svg import timeline_svg
+
+TREND_RUNS = 10
+STYLE = """
+body{font-family:system-ui,sans-serif;margin:1.5rem auto;max-width:70rem;color:#222}
+h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:2rem;border-top:1px solid #ddd;padding-top:1rem}
+.badge{display:inline-block;padding:.15rem .6rem;border-radius:.3rem;color:#fff;font-weight:600}
+.passed{background:#2e7d32}.failed,.error{background:#c62828}
+table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ddd;padding:.25rem .5rem;
+text-align:left;font-size:.9rem}th{background:#f5f5f5}tr.fail td{background:#fdecea}
+pre{background:#f7f7f7;padding:.6rem;overflow-x:auto;font-size:.8rem}
+svg.timeline{font-size:11px;background:#fcfcfc;border:1px solid #eee}
+.lane{fill:#333}.lane-line{stroke:#eee}.grid{stroke:#f0f0f0}.tick{fill:#777;text-anchor:middle}
+.fault{fill:#6a1b9a;font-weight:600}.note{color:#777}
+"""
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f} s"
+
+
+def _checks(drill: DrillResult) -> str:
+    rows = "".join(
+        f'<tr class="{"ok" if c.passed else "fail"}"><td>{"✔" if c.passed else "✘"}</td>'
+        f"<td>{escape(c.name)}</td><td>{escape(c.detail)}</td>"
+        f"<td>{_seconds(c.measured_s)}</td><td>{_seconds(c.deadline_s)}</td></tr>"
+        for c in drill.checks
+    )
+    return (
+        "<table><tr><th></th><th>expectation</th><th>what was seen</th><th>measured</th>"
+        f"<th>deadline</th></tr>{rows}</table>"
+    )
+
+
+def _trend(drill: DrillResult, history: list[PastRun]) -> str:
+    """Stages as rows, the last runs (this one last) as columns."""
+    past = [r.drills[drill.drill] for r in history if drill.drill in r.drills][-TREND_RUNS:]
+    if not past:
+        return '<p class="note">No previous runs stored: no trend yet.</p>'
+    runs = [*past, drill.as_json()]
+    head = "".join(
+        f"<th>{escape(str(r['finished_at'])[5:16].replace('T', ' '))}<br>{escape(str(r['verdict']))}"
+        "</th>"
+        for r in runs
+    )
+    rows = []
+    for stage in sorted({*drill.mttd_s, *drill.mttr_s}):
+        cells = "".join(
+            f"<td>{_seconds({**r.get('mttd_s', {}), **r.get('mttr_s', {})}.get(stage))}</td>"
+            for r in runs
+        )
+        rows.append(f"<tr><td>{escape(stage)}</td>{cells}</tr>")
+    return f"<table><tr><th>stage \\ run</th>{head}</tr>{''.join(rows)}</table>"
+
+
+def _drill_section(drill: DrillResult, history: list[PastRun]) -> str:
+    error = f"<p><strong>error:</strong> {escape(drill.error)}</p>" if drill.error else ""
+    budget = (
+        ""
+        if drill.budget_burned_percent is None
+        else f" · error budget burned {drill.budget_burned_percent:.3f} %"
+    )
+    return (
+        f'<section id="drill-{escape(drill.drill)}"><h2>{escape(drill.drill)} '
+        f'<span class="badge {drill.verdict}">{drill.verdict}</span></h2>'
+        f"<p>{clock.iso(drill.started_at)} · "
+        f"{drill.finished_at - drill.started_at:.1f} s{budget}</p>{error}"
+        f"<h3>Expectations</h3>{_checks(drill)}"
+        f"<h3>Timeline</h3>{timeline_svg(drill.events)}"
+        f"<h3>Trend</h3>{_trend(drill, history)}</section>"
+    )
+
+
+def render_report(run: RunResult, history: list[PastRun]) -> str:
+    verdict = "passed" if run.passed else "failed"
+    gate = "".join(
+        f'<tr class="{"ok" if g.passed else "fail"}"><td>{escape(g.name)}</td>'
+        f"<td>{escape(g.detail)}</td></tr>"
+        for g in run.gate
+    )
+    gate_html = f"<h2>Readiness gate</h2><table>{gate}</table>" if gate else ""
+    regressions = "".join(f"<li>{escape(r.describe())}</li>" for r in run.regressions)
+    regressions_html = f"<h2>Regressions</h2><ul>{regressions}</ul>" if regressions else ""
+    title = f"pagerdrill {run.profile or 'run'} · {run.target} · {run.run_id}"
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}'
+        f"</title><style>{STYLE}</style></head><body>"
+        f'<h1>{escape(title)} <span class="badge {verdict}">{verdict}</span></h1>'
+        f"<p>{escape(verdict_line(run))}</p><pre>{escape(summary_table(run.drills))}</pre>"
+        f"{gate_html}{regressions_html}"
+        + "".join(_drill_section(d, history) for d in run.drills)
+        + "</body></html>\n"
+    )
+
+
+def write_report(run: RunResult, history: list[PastRun], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_report(run, history))

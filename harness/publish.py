@@ -1,0 +1,60 @@
+"""The end of a run: compare with history, evaluate the gate, write every output
+(results.json, junit.xml, report.html), push the run's SLIs, store the run."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness import clock
+from harness.gate import evaluate_gate, find_regressions
+from harness.history import History
+from harness.html_report import write_report
+from harness.junit import write_junit
+from harness.report import results_document, write_json
+from harness.results import DrillResult, RunResult
+from harness.settings import Settings
+from harness.sli import push_run_slis
+
+
+@dataclass(frozen=True)
+class Outputs:
+    results: Path
+    junit: Path
+    report: Path
+
+
+def publish(
+    drills: Sequence[DrillResult], settings: Settings, profile: str | None, started_at: float
+) -> tuple[RunResult, Outputs]:
+    """Build the run's result and write it everywhere::
+
+    run, outputs = publish(results, settings, "gate", started_at)
+    sys.exit(0 if run.passed else 1)
+    """
+    history = History(settings.history_dir)
+    past = history.runs(settings.target.name)
+    criteria = settings.target.gate
+    regressions = find_regressions(drills, past, criteria)
+    run = RunResult(
+        run_id=settings.run_id,
+        profile=profile,
+        target=settings.target.name,
+        environment=settings.target.environment,
+        started_at=started_at,
+        finished_at=clock.now(),
+        drills=tuple(drills),
+        regressions=tuple(regressions),
+        gate=tuple(evaluate_gate(drills, regressions, criteria)) if profile == "gate" else (),
+    )
+    out = settings.output_dir
+    outputs = Outputs(out / "results.json", out / "junit.xml", out / "report.html")
+    document = results_document(run)
+    write_json(document, outputs.results)
+    write_junit(run, outputs.junit)
+    write_report(run, past, outputs.report)
+    if settings.target.pushgateway is not None:
+        push_run_slis(run, settings.target.pushgateway.url)
+    history.save(run.run_id, document)
+    return run, outputs
