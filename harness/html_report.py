@@ -45,17 +45,18 @@ def _checks(drill: DrillResult) -> str:
     )
 
 
+def _when(document: dict[str, object]) -> str:
+    """``11-26 16:43`` from an ISO timestamp."""
+    return str(document["finished_at"])[5:16].replace("T", " ")
+
+
 def _trend(drill: DrillResult, history: list[PastRun]) -> str:
     """Stages as rows, the last runs (this one last) as columns."""
     past = [r.drills[drill.drill] for r in history if drill.drill in r.drills][-TREND_RUNS:]
     if not past:
         return '<p class="note">No previous runs stored: no trend yet.</p>'
     runs = [*past, drill.as_json()]
-    head = "".join(
-        f"<th>{escape(str(r['finished_at'])[5:16].replace('T', ' '))}<br>{escape(str(r['verdict']))}"
-        "</th>"
-        for r in runs
-    )
+    head = "".join(f"<th>{escape(_when(r))}<br>{escape(str(r['verdict']))}</th>" for r in runs)
     rows = []
     for stage in sorted({*drill.mttd_s, *drill.mttr_s}):
         cells = "".join(
@@ -63,7 +64,7 @@ def _trend(drill: DrillResult, history: list[PastRun]) -> str:
             for r in runs
         )
         rows.append(f"<tr><td>{escape(stage)}</td>{cells}</tr>")
-    return f"<table><tr><th>stage \\ run</th>{head}</tr>{''.join(rows)}</table>"
+    return f"<table><tr><th>stage / run</th>{head}</tr>{''.join(rows)}</table>"
 
 
 def _drill_section(drill: DrillResult, history: list[PastRun]) -> str:
