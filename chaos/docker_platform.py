@@ -3,6 +3,7 @@ and only those labelled drillable may be touched."""
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 from pathlib import Path
@@ -16,6 +17,8 @@ from harness.closing import Closing
 from harness.errors import FaultInjectionError, GuardRefused, InfrastructureError
 from harness.polling import wait_until
 from harness.target import DockerPlatform as DockerPlatformConfig
+
+log = logging.getLogger("pagerdrill.api")
 
 
 class DockerPlatform(Closing):
@@ -38,6 +41,7 @@ class DockerPlatform(Closing):
 
     def _container(self, workload: str) -> Container:
         name = self.container_name(workload)
+        log.debug("docker inspect %s", name)
         try:
             container: Container = self._client.containers.get(name)
         except NotFound as exc:
@@ -69,6 +73,7 @@ class DockerPlatform(Closing):
                 "crash-process needs the Docker engine on the machine that runs pagerdrill"
             )
         at = clock.now()
+        log.debug("kill -9 %d (main process of container %s)", pid, container.name)
         os.kill(pid, signal.SIGKILL)
         return at
 
@@ -87,6 +92,7 @@ class DockerPlatform(Closing):
         container = self._container(workload)
         state = container.attrs["State"]
         if not state["Running"] and not state["Restarting"]:
+            log.debug("docker start %s", container.name)
             container.start()
         wait_until(
             lambda: self.is_running(workload),

@@ -6,7 +6,9 @@ Loaded by the root conftest.py and by `pagerdrill run`. Options:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +104,8 @@ class DrillItem(pytest.Item):
         self.source = source
 
     def runtest(self) -> None:
-        with interrupt_on_sigterm():
+        verbose = settings_of(self.config).verbose
+        with interrupt_on_sigterm(), _api_calls_shown(self._write if verbose else None):
             result = run_drill(self.drill, self.source, settings_of(self.config), self._progress)
         self.config.stash[RESULTS].append(result)
         self.user_properties.append(("verdict", result.verdict))
@@ -113,12 +116,15 @@ class DrillItem(pytest.Item):
 
     def _progress(self, drill: str, phase: str) -> None:
         """A progress line per phase, so a person watching knows what the drill waits for."""
+        self._write(f"{clock.iso(clock.now())}  {drill}: {phase}")
+
+    def _write(self, line: str) -> None:
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         capture = self.config.pluginmanager.get_plugin("capturemanager")
         if reporter is None or capture is None:
             return
         with capture.global_and_fixture_disabled():  # runtest output is captured otherwise
-            reporter.write_line(f"{clock.iso(clock.now())}  {drill}: {phase}")
+            reporter.write_line(line)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, DrillFailed):
@@ -134,6 +140,33 @@ class DrillItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"drill {self.name}"
+
+
+class _LineHandler(logging.Handler):
+    def __init__(self, write: Callable[[str], None]) -> None:
+        super().__init__(logging.DEBUG)
+        self.write = write
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.write(f"{clock.iso(record.created)}    api: {record.getMessage()}")
+
+
+@contextmanager
+def _api_calls_shown(write: Callable[[str], None] | None) -> Iterator[None]:
+    """With `--verbose`, every call to the platform (method, host and path: never a
+    query string or body, which may carry secrets) is shown as it is made."""
+    if write is None:
+        yield
+        return
+    logger = logging.getLogger("pagerdrill.api")
+    handler, level = _LineHandler(write), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -73,7 +73,7 @@ def _run(args: argparse.Namespace) -> int:
         "testpaths=",
         "--rootdir",
         ".",
-        "-q",
+        "-vv" if args.verbose else "-q",
     ]
     if args.target:
         pytest_args += ["--target", str(args.target)]
@@ -81,8 +81,6 @@ def _run(args: argparse.Namespace) -> int:
         pytest_args += ["--profile", args.profile]
     output = args.output or Path("out")
     pytest_args += ["--pagerdrill-output", str(output)]
-    if args.verbose:
-        pytest_args.append("-vv")
     outcome = _Outcome()
     code = pytest.main(pytest_args + list(args.pytest_args), plugins=[outcome])
     return outcome.exit_code(int(code))

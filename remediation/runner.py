@@ -3,6 +3,7 @@
 Phases, always in this order (DESIGN.md): steady state checked -> observers
 started -> load started -> fault injected -> alerts and notifications awaited ->
 recovery awaited -> fault reverted -> steady state checked again -> results exported.
+Each phase is announced (timeline event `phase`, and the progress line) as it begins.
 """
 
 from __future__ import annotations
@@ -114,26 +115,26 @@ def _run_phases(run: DrillRun) -> None:
             JourneyProber(drill.journeys, journey_target, run.settings.chromium, run.timeline)
         )
 
-        run.phase("steady state checked")
+        run.phase("checking steady state")
         _await_steady_state(run, prometheus, alertmanager, prober)
-        run.phase("observers started")
+        run.phase("starting observers")
         restart = drill.expect.recovery.restart
         baseline_restarts = platform.restart_count(restart.workload) if restart else 0
-        run.phase("load started (none)")
+        run.phase("starting load (none in this drill)")
         journal = FaultJournal(run.settings.journal_path)
         watcher = AlertWatcher(prometheus, sink)
+        run.phase(f"injecting fault {drill.fault.kind} on {drill.fault.workload}")
         with inject(drill.fault, platform, journal, run.timeline) as fault_at:
-            run.phase("fault injected")
-            run.phase("alerts and notifications awaited")
+            run.phase("awaiting alerts and notifications")
             observations = [watcher.await_alert(exp, fault_at) for exp in drill.expect.alerts]
             for observation in observations:
                 record_observation(observation, run.timeline)
                 run.checks.extend(alert_checks(observation))
                 _record_mttd(run, observation.expectation.name, fault_at)
-            run.phase("recovery awaited")
+            run.phase("awaiting recovery")
             recovered_at = _await_recovery(run, platform, prober, baseline_restarts, fault_at)
-        run.phase("fault reverted")
-        run.phase("steady state checked again")
+            run.phase("reverting fault")
+        run.phase("checking steady state again (alerts resolved, journeys green)")
         for observation in observations:
             if observation.expectation.resolve_within is not None:
                 run.checks.append(
@@ -225,7 +226,7 @@ def _check_steady_state_again(run: DrillRun, prober: JourneyProber) -> None:
 
 
 def _export(run: DrillRun, result: DrillResult) -> DrillResult:
-    run.phase("results exported")
+    run.phase("exporting results")
     pushgateway = run.settings.target.pushgateway
     if pushgateway is None:
         return result

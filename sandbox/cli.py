@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from sandbox import compose
-from sandbox.topology import DEFAULT_STATE_DIR
+from sandbox.topology import DEFAULT_STATE_DIR, IMAGE, Service
 from sandbox.variants import VARIANTS
 
 
@@ -35,9 +35,17 @@ def run(args: argparse.Namespace) -> int:
     state = compose.StateDir(args.state_dir)
     if args.sandbox_action == "up":
         started_at = time.monotonic()
-        for service in compose.up(state, args.variant):
-            print(f"  {service.name:<13} {service.host_url}")
-        print(f"sandbox up ({args.variant}) in {time.monotonic() - started_at:.1f} s")
+
+        def ready(service: Service) -> None:
+            elapsed = time.monotonic() - started_at
+            print(f"  {elapsed:5.1f} s  {service.name:<13} ready  {service.host_url}", flush=True)
+
+        print(f"sandbox up ({args.variant}): starting {IMAGE}", flush=True)
+        compose.up(state, args.variant, ready)
+        print(
+            f"sandbox up ({args.variant}) in {time.monotonic() - started_at:.1f} s, "
+            "every Prometheus target up"
+        )
     elif args.sandbox_action == "down":
         print(f"sandbox down: removed {compose.down()} containers and networks")
     elif args.sandbox_action == "variant":

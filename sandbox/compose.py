@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -73,8 +74,11 @@ class StateDir:
         return services(self.secret("database-password"), self.secret("idp-password"))
 
 
-def up(state: StateDir, variant: str = "healthy") -> list[Service]:
-    """Remove any stale sandbox, then start every service and wait until each is ready."""
+def up(
+    state: StateDir, variant: str = "healthy", on_ready: Callable[[Service], None] = lambda s: None
+) -> list[Service]:
+    """Remove any stale sandbox, then start every service and wait until each is ready
+    (`on_ready` hears of each, for progress)."""
     _configure_testcontainers()
     down()
     variants.render(variant, state.config)
@@ -88,6 +92,7 @@ def up(state: StateDir, variant: str = "healthy") -> list[Service]:
         container = _container(service, network, state).start()
         # Containers outlive this process on purpose (no Ryuk); only the API client goes.
         container.get_docker_client().client.close()
+        on_ready(service)
     _wait_for_targets_up(next(s for s in started if s.name == "prometheus"))
     return started
 

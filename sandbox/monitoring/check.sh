@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 promtool check rules rules/*.yml
 promtool test rules tests/*_test.yml
+(cd ../../ci/alerts && promtool check rules pagerdrill.rules.yml && promtool test rules pagerdrill_test.yml)
 amtool check-config alertmanager.yml >/dev/null
 route() {  # route PRIORITY EXPECTED-RECEIVERS (in route order)
   amtool config routes test --config.file=alertmanager.yml --verify.receivers="$2" \
