@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
+from playwright.sync_api import Page
 
 from harness.clients import PrometheusClient
 from harness.polling import wait_until
+from harness.report import SCHEMA_PATH
 from harness.settings import Settings
 from tests.conftest import REPO, SANDBOX_TARGET, pagerdrill_cli
+from tests.junit_schema import violations
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
+ARTIFACTS = REPO / "test-results"
 
 
 def test_app_crash_passes_with_measured_mttd_and_mttr(
-    sandbox: Any, settings: Settings, tmp_path: Path
+    sandbox: Any, settings: Settings, tmp_path: Path, page: Page
 ) -> None:
     from chaos.docker_platform import DockerPlatform
 
@@ -30,11 +36,14 @@ def test_app_crash_passes_with_measured_mttd_and_mttr(
         str(SANDBOX_TARGET),
         "--output",
         str(tmp_path),
+        "--profile",
+        "gate",
         state_dir=tmp_path / "state",
     )
     output = run.stdout + run.stderr
     assert run.returncode == 0, output
-    assert "readiness verdict: PASS" in output
+    assert "readiness verdict: PASS (1 passed; gate passed)" in output
+    assert "app-crash: injecting fault crash-process on idp" in output  # live progress
 
     results = json.loads((tmp_path / "results.json").read_text())
     drill = results["drills"][0]
@@ -57,24 +66,45 @@ def test_app_crash_passes_with_measured_mttd_and_mttr(
     )
     with DockerPlatform(settings.target.platform) as platform:
         assert platform.restart_count("idp") == restarts_before + 1
+    jsonschema.validate(results, json.loads(SCHEMA_PATH.read_text()))
+    assert [g["passed"] for g in results["gate"]] == [True, True, True]
     junit = (tmp_path / "junit.xml").read_text()
-    assert 'name="app-crash"' in junit
-    assert 'failures="0"' in junit
+    assert violations(junit) == []
+    cases = ET.fromstring(junit).findall(".//testsuite[@name='drill app-crash']/testcase")
+    assert len(cases) == len(drill["checks"]) == 12
+    assert all(c.find("failure") is None for c in cases)
 
     password = settings.password.get_secret_value()
     assert password not in output
-    assert password not in (tmp_path / "results.json").read_text() + junit
+    report = (tmp_path / "report.html").read_text()
+    assert password not in (tmp_path / "results.json").read_text() + junit + report
 
     with PrometheusClient(settings.target.prometheus.url) as prometheus:
-        pushed = wait_until(
-            lambda: prometheus.query(
-                'pagerdrill_drill_passed{drill="app-crash", environment="sandbox"}'
-            ),
-            10,
-            expected="the drill's SLIs scraped from the Pushgateway",
-            where="Prometheus",
-        )
-    assert pushed[0]["value"][1] == "1"
+        for series in (
+            'pagerdrill_drill_passed{drill="app-crash", environment="sandbox"}',
+            'pagerdrill_run_passed{profile="gate", environment="sandbox"}',
+        ):
+            pushed = wait_until(
+                lambda s=series: prometheus.query(s),
+                10,
+                expected=f"{series} scraped from the Pushgateway",
+                where="Prometheus",
+            )
+            assert pushed[0]["value"][1] == "1"
+    _report_renders_in_chromium(page, tmp_path / "report.html")
+
+
+def _report_renders_in_chromium(page: Page, report: Path) -> None:
+    """The report opens in a real browser without errors; the screenshot is kept."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(report.as_uri())
+    assert page.locator("svg.timeline").count() == 1
+    assert page.get_by_role("heading", name="Readiness gate").is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "report-app-crash.png", full_page=True)
+    assert errors == []
 
 
 def test_malformed_drill_fails_before_anything_is_touched(
