@@ -71,7 +71,11 @@ class StateDir:
         return path.read_text().strip()
 
     def topology(self) -> list[Service]:
-        return services(self.secret("database-password"), self.secret("idp-password"))
+        return services(
+            self.secret("database-password"),
+            self.secret("idp-password"),
+            self.secret("admin-token"),
+        )
 
 
 def up(

@@ -41,7 +41,7 @@ class Service:
         return f"http://127.0.0.1:{self.host_port}"
 
 
-def services(database_password: str, seed_password: str) -> list[Service]:
+def services(database_password: str, seed_password: str, admin_token: str) -> list[Service]:
     """The services in start order (dependencies first)."""
     return [
         Service(
@@ -108,6 +108,9 @@ def services(database_password: str, seed_password: str) -> list[Service]:
             env={
                 "IDP_DATABASE_URL": f"postgresql://idp:{database_password}@postgres:5432/idp?connect_timeout=2",
                 "IDP_SEED_USERS": f"{SEED_USER}:{seed_password}",
+                "IDP_ADMIN_TOKEN": admin_token,
+                # the sandbox publishes the app on loopback only; its proxy sets this header
+                "IDP_TRUST_FORWARDED": "1",
             },
             restart_on_failure=True,
             drillable=True,

@@ -1,33 +1,56 @@
-"""The reference IDP: form login, a dashboard, health endpoints and metrics.
+"""The reference IDP: server-rendered pages and a JSON API for sign-in, the template
+catalog, service deployment and the plugin marketplace; health endpoints; metrics.
 
-Run inside the sandbox image: ``uvicorn sandbox.idp.app:app``. Configured by
-environment: ``IDP_DATABASE_URL`` and ``IDP_SEED_USERS`` (``user:password,...``).
+Run inside the sandbox image: ``uvicorn sandbox.idp.app:app``. Environment:
+``IDP_DATABASE_URL``; ``IDP_SEED_USERS`` (``user:password,...``); ``IDP_ADMIN_TOKEN``
+(enables the fault hooks); ``IDP_TRUST_FORWARDED`` (1 behind the sandbox proxy);
+``IDP_BRUTE_FORCE_MAX_FAILURES`` (0 disables blocking), ``..._WINDOW_S``, ``..._BLOCK_S``.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from pathlib import Path
 
-from fastapi import FastAPI, Form, Request, Response
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
-from fastapi.templating import Jinja2Templates
+from fastapi import Depends, FastAPI, HTTPException, Request, Response
+from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from psycopg_pool import AsyncConnectionPool
 
-from sandbox.idp.metrics import AUTH_ATTEMPTS, HTTP_DURATION, HTTP_REQUESTS
+from sandbox.idp import admin, api, pages
+from sandbox.idp.cache import CatalogCache
+from sandbox.idp.catalog import Catalog
+from sandbox.idp.hooks import FaultHooks
+from sandbox.idp.jobs import DeploymentRunner
+from sandbox.idp.metrics import DB_POOL, HTTP_DURATION, HTTP_REQUESTS
+from sandbox.idp.plugins import check_plugins
+from sandbox.idp.security import BruteForceGuard
+from sandbox.idp.services import IdpServices, env_int, services
 from sandbox.idp.store import Store
 
-SESSION_COOKIE = "idp_session"
-TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+BACKGROUND_INTERVAL_S = 1.0
 
 
 def _seed_users(spec: str) -> dict[str, str]:
     pairs = (item.split(":", 1) for item in spec.split(",") if ":" in item)
     return {user.strip(): password for user, password in pairs}
+
+
+async def _background(svc: IdpServices, pool: AsyncConnectionPool) -> None:
+    """Keep the gauges fresh between scrapes: pool use and plugin health."""
+    while True:
+        stats = pool.get_stats()
+        DB_POOL.labels("open").set(stats.get("pool_size", 0))
+        DB_POOL.labels("idle").set(stats.get("pool_available", 0))
+        DB_POOL.labels("waiting").set(stats.get("requests_waiting", 0))
+        with contextlib.suppress(Exception):  # a database outage shows in other metrics
+            await check_plugins(svc.catalog, svc.hooks)
+        await asyncio.sleep(BACKGROUND_INTERVAL_S)
 
 
 @asynccontextmanager
@@ -40,81 +63,65 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         kwargs={"connect_timeout": 2},
     )
     await pool.open(wait=True, timeout=60)
-    store = Store(pool)
+    store, catalog, hooks = Store(pool), Catalog(pool), FaultHooks()
     await store.migrate(_seed_users(os.environ.get("IDP_SEED_USERS", "")))
-    app.state.store = store
+    await catalog.migrate()
+    svc = IdpServices(
+        store=store,
+        catalog=catalog,
+        cache=CatalogCache(catalog),
+        hooks=hooks,
+        jobs=DeploymentRunner(catalog, hooks),
+        guard=BruteForceGuard(
+            env_int("IDP_BRUTE_FORCE_MAX_FAILURES", 5),
+            env_int("IDP_BRUTE_FORCE_WINDOW_S", 60),
+            env_int("IDP_BRUTE_FORCE_BLOCK_S", 60),
+        ),
+        admin_token=os.environ.get("IDP_ADMIN_TOKEN") or None,
+        trust_forwarded=os.environ.get("IDP_TRUST_FORWARDED") == "1",
+    )
+    app.state.services = svc
+    await svc.cache.warm()
+    await svc.jobs.resume()
+    background = asyncio.create_task(_background(svc, pool))
     yield
+    background.cancel()
+    await svc.jobs.stop()
     await pool.close()
 
 
-app = FastAPI(title="reference IDP", lifespan=lifespan)
+async def apply_fault_hooks(request: Request) -> None:
+    """Every route's first dependency: names the route for the metrics, then injects
+    the latency and errors the hooks ask for on it, before the endpoint runs."""
+    route = str(getattr(request.scope.get("route"), "path", "unmatched"))
+    request.state.route = route
+    if not hasattr(request.app.state, "services"):
+        return
+    hooks = services(request).hooks
+    if hooks.latency_for(route):
+        await asyncio.sleep(hooks.latency_for(route))
+    if random.random() < hooks.error_rate_for(route):
+        raise HTTPException(500, "injected error")
+
+
+app = FastAPI(title="reference IDP", lifespan=lifespan, dependencies=[Depends(apply_fault_hooks)])
+app.include_router(pages.router)
+app.include_router(api.router)
+app.include_router(admin.router)
 
 
 @app.middleware("http")
-async def record_metrics(
+async def observe(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:
+    """Metrics for every request, labelled by route template."""
     started = time.perf_counter()
+    request.state.route = "unmatched"  # created here, so the endpoint's scope shares it
     response = await call_next(request)
-    route = request.scope.get("route")
-    path = getattr(route, "path", "unmatched")
-    HTTP_DURATION.labels(path, request.method).observe(time.perf_counter() - started)
-    HTTP_REQUESTS.labels(path, request.method, str(response.status_code)).inc()
+    route = request.state.route
+    HTTP_DURATION.labels(route, request.method).observe(time.perf_counter() - started)
+    HTTP_REQUESTS.labels(route, request.method, str(response.status_code)).inc()
     return response
-
-
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
-@app.get("/", response_model=None)
-async def index(request: Request) -> RedirectResponse:
-    user = await _current_user(request)
-    return RedirectResponse("/dashboard" if user else "/login", status_code=303)
-
-
-@app.get("/login", response_class=HTMLResponse)
-async def login_form(request: Request) -> HTMLResponse:
-    return TEMPLATES.TemplateResponse(request, "login.html", {"error": None})
-
-
-@app.post("/login", response_model=None)
-async def login(request: Request, username: str = Form(...), password: str = Form(...)) -> Response:
-    store = _store(request)
-    if not await store.check_credentials(username, password):
-        AUTH_ATTEMPTS.labels("failure").inc()
-        return TEMPLATES.TemplateResponse(
-            request, "login.html", {"error": "Invalid username or password."}, status_code=401
-        )
-    AUTH_ATTEMPTS.labels("success").inc()
-    token = await store.open_session(username)
-    response = RedirectResponse("/dashboard", status_code=303)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax")
-    return response
-
-
-@app.post("/logout", response_model=None)
-async def logout(request: Request) -> RedirectResponse:
-    token = request.cookies.get(SESSION_COOKIE)
-    if token:
-        await _store(request).close_session(token)
-    response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
-    return response
-
-
-async def _current_user(request: Request) -> str | None:
-    token = request.cookies.get(SESSION_COOKIE)
-    return await _store(request).session_user(token) if token else None
-
-
-@app.get("/dashboard", response_model=None)
-async def dashboard(request: Request) -> Response:
-    user = await _current_user(request)
-    if user is None:
-        return RedirectResponse("/login", status_code=303)
-    return TEMPLATES.TemplateResponse(request, "dashboard.html", {"user": user})
 
 
 @app.get("/healthz", response_class=PlainTextResponse)
@@ -124,8 +131,11 @@ async def healthz() -> str:
 
 @app.get("/readyz", response_class=PlainTextResponse)
 async def readyz(request: Request) -> Response:
+    svc = services(request)
+    if svc.hooks.readiness_failure:
+        return PlainTextResponse("not ready: injected readiness failure", status_code=503)
     try:
-        await _store(request).ping()
+        await svc.store.ping()
     except Exception as exc:  # readiness reports any database failure, whatever its kind
         return PlainTextResponse(f"database unavailable: {type(exc).__name__}", status_code=503)
     return PlainTextResponse("ready")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 HTTP_REQUESTS = Counter(
     "http_requests_total",
@@ -16,5 +16,41 @@ HTTP_DURATION = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10),
 )
 AUTH_ATTEMPTS = Counter(
-    "idp_auth_attempts_total", "Login attempts, by result (success, failure).", ["result"]
+    "idp_auth_attempts_total",
+    "Login attempts, by result (success, failure, blocked).",
+    ["result"],
+)
+BLOCKED_CLIENTS = Gauge("idp_blocked_clients", "Clients currently blocked for brute force.")
+CLIENTS_BLOCKED = Counter("idp_clients_blocked_total", "Clients blocked for brute force.")
+TEMPLATE_CREATIONS = Counter(
+    "idp_template_creations_total",
+    "Components created from templates, by template and result.",
+    ["template", "result"],
+)
+DEPLOYMENTS = Counter(
+    "idp_deployments_total", "Finished deployments, by outcome (deployed, failed).", ["outcome"]
+)
+DEPLOYMENT_DURATION = Histogram(
+    "idp_deployment_duration_seconds",
+    "Time from a deployment's request to its outcome.",
+    buckets=(0.5, 1, 2, 5, 10, 30, 60),
+)
+PLUGIN_HEALTHY = Gauge(
+    "idp_plugin_healthy", "1 if the plugin answers its health check.", ["plugin"]
+)
+PLUGIN_OPERATION = Histogram(
+    "idp_plugin_operation_duration_seconds",
+    "Latency of plugin operations, by plugin.",
+    ["plugin"],
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5),
+)
+DB_QUERY = Histogram(
+    "idp_db_query_duration_seconds",
+    "Database query latency (connection wait included).",
+    ["operation"],
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2),
+)
+DB_POOL = Gauge("idp_db_pool_connections", "Database pool connections, by state.", ["state"])
+CACHE_REQUESTS = Counter(
+    "idp_cache_requests_total", "Catalog cache lookups, by result.", ["result"]
 )

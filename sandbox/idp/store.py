@@ -9,6 +9,8 @@ import secrets
 
 from psycopg_pool import AsyncConnectionPool
 
+from sandbox.idp.metrics import DB_QUERY
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
     username TEXT PRIMARY KEY,
@@ -51,12 +53,17 @@ class Store:
                 )
 
     async def check_credentials(self, username: str, password: str) -> bool:
+        with DB_QUERY.labels("select").time():
+            row = await self._password_hash(username)
+        return row is not None and verify_password(password, row[0])
+
+    async def _password_hash(self, username: str) -> tuple[str] | None:
         async with self.pool.connection() as conn:
             cur = await conn.execute(
                 "SELECT password_hash FROM users WHERE username = %s", (username,)
             )
             row = await cur.fetchone()
-        return row is not None and verify_password(password, row[0])
+        return None if row is None else (str(row[0]),)
 
     async def open_session(self, username: str) -> str:
         token = secrets.token_urlsafe(32)
