@@ -20,9 +20,7 @@ from testcontainers.core.config import ConnectionMode, testcontainers_config
 from testcontainers.core.container import DockerContainer
 from testcontainers.core.network import Network
 from testcontainers.core.wait_strategies import (
-    ExecWaitStrategy,
     HttpWaitStrategy,
-    WaitStrategy,
 )
 
 from sandbox import variants
@@ -130,14 +128,12 @@ def _container(service: Service, network: Network, state: StateDir) -> DockerCon
         )
     )
     # with_bind_ports() cannot name a host address; Docker's SDK takes (address, port).
-    container.ports[f"{service.port}/tcp"] = ("127.0.0.1", service.host_port)  # type: ignore[assignment]
+    for port, host_port in service.ports.items():
+        container.ports[f"{port}/tcp"] = ("127.0.0.1", host_port)  # type: ignore[assignment]
     for path in service.tmpfs:
         container.with_tmpfs_mount(path)
-    strategy: WaitStrategy
-    if service.health_path is None:
-        strategy = ExecWaitStrategy(["pg_isready", "-q", "-h", "127.0.0.1"])
-    else:
-        strategy = HttpWaitStrategy(service.port, service.health_path)
+    assert service.health_path is not None, f"{service.name} needs an HTTP health check"
+    strategy = HttpWaitStrategy(service.health_port or service.port, service.health_path)
     return container.waiting_for(strategy.with_startup_timeout(STARTUP_TIMEOUT_S))
 
 
@@ -185,10 +181,10 @@ def status(state: StateDir) -> list[ServiceStatus]:
 
 
 def _answers(service: Service) -> bool:
-    if service.health_path is None:
+    if service.health_url is None:
         return True
     try:
-        return httpx.get(service.host_url + service.health_path, timeout=2).is_success
+        return httpx.get(service.health_url, timeout=2).is_success
     except httpx.HTTPError:
         return False
 

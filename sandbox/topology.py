@@ -22,11 +22,14 @@ SEED_USER = "alice"
 
 @dataclass(frozen=True)
 class Service:
+    """One container. `ports` maps container ports to host ports (127.0.0.1); the first
+    is the service's own, `health_port` the one answering `health_path` over HTTP."""
+
     name: str
     command: list[str]
-    port: int
-    host_port: int
+    ports: dict[int, int]
     health_path: str | None = "/healthz"
+    health_port: int | None = None
     env: dict[str, str] = field(default_factory=dict)
     tmpfs: tuple[str, ...] = ()
     restart_on_failure: bool = False
@@ -37,23 +40,59 @@ class Service:
         return CONTAINER_PREFIX + self.name
 
     @property
+    def port(self) -> int:
+        return next(iter(self.ports))
+
+    @property
     def host_url(self) -> str:
-        return f"http://127.0.0.1:{self.host_port}"
+        return f"http://127.0.0.1:{self.ports[self.port]}"
+
+    @property
+    def health_url(self) -> str | None:
+        if self.health_path is None:
+            return None
+        return f"http://127.0.0.1:{self.ports[self.health_port or self.port]}{self.health_path}"
+
+
+def _patroni_node(index: int, database_password: str) -> Service:
+    name = f"postgres-{index}"
+    return Service(
+        name,
+        ["/opt/pagerdrill/sandbox/services/patroni.sh"],
+        {5432: 15432 + index, 8008: 18008 + index},
+        health_path="/health",
+        health_port=8008,
+        env={
+            "PATRONI_NAME": name,
+            "PATRONI_RESTAPI_CONNECT_ADDRESS": f"{name}:8008",
+            "PATRONI_POSTGRESQL_CONNECT_ADDRESS": f"{name}:5432",
+            "PATRONI_SUPERUSER_PASSWORD": database_password,
+            "PATRONI_REPLICATION_PASSWORD": database_password,
+            "PATRONI_REWIND_PASSWORD": database_password,
+            "IDP_DB_PASSWORD": database_password,
+        },
+        restart_on_failure=True,
+        drillable=True,
+    )
 
 
 def services(database_password: str, seed_password: str, admin_token: str) -> list[Service]:
     """The services in start order (dependencies first)."""
+    database_url = (
+        f"postgresql://idp:{database_password}@{','.join(f'postgres-{i}:5432' for i in (0, 1))}"
+        "/idp?target_session_attrs=read-write&connect_timeout=2"
+    )
     return [
         Service(
-            "postgres",
-            ["/opt/pagerdrill/sandbox/services/postgres.sh"],
-            5432,
-            15432,
-            health_path=None,
-            env={"POSTGRES_PASSWORD": database_password},
+            "etcd",
+            ["/opt/pagerdrill/sandbox/services/etcd.sh"],
+            {2379: 12379},
+            health_path="/health",
             restart_on_failure=True,
         ),
-        Service("sink", ["python", "-m", "sandbox.sink"], 8080, 19095),
+        _patroni_node(0, database_password),
+        _patroni_node(1, database_password),
+        Service("sink", ["python", "-m", "sandbox.sink"], {8080: 19095}),
         Service(
             "alertmanager",
             [
@@ -63,16 +102,14 @@ def services(database_password: str, seed_password: str, admin_token: str) -> li
                 "--cluster.listen-address=",
                 "--web.listen-address=:9093",
             ],
-            9093,
-            19093,
+            {9093: 19093},
             health_path="/-/ready",
             tmpfs=("/alertmanager",),
         ),
         Service(
             "pushgateway",
             ["prometheus-pushgateway", "--web.listen-address=:9091"],
-            9091,
-            19091,
+            {9091: 19091},
             health_path="/-/ready",
         ),
         Service(
@@ -86,8 +123,7 @@ def services(database_password: str, seed_password: str, admin_token: str) -> li
                 "--web.enable-admin-api",
                 "--rules.alert.resend-delay=1s",
             ],
-            9090,
-            19090,
+            {9090: 19090},
             health_path="/-/ready",
             tmpfs=("/prometheus",),
         ),
@@ -102,11 +138,10 @@ def services(database_password: str, seed_password: str, admin_token: str) -> li
                 "8000",
                 "--no-access-log",
             ],
-            8000,
-            18080,
+            {8000: 18080},
             health_path="/readyz",
             env={
-                "IDP_DATABASE_URL": f"postgresql://idp:{database_password}@postgres:5432/idp?connect_timeout=2",
+                "IDP_DATABASE_URL": database_url,
                 "IDP_SEED_USERS": f"{SEED_USER}:{seed_password}",
                 "IDP_ADMIN_TOKEN": admin_token,
                 # the sandbox publishes the app on loopback only; its proxy sets this header

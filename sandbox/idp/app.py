@@ -55,12 +55,15 @@ async def _background(svc: IdpServices, pool: AsyncConnectionPool) -> None:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # After a failover, pooled connections to the old primary are dead or read-only:
+    # check each before handing it out.
     pool = AsyncConnectionPool(
         os.environ["IDP_DATABASE_URL"],
         min_size=1,
         max_size=10,
         open=False,
         kwargs={"connect_timeout": 2},
+        check=AsyncConnectionPool.check_connection,
     )
     await pool.open(wait=True, timeout=60)
     store, catalog, hooks = Store(pool), Catalog(pool), FaultHooks()

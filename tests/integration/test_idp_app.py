@@ -115,7 +115,9 @@ def test_error_and_latency_hooks_show_in_metrics(
     ).raise_for_status()
     assert api.get("/api/templates").status_code == 500
     assert api.get("/api/plugins").elapsed.total_seconds() >= 0.3
-    _metric(prometheus, 'sum(http_requests_total{route="/api/templates", status="500"}) > bool 0', 1)
+    _metric(
+        prometheus, 'sum(http_requests_total{route="/api/templates", status="500"}) > bool 0', 1
+    )
     admin.delete("/admin/faults").raise_for_status()
     assert api.get("/api/templates").status_code == 200
 

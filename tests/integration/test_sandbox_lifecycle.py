@@ -26,7 +26,9 @@ def _leftovers(client: docker.DockerClient) -> list[str]:
 def test_every_service_is_healthy_and_published_on_loopback_only(sandbox: Any) -> None:
     rows = compose.status(sandbox)
     assert {r.name for r in rows} == {
-        "postgres",
+        "etcd",
+        "postgres-0",
+        "postgres-1",
         "sink",
         "alertmanager",
         "pushgateway",

@@ -1,0 +1,158 @@
+"""Patroni failover: the primary is killed and stays down; the synchronous standby is
+promoted within the ttl bound, writes succeed again, no acknowledged row is lost, the
+IDP follows the new primary, and the old primary rejoins as a replica."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import docker
+import httpx
+import psycopg
+import pytest
+
+from harness.polling import wait_until
+from harness.settings import Settings
+
+pytestmark = pytest.mark.integration
+PATRONI = ("http://127.0.0.1:18008", "http://127.0.0.1:18009")
+TTL_BOUND_S = 30  # ttl 20 s + loop_wait + connection retries
+
+
+def _members() -> dict[str, tuple[str, str]]:
+    for url in PATRONI:
+        try:
+            body = httpx.get(url + "/cluster", timeout=2).json()
+        except httpx.HTTPError:
+            continue
+        return {m["name"]: (m["role"], m["state"]) for m in body["members"]}
+    return {}
+
+
+def _healthy_pair() -> str | None:
+    """The leader's name once a synchronous standby streams from it."""
+    members = _members()
+    leaders = [n for n, (role, _) in members.items() if role == "leader"]
+    synced = ("sync_standby", "streaming") in members.values()
+    return leaders[0] if leaders and synced else None
+
+
+class Writer(threading.Thread):
+    """Inserts rows one by one; a row counts as acknowledged once its commit returned."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.url = url
+        self.base = time.time_ns()
+        self.acknowledged: list[tuple[int, float]] = []
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        conn: psycopg.Connection[Any] | None = None
+        next_id = self.base
+        while not self.stop.is_set():
+            try:
+                conn = conn or psycopg.connect(self.url, autocommit=True)
+                conn.execute("INSERT INTO failover_rows VALUES (%s)", (next_id,))
+                self.acknowledged.append((next_id, time.time()))
+                next_id += 1
+            except psycopg.Error:
+                if conn is not None:
+                    conn.close()
+                conn = None
+                time.sleep(0.2)
+            time.sleep(0.02)
+        if conn is not None:
+            conn.close()
+
+    def first_ack_after(self, moment: float) -> float | None:
+        return next((at for _, at in self.acknowledged if at > moment), None)
+
+
+@pytest.fixture
+def database_url(sandbox: Any) -> str:
+    password = sandbox.secret("database-password")
+    url = (
+        f"postgresql://idp:{password}@127.0.0.1:15432,127.0.0.1:15433/idp"
+        "?target_session_attrs=read-write&connect_timeout=2"
+    )
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS failover_rows (id BIGINT PRIMARY KEY)")
+    return url
+
+
+def test_hard_kill_of_the_primary_fails_over_without_losing_rows(
+    database_url: str, settings: Settings
+) -> None:
+    leader = wait_until(
+        _healthy_pair,
+        60,
+        expected="a leader with a streaming sync standby",
+        where="Patroni's REST API",
+        describe=_members,
+    )
+    writer = Writer(database_url)
+    writer.start()
+    wait_until(lambda: len(writer.acknowledged) > 20, 10, expected="writes", where="PostgreSQL")
+    client = docker.from_env()
+    old_primary = client.containers.get(f"pagerdrill-sandbox-{leader}")
+    killed_at = time.time()
+    old_primary.kill()  # through the API: a manual stop, so no restart policy brings it back
+    try:
+        back = wait_until(
+            lambda: writer.first_ack_after(killed_at + 0.5),
+            TTL_BOUND_S,
+            expected="a write acknowledged by the new primary",
+            where="PostgreSQL",
+            describe=_members,
+        )
+        assert back - killed_at <= TTL_BOUND_S
+        new_leader = wait_until(_leader, 10, expected="a new leader", where="Patroni")
+        assert new_leader != leader
+        _app_follows_the_new_primary(settings)
+    finally:
+        writer.stop.set()
+        writer.join(timeout=10)
+        old_primary.start()
+    with psycopg.connect(database_url) as conn:
+        stored = {
+            row[0]
+            for row in conn.execute("SELECT id FROM failover_rows WHERE id >= %s", (writer.base,))
+        }
+    lost = [row for row, _ in writer.acknowledged if row not in stored]
+    assert lost == [], f"{len(lost)} of {len(writer.acknowledged)} acknowledged rows lost"
+    wait_until(
+        _healthy_pair,
+        60,
+        expected="the old primary back as a streaming sync standby",
+        where="Patroni's REST API",
+        describe=_members,
+    )
+    client.close()
+
+
+def _leader() -> str | None:
+    return next((n for n, (role, _) in _members().items() if role == "leader"), None)
+
+
+def _app_follows_the_new_primary(settings: Settings) -> None:
+    base = settings.target.app.base_url
+    login = {
+        "username": settings.target.app.credentials.username,
+        "password": settings.password.get_secret_value(),
+    }
+    wait_until(
+        lambda: httpx.get(base + "/readyz", timeout=5).is_success,
+        30,
+        expected="the IDP ready again",
+        where=base + "/readyz",
+    )
+    wait_until(
+        lambda: httpx.post(base + "/api/login", json=login, timeout=5).is_success,
+        30,
+        expected="sign-in (a write) working again",
+        where=base + "/api/login",
+    )
