@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from contextlib import closing
 from typing import Any
 
 import docker
@@ -74,10 +74,22 @@ class Writer(threading.Thread):
 
 @pytest.fixture
 def database_url(sandbox: Any) -> str:
+    """Like the app's: both nodes on the sandbox network, straight to the containers
+    (not through docker-proxy, which outlives a killed container and hangs a client),
+    with TCP keepalives so that a dead primary is noticed within seconds."""
     password = sandbox.secret("database-password")
+    with closing(docker.from_env()) as client:
+        hosts = ",".join(
+            client.containers.get(f"pagerdrill-sandbox-postgres-{i}").attrs["NetworkSettings"][
+                "Networks"
+            ]["pagerdrill-sandbox"]["IPAddress"]
+            + ":5432"
+            for i in (0, 1)
+        )
     url = (
-        f"postgresql://idp:{password}@127.0.0.1:15432,127.0.0.1:15433/idp"
-        "?target_session_attrs=read-write&connect_timeout=2"
+        f"postgresql://idp:{password}@{hosts}/idp?target_session_attrs=read-write"
+        "&connect_timeout=2&keepalives=1&keepalives_idle=1&keepalives_interval=1"
+        "&keepalives_count=2&tcp_user_timeout=3000"
     )
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE TABLE IF NOT EXISTS failover_rows (id BIGINT PRIMARY KEY)")
@@ -102,14 +114,13 @@ def test_hard_kill_of_the_primary_fails_over_without_losing_rows(
     killed_at = time.time()
     old_primary.kill()  # through the API: a manual stop, so no restart policy brings it back
     try:
-        back = wait_until(
+        wait_until(
             lambda: writer.first_ack_after(killed_at + 0.5),
             TTL_BOUND_S,
             expected="a write acknowledged by the new primary",
             where="PostgreSQL",
             describe=_members,
         )
-        assert back - killed_at <= TTL_BOUND_S
         new_leader = wait_until(_leader, 10, expected="a new leader", where="Patroni")
         assert new_leader != leader
         _app_follows_the_new_primary(settings)
