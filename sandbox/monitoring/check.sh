@@ -18,4 +18,5 @@ echo "Alertmanager routes:"
 route P0 pagerduty-critical,slack-critical,email-oncall,sms-oncall,email-executive
 route P1 pagerduty-high,slack-high,email-oncall
 route P2 email-team,slack-low
+route security pagerduty-security,slack-security
 route none unrouted
