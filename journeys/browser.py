@@ -1,4 +1,4 @@
-"""Debian's Chromium through Playwright (never `playwright install`: no download works)."""
+"""Debian's Chromium through Playwright (never Playwright's own browser download)."""
 
 from __future__ import annotations
 

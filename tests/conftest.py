@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from harness.clients import NotificationSinkClient
+from harness.polling import wait_until
 from harness.settings import Settings, load_settings
 from journeys.browser import launch_args
 
@@ -31,6 +33,31 @@ def pagerdrill_cli(*args: str, state_dir: Path) -> subprocess.CompletedProcess[s
         timeout=300,
         check=False,
     )
+
+
+def await_notified(
+    settings: Settings, alertname: str, since: float, receivers: set[str], timeout: float = 30
+) -> set[str]:
+    """Wait until `alertname` (firing) reached at least `receivers` according to the
+    notification sink; return every receiver it reached."""
+    assert settings.target.notification_sink is not None
+    with NotificationSinkClient(settings.target.notification_sink.url) as sink:
+
+        def reached() -> set[str]:
+            return {
+                n.receiver
+                for n in sink.notifications(since)
+                if n.alertname == alertname and n.status == "firing"
+            }
+
+        wait_until(
+            lambda: reached() >= receivers,
+            timeout,
+            expected=f"{alertname} notified to {', '.join(sorted(receivers))}",
+            where="the notification sink",
+            describe=reached,
+        )
+        return reached()
 
 
 @pytest.fixture(scope="session")

@@ -14,9 +14,9 @@ import httpx
 import psycopg
 import pytest
 
-from harness.clients import NotificationSinkClient
 from harness.polling import wait_until
 from harness.settings import Settings
+from tests.conftest import await_notified
 
 pytestmark = pytest.mark.integration
 PATRONI = ("http://127.0.0.1:18008", "http://127.0.0.1:18009")
@@ -125,7 +125,8 @@ def test_hard_kill_of_the_primary_fails_over_without_losing_rows(
         new_leader = wait_until(_leader, 10, expected="a new leader", where="Patroni")
         assert new_leader != leader
         _app_follows_the_new_primary(settings)
-        _on_call_paged_for_no_primary(settings, since=killed_at)
+        # while no node was primary, the P0 database alert paged on-call
+        await_notified(settings, "DatabaseNoPrimary", killed_at, {"pagerduty-critical"})
     finally:
         writer.stop.set()
         writer.join(timeout=10)
@@ -145,29 +146,6 @@ def test_hard_kill_of_the_primary_fails_over_without_losing_rows(
         describe=_members,
     )
     client.close()
-
-
-def _on_call_paged_for_no_primary(settings: Settings, since: float) -> None:
-    """While no node was primary, the P0 database alert paged on-call."""
-    assert settings.target.notification_sink is not None
-    with NotificationSinkClient(settings.target.notification_sink.url) as sink:
-
-        def paged() -> set[str]:
-            return {
-                n.receiver
-                for n in sink.notifications(since)
-                if n.alertname == "DatabaseNoPrimary"
-                and n.status == "firing"
-                and n.priority == "P0"
-            }
-
-        wait_until(
-            lambda: "pagerduty-critical" in paged(),
-            30,
-            expected="DatabaseNoPrimary paged at P0",
-            where="the notification sink",
-            describe=paged,
-        )
 
 
 def _leader() -> str | None:
