@@ -48,6 +48,7 @@ async def _background(svc: IdpServices, pool: AsyncConnectionPool) -> None:
         DB_POOL.labels("open").set(stats.get("pool_size", 0))
         DB_POOL.labels("idle").set(stats.get("pool_available", 0))
         DB_POOL.labels("waiting").set(stats.get("requests_waiting", 0))
+        DB_POOL.labels("max").set(pool.max_size)
         with contextlib.suppress(Exception):  # a database outage shows in other metrics
             await check_plugins(svc.catalog, svc.hooks)
         await asyncio.sleep(BACKGROUND_INTERVAL_S)

@@ -13,7 +13,8 @@ HTTP_DURATION = Histogram(
     "http_request_duration_seconds",
     "HTTP request latency, by route and method.",
     ["route", "method"],
-    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10),
+    # up to 30 s: "sign-in slower than 10 s" (P1) must be measurable
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30),
 )
 AUTH_ATTEMPTS = Counter(
     "idp_auth_attempts_total",
@@ -50,7 +51,11 @@ DB_QUERY = Histogram(
     ["operation"],
     buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2),
 )
-DB_POOL = Gauge("idp_db_pool_connections", "Database pool connections, by state.", ["state"])
+DB_POOL = Gauge(
+    "idp_db_pool_connections",
+    "Database pool connections, by state (open, idle, waiting, max).",
+    ["state"],
+)
 CACHE_REQUESTS = Counter(
     "idp_cache_requests_total", "Catalog cache lookups, by result.", ["result"]
 )

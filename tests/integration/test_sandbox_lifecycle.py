@@ -8,7 +8,11 @@ from typing import Any
 import docker
 import pytest
 
+from harness.clients import PrometheusClient
+from harness.polling import wait_until
+from harness.settings import Settings
 from sandbox import compose
+from sandbox.monitoring_config import MonitoringConfig
 from sandbox.topology import IMAGE, NETWORK_NAME, SANDBOX_LABEL
 
 pytestmark = pytest.mark.integration
@@ -68,3 +72,31 @@ def _up_after_crash_then_down(sandbox: Any, client: docker.DockerClient) -> None
     compose.down()
     assert _leftovers(client) == []
     assert {v.name for v in client.volumes.list()} <= volumes_before
+
+
+def test_healthy_sandbox_is_quiet(sandbox: Any, settings: Settings) -> None:
+    """At steady state no alert fires: a noisy rule would make every drill's verdict
+    depend on timing."""
+    with PrometheusClient(settings.target.prometheus.url) as prometheus:
+        wait_until(
+            lambda: not _firing(prometheus),
+            60,
+            expected="no firing alert",
+            where="Prometheus",
+            describe=lambda: _firing(prometheus),
+        )
+        rules = prometheus.request("GET", "/api/v1/rules")["data"]["groups"]
+    live = {r["name"] for g in rules for r in g["rules"] if r["type"] == "alerting"}
+    shipped = {
+        r["alert"]
+        for f in MonitoringConfig.load().rule_files.values()
+        for g in f["groups"]
+        for r in g["rules"]
+        if "alert" in r
+    }
+    assert live == shipped
+
+
+def _firing(prometheus: PrometheusClient) -> list[str]:
+    alerts = prometheus.request("GET", "/api/v1/alerts")["data"]["alerts"]
+    return [a["labels"]["alertname"] for a in alerts if a["state"] == "firing"]
