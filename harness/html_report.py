@@ -9,7 +9,7 @@ from pathlib import Path
 
 from harness import clock
 from harness.history import PastRun
-from harness.report import summary_table, verdict_line
+from harness.report import format_seconds, summary_table, verdict_line
 from harness.results import DrillResult, RunResult
 from harness.timeline_svg import timeline_svg
 
@@ -28,15 +28,11 @@ svg.timeline{font-size:11px;background:#fcfcfc;border:1px solid #eee}
 """
 
 
-def _seconds(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f} s"
-
-
 def _checks(drill: DrillResult) -> str:
     rows = "".join(
         f'<tr class="{"ok" if c.passed else "fail"}"><td>{"✔" if c.passed else "✘"}</td>'
         f"<td>{escape(c.name)}</td><td>{escape(c.detail)}</td>"
-        f"<td>{_seconds(c.measured_s)}</td><td>{_seconds(c.deadline_s)}</td></tr>"
+        f"<td>{format_seconds(c.measured_s)}</td><td>{format_seconds(c.deadline_s)}</td></tr>"
         for c in drill.checks
     )
     return (
@@ -60,7 +56,7 @@ def _trend(drill: DrillResult, history: list[PastRun]) -> str:
     rows = []
     for stage in sorted({*drill.mttd_s, *drill.mttr_s}):
         cells = "".join(
-            f"<td>{_seconds({**r.get('mttd_s', {}), **r.get('mttr_s', {})}.get(stage))}</td>"
+            f"<td>{format_seconds({**r.get('mttd_s', {}), **r.get('mttr_s', {})}.get(stage))}</td>"
             for r in runs
         )
         rows.append(f"<tr><td>{escape(stage)}</td>{cells}</tr>")

@@ -15,7 +15,8 @@ JSON_SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "results-v1.schema.json"
 
 
-def _seconds(value: float | None) -> str:
+def format_seconds(value: float | None) -> str:
+    """``1.25 s``, or ``-`` when nothing was measured."""
     return "-" if value is None else f"{value:.2f} s"
 
 
@@ -30,11 +31,11 @@ def _row(r: DrillResult) -> tuple[str, ...]:
         r.drill,
         verdict,
         f"{passed}/{len(r.checks)}",
-        _seconds(firing),
-        _seconds(notified),
-        _seconds(journey),
+        format_seconds(firing),
+        format_seconds(notified),
+        format_seconds(journey),
         budget,
-        _seconds(r.finished_at - r.started_at),
+        format_seconds(r.finished_at - r.started_at),
     )
 
 

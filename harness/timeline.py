@@ -39,10 +39,3 @@ class Timeline:
 
     def first(self, kind: str, where: Callable[[Event], bool] = lambda _: True) -> Event | None:
         return next((e for e in self.events if e.kind == kind and where(e)), None)
-
-    def since(self, start: Event, kind: str, **match: object) -> float | None:
-        """Seconds from `start` to the first later event of `kind` whose detail matches."""
-        found = self.first(
-            kind, lambda e: e.at >= start.at and all(e.detail.get(k) == v for k, v in match.items())
-        )
-        return None if found is None else found.at - start.at
