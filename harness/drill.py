@@ -22,7 +22,7 @@ from harness.configfile import SourceMap, load_model
 from harness.target import TargetConfig
 from harness.types import Frozen, Priority, Seconds
 
-JourneyName = Literal["login"]
+JourneyName = Literal["login", "template-creation", "service-deployment"]
 Profile = Literal["smoke", "gate", "nightly"]
 
 
@@ -59,8 +59,11 @@ class RestartExpectation(Frozen):
 
 
 class JourneysGreenExpectation(Frozen):
+    """The journey is back: the first of `consecutive` successes in a row after the fault."""
+
     journey: JourneyName
     within: Seconds
+    consecutive: int = Field(default=3, ge=1, le=20)
 
 
 class RecoveryExpectations(Frozen):

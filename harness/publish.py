@@ -1,5 +1,6 @@
 """The end of a run: compare with history, evaluate the gate, write every output
-(results.json, junit.xml, report.html), push the run's SLIs, store the run."""
+(results.json, junit.xml, report.html), push the run's and the journeys' SLIs,
+store the run."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from harness.report import results_document, write_json
 from harness.results import DrillResult, RunResult
 from harness.settings import Settings
 from harness.sli import push_run_slis
+from journeys.sli import JourneySlis
 
 
 @dataclass(frozen=True)
@@ -56,5 +58,9 @@ def publish(
     write_report(run, past, outputs.report)
     if settings.target.pushgateway is not None:
         push_run_slis(run, settings.target.pushgateway.url)
+        journeys = JourneySlis(run.environment, run.run_id)
+        for drill in drills:
+            journeys.observe_events(drill.events)
+        journeys.push(settings.target.pushgateway.url)
     history.save(run.run_id, document)
     return run, outputs

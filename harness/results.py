@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -32,6 +34,51 @@ class Check:
 
 
 @dataclass(frozen=True)
+class JourneyWindow:
+    """A journey's attempts in one window of a drill (before, during or after the
+    fault); latency percentiles are of the successful attempts."""
+
+    attempts: int
+    successes: int
+    p50_s: float | None
+    p95_s: float | None
+
+    @classmethod
+    def of(cls, outcomes: Sequence[tuple[bool, float]]) -> JourneyWindow:
+        """From (ok, duration in seconds) pairs."""
+        durations = sorted(d for ok, d in outcomes if ok)
+        return cls(
+            len(outcomes), len(durations), _quantile(durations, 0.5), _quantile(durations, 0.95)
+        )
+
+    @property
+    def success_ratio(self) -> float | None:
+        return self.successes / self.attempts if self.attempts else None
+
+    def as_json(self) -> dict[str, object]:
+        ratio = self.success_ratio
+        return {
+            "attempts": self.attempts,
+            "successes": self.successes,
+            "success_ratio": None if ratio is None else round(ratio, 4),
+            "p50_s": _round(self.p50_s),
+            "p95_s": _round(self.p95_s),
+        }
+
+
+def _quantile(sorted_values: Sequence[float], q: float) -> float | None:
+    if not sorted_values:
+        return None
+    if len(sorted_values) == 1:
+        return sorted_values[0]
+    return statistics.quantiles(sorted_values, n=100, method="inclusive")[round(q * 100) - 1]
+
+
+JourneyWindows = dict[str, dict[str, JourneyWindow]]
+"""journey -> window ("before", "during", "after") -> its attempts."""
+
+
+@dataclass(frozen=True)
 class DrillResult:
     drill: str
     run_id: str
@@ -46,6 +93,7 @@ class DrillResult:
     error: str | None = None
     budget_burned_percent: float | None = None
     priorities: tuple[str, ...] = ()
+    journeys: JourneyWindows = field(default_factory=dict)
 
     @property
     def verdict(self) -> Verdict:
@@ -73,6 +121,10 @@ class DrillResult:
             "mttr_s": {k: _round(v) for k, v in self.mttr_s.items()},
             "budget_burned_percent": _round(self.budget_burned_percent),
             "priorities": list(self.priorities),
+            "journeys": {
+                journey: {window: w.as_json() for window, w in windows.items()}
+                for journey, windows in self.journeys.items()
+            },
             "timeline": [e.as_json() for e in self.events],
         }
 

@@ -15,6 +15,7 @@ from pydantic import SecretStr
 from harness.configfile import load_model
 from harness.errors import ConfigError
 from harness.target import Credentials, TargetConfig
+from journeys.pack import REFERENCE_PACK, JourneyPack, load_pack
 
 DEFAULT_TARGET = Path("targets/sandbox.yaml")
 DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
@@ -30,6 +31,7 @@ class Settings:
     chromium: Path
     run_id: str
     history_dir: Path
+    journey_pack: JourneyPack
     verbose: bool = False
 
     @property
@@ -58,6 +60,8 @@ def load_settings(
         password = _resolve_password(target.app.credentials, path.parent, env)
     except ValueError as exc:
         raise source.error(("app", "credentials"), str(exc)) from exc
+    pack_path = target.app.journey_pack or REFERENCE_PACK
+    journey_pack = load_pack(pack_path if pack_path.is_absolute() else path.parent / pack_path)
     chromium = Path(env.get("PAGERDRILL_CHROMIUM", str(DEFAULT_CHROMIUM)))
     output = Path(output_dir or env.get("PAGERDRILL_OUTPUT_DIR") or "out")
     return Settings(
@@ -69,6 +73,7 @@ def load_settings(
         chromium=chromium,
         run_id=env.get("PAGERDRILL_RUN_ID") or _new_run_id(),
         history_dir=Path(env.get("PAGERDRILL_HISTORY_DIR") or output / "history"),
+        journey_pack=journey_pack,
         verbose=verbose,
     )
 

@@ -40,7 +40,9 @@ def push_drill_slis(result: DrillResult, pushgateway_url: str) -> None:
     _stage_gauge(
         "pagerdrill_drill_mttr_seconds", "Fault to recovery, by stage.", result.mttr_s, registry
     )
-    _push(pushgateway_url, registry, {"environment": result.environment, "drill": result.drill})
+    push_registry(
+        pushgateway_url, registry, {"environment": result.environment, "drill": result.drill}
+    )
 
 
 def _stage_gauge(
@@ -78,12 +80,13 @@ def push_run_slis(run: RunResult, pushgateway_url: str) -> None:
     Gauge("pagerdrill_run_last_timestamp_seconds", "When the run finished.", registry=registry).set(
         run.finished_at
     )
-    _push(
+    push_registry(
         pushgateway_url, registry, {"environment": run.environment, "profile": run.profile or "run"}
     )
 
 
-def _push(url: str, registry: CollectorRegistry, grouping_key: dict[str, str]) -> None:
+def push_registry(url: str, registry: CollectorRegistry, grouping_key: dict[str, str]) -> None:
+    """Replace the group `grouping_key` of job `pagerdrill` with `registry`'s metrics."""
     try:
         push_to_gateway(url, job=JOB, registry=registry, timeout=5, grouping_key=grouping_key)
     except OSError as exc:

@@ -39,6 +39,8 @@ class Credentials(Frozen):
 class AppConfig(Frozen):
     base_url: str
     credentials: Credentials
+    journey_pack: Path | None = None
+    """Paths and selectors of the journeys on this platform (default: the sandbox's)."""
 
     _url = field_validator("base_url")(_http_url)
 

@@ -1,31 +1,21 @@
-"""Journeys by name, with what they need to run against a target."""
+"""Journeys by name: the names drill files and `pagerdrill probe` use."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from playwright.sync_api import Browser
-from pydantic import SecretStr
+from playwright.sync_api import BrowserContext
 
 from journeys.login import login_journey
 from journeys.result import JourneyResult
+from journeys.service_deployment import service_deployment_journey
+from journeys.target import JourneyTarget
+from journeys.template_creation import template_creation_journey
 
+Journey = Callable[[BrowserContext, JourneyTarget], JourneyResult]
 
-@dataclass(frozen=True)
-class JourneyTarget:
-    base_url: str
-    username: str
-    password: SecretStr
-
-
-Journey = Callable[[Browser, JourneyTarget], JourneyResult]
-
-
-def _login(browser: Browser, target: JourneyTarget) -> JourneyResult:
-    return login_journey(
-        browser, target.base_url, target.username, target.password.get_secret_value()
-    )
-
-
-JOURNEYS: dict[str, Journey] = {"login": _login}
+JOURNEYS: dict[str, Journey] = {
+    "login": login_journey,
+    "template-creation": template_creation_journey,
+    "service-deployment": service_deployment_journey,
+}

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import contextmanager, suppress
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from harness import clock
 
@@ -32,6 +33,14 @@ class JourneyResult:
     def failed_step(self) -> StepResult | None:
         return next((step for step in self.steps if not step.ok), None)
 
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> JourneyResult:
+        steps = tuple(StepResult(**step) for step in data["steps"])
+        return cls(data["journey"], data["started_at"], data["duration_s"], steps)
+
 
 class StepFailed(Exception):
     """Raised by `StepRecorder.step` to stop a journey at its first failing step."""
@@ -57,6 +66,20 @@ class StepRecorder:
         self.steps.append(StepResult(name, True, clock.monotonic() - started))
 
     def result(self) -> JourneyResult:
+        """The journey so far; call it after the steps ran (or stopped at a failure)."""
         return JourneyResult(
             self.journey, self.started_at, clock.now() - self.started_at, tuple(self.steps)
         )
+
+
+@contextmanager
+def run_steps(recorder: StepRecorder) -> Iterator[StepRecorder]:
+    """The body of a journey: a failed step ends it without raising::
+
+    with run_steps(recorder):
+        with recorder.step("open login page"):
+            ...
+    return recorder.result()
+    """
+    with suppress(StepFailed):
+        yield recorder

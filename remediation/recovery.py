@@ -11,6 +11,9 @@ from harness.results import Check
 from harness.timeline import Timeline
 from remediation.prober import JourneyProber
 
+CONFIRMING_ATTEMPT_S = 10.0
+"""How long each of the K confirming journey attempts may take after the deadline."""
+
 
 def check_restart(
     platform: DockerPlatform,
@@ -69,16 +72,18 @@ def check_journeys_green(
     timeline: Timeline,
 ) -> tuple[Check, float | None]:
     """Also returns when the journey was green again (recovery time), if it was."""
-    journey, within = expectation.journey, expectation.within
+    journey, within, k = expectation.journey, expectation.within, expectation.consecutive
     name = f"{journey} journey green again within {within:g} s"
-    remaining = max(0.0, fault_at + within - clock.now())
+    # The K successes that prove recovery may complete after the deadline; their
+    # first one must start before it.
+    remaining = max(0.0, fault_at + within - clock.now()) + k * CONFIRMING_ATTEMPT_S
     try:
-        success = prober.first_success(journey, since=fault_at, timeout=remaining)
+        success = prober.first_recovered(journey, fault_at, remaining, consecutive=k)
     except WaitTimeout as exc:
         return Check(
             name,
             False,
-            f"no successful {journey} journey within {within:g} s of the "
+            f"no {k} successful {journey} journeys in a row within {within:g} s of the "
             f"fault; last failure: {exc.last_seen}",
             None,
             within,
@@ -89,7 +94,8 @@ def check_journeys_green(
     return Check(
         name,
         delay <= within,
-        f"{journey} green {delay:.2f} s after the fault after {failures} failed attempts",
+        f"{journey} green {delay:.2f} s after the fault ({k} successes in a row) "
+        f"after {failures} failed attempts",
         delay,
         within,
     ), success.started_at

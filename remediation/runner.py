@@ -23,12 +23,13 @@ from harness.configfile import SourceMap
 from harness.drill import Drill, check_against_target
 from harness.errors import ConfigError, GuardRefused, HarnessError, InfrastructureError
 from harness.polling import wait_until
-from harness.results import Check, DrillResult
+from harness.results import Check, DrillResult, JourneyWindows
 from harness.settings import Settings
 from harness.sli import push_drill_slis
 from harness.timeline import Timeline
-from journeys.catalog import JourneyTarget
+from journeys.target import JourneyTarget
 from remediation.alerts import AlertWatcher, alert_checks, record_observation
+from remediation.journey_windows import journey_windows
 from remediation.prober import JourneyProber
 from remediation.recovery import check_journeys_green, check_restart
 
@@ -90,6 +91,7 @@ def run_drill(
         events=tuple(run.timeline.events),
         error=error,
         budget_burned_percent=_budget_burned(run),
+        journeys=_journey_windows(run),
         priorities=tuple(sorted({str(a.priority) for a in drill.expect.alerts})),
     )
     return _export(run, result)
@@ -108,11 +110,13 @@ def _run_phases(run: DrillRun) -> None:
             raise InfrastructureError("the target names no notification_sink to check receivers on")
         sink = NotificationSinkClient(target.notification_sink.url)
         stack.callback(sink.close)
-        journey_target = JourneyTarget(
-            target.app.base_url, target.app.credentials.username, run.settings.password
-        )
         prober = stack.enter_context(
-            JourneyProber(drill.journeys, journey_target, run.settings.chromium, run.timeline)
+            JourneyProber(
+                drill.journeys,
+                JourneyTarget.from_settings(run.settings),
+                run.settings.chromium,
+                run.timeline,
+            )
         )
 
         run.phase("checking steady state")
@@ -168,7 +172,7 @@ def _await_steady_state(
     )
     now = clock.now()
     for journey in run.drill.journeys:
-        prober.first_success(journey, since=now, timeout=timeout)
+        prober.first_recovered(journey, since=now, timeout=timeout)
 
 
 def _await_recovery(
@@ -202,6 +206,15 @@ def _budget_burned(run: DrillRun) -> float | None:
     return burned_percent(run.timeline.events, fault.at, run.settings.target.slo)
 
 
+def _journey_windows(run: DrillRun) -> JourneyWindows:
+    fault = run.timeline.first("fault.injected")
+    if fault is None:
+        return {}
+    green = run.drill.expect.recovery.journeys_green
+    consecutive = {str(green.journey): green.consecutive} if green else None
+    return journey_windows(run.timeline.events, fault.at, consecutive)
+
+
 def _record_mttd(run: DrillRun, alertname: str, fault_at: float) -> None:
     firing = run.timeline.first("alert.firing", lambda e: e.detail.get("alert") == alertname)
     if firing is not None:
@@ -218,7 +231,7 @@ def _check_steady_state_again(run: DrillRun, prober: JourneyProber) -> None:
     for journey in run.drill.journeys:
         name = f"{journey} journey green after the fault was reverted"
         try:
-            prober.first_success(journey, since=now, timeout=run.drill.steady_state_timeout)
+            prober.first_recovered(journey, since=now, timeout=run.drill.steady_state_timeout)
         except HarnessError as exc:
             run.checks.append(Check(name, False, str(exc)))
         else:

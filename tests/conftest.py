@@ -10,12 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from harness.clients import NotificationSinkClient
 from harness.polling import wait_until
 from harness.settings import Settings, load_settings
 from journeys.browser import launch_args
+from journeys.target import JourneyTarget
 
 REPO = Path(__file__).resolve().parents[1]
 SANDBOX_TARGET = REPO / "targets" / "sandbox.yaml"
@@ -82,6 +84,22 @@ def settings(sandbox: Any, tmp_path_factory: pytest.TempPathFactory) -> Settings
             "PAGERDRILL_RUN_ID": "test-run",
         },
     )
+
+
+@pytest.fixture
+def admin(sandbox: Any, settings: Settings) -> Iterator[httpx.Client]:
+    """The IDP's fault hooks (admin API); every hook is cleared after the test."""
+    token = sandbox.secret("admin-token")
+    with httpx.Client(
+        base_url=settings.target.app.base_url, timeout=10, headers={"X-Admin-Token": token}
+    ) as client:
+        yield client
+        client.delete("/admin/faults").raise_for_status()
+
+
+@pytest.fixture(scope="session")
+def journey_target(settings: Settings) -> JourneyTarget:
+    return JourneyTarget.from_settings(settings)
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ from tests.conftest import REPO, SANDBOX_TARGET, pagerdrill_cli
 from tests.junit_schema import violations
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
-ARTIFACTS = REPO / "test-results"
+ARTIFACTS = REPO / "out" / "test-results"
 
 
 def test_app_crash_passes_with_measured_mttd_and_mttr(
@@ -60,6 +60,10 @@ def test_app_crash_passes_with_measured_mttd_and_mttr(
         )
     }
     assert 0 < drill["mttr_s"]["journey.login"] <= 60
+    login = drill["journeys"]["login"]
+    assert login["before"]["success_ratio"] == 1.0
+    assert login["after"]["success_ratio"] == 1.0
+    assert login["after"]["attempts"] >= 3  # K = 3 consecutive successes define "back"
     kinds = [e["kind"] for e in drill["timeline"]]
     assert (
         kinds.index("fault.injected") < kinds.index("alert.firing") < kinds.index("fault.reverted")
@@ -83,6 +87,7 @@ def test_app_crash_passes_with_measured_mttd_and_mttr(
         for series in (
             'pagerdrill_drill_passed{drill="app-crash", environment="sandbox"}',
             'pagerdrill_run_passed{profile="gate", environment="sandbox"}',
+            f'pagerdrill_journey_success{{journey="login", run_id="{results["run_id"]}"}}',
         ):
             pushed = wait_until(
                 lambda s=series: prometheus.query(s),

@@ -20,16 +20,6 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def admin(sandbox: Any, settings: Settings) -> Iterator[httpx.Client]:
-    token = sandbox.secret("admin-token")
-    with httpx.Client(
-        base_url=settings.target.app.base_url, timeout=10, headers={"X-Admin-Token": token}
-    ) as client:
-        yield client
-        client.delete("/admin/faults").raise_for_status()
-
-
-@pytest.fixture
 def api(sandbox: Any, settings: Settings) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=settings.target.app.base_url, timeout=10) as client:
         response = client.post(

@@ -1,0 +1,159 @@
+"""Journey packs, windows around a fault, journey SLIs and the Grafana dashboard."""
+
+from __future__ import annotations
+
+import json
+import re
+import typing
+from pathlib import Path
+
+import pytest
+
+from harness.drill import JourneyName
+from harness.errors import ConfigError
+from harness.timeline import Event
+from journeys.catalog import JOURNEYS
+from journeys.pack import REFERENCE_PACK, load_pack
+from journeys.result import JourneyResult, StepResult
+from journeys.sli import JourneySlis
+from remediation.journey_windows import back_at, journey_windows
+
+REPO = Path(__file__).resolve().parents[2]
+DASHBOARD = REPO / "dashboards" / "pagerdrill-journeys.json"
+
+
+def test_drill_files_know_exactly_the_catalogued_journeys() -> None:
+    assert set(typing.get_args(JourneyName)) == set(JOURNEYS)
+
+
+def test_reference_pack_loads() -> None:
+    pack = load_pack()
+    assert pack.login.path == "/login"
+    assert pack.step_timeout_ms == 5000
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "line"),
+    [
+        ("  path: /login", "  path: login", "login.path", 11),
+        (
+            "  rollout_timeout: 30s",
+            "  rollout_timeout: forever",
+            "service_deployment.rollout_timeout",
+            39,
+        ),
+        ("  signed_in:", "  signed_on:", "login.signed_on", 16),
+    ],
+)
+def test_bad_pack_names_file_line_and_field(
+    tmp_path: Path, old: str, new: str, field: str, line: int
+) -> None:
+    text = REFERENCE_PACK.read_text()
+    assert old in text
+    bad = tmp_path / "pack.yaml"
+    bad.write_text(text.replace(old, new))
+    with pytest.raises(ConfigError) as error:
+        load_pack(bad)
+    assert error.value.path == bad
+    assert error.value.field == field
+    assert error.value.line == line
+
+
+def _attempt(at: float, ok: bool, duration: float = 1.0) -> Event:
+    steps = {"open login page": duration / 2, "see dashboard": duration / 2}
+    failed = None if ok else "see dashboard"
+    return Event(
+        at,
+        "journey.attempt",
+        {
+            "journey": "login",
+            "ok": ok,
+            "duration_s": duration,
+            "failed_step": failed,
+            "steps": steps,
+        },
+    )
+
+
+def test_journey_is_back_at_the_first_of_k_consecutive_successes() -> None:
+    oks = [True, False, True, False, True, True, True, True]
+    attempts = [_attempt(float(i), ok) for i, ok in enumerate(oks)]
+    assert back_at(attempts, fault_at=1.0, consecutive=3) == 4.0
+    assert back_at(attempts, fault_at=1.0, consecutive=1) == 2.0
+    assert back_at(attempts, fault_at=1.0, consecutive=4) == 4.0
+    assert back_at(attempts, fault_at=1.0, consecutive=5) is None
+
+
+def test_windows_split_attempts_before_during_and_after_the_fault() -> None:
+    events = [
+        _attempt(0.0, True, 1.0),
+        _attempt(1.0, True, 0.5),
+        _attempt(1.5, False, 5.0),  # in flight when the fault hit at 2.0
+        _attempt(2.0, False, 5.0),
+        _attempt(3.0, True, 2.0),
+        _attempt(4.0, False, 5.0),
+        _attempt(5.0, True, 1.0),  # back: first of 2 successes
+        _attempt(6.0, True, 1.0),
+        Event(2.0, "fault.injected", {}),
+    ]
+    windows = journey_windows(events, fault_at=2.0, consecutive={"login": 2})["login"]
+    assert (windows["before"].attempts, windows["before"].success_ratio) == (2, 1.0)
+    assert (windows["during"].attempts, windows["during"].successes) == (4, 1)
+    assert windows["during"].p50_s == 2.0  # latency of successful attempts only
+    assert (windows["after"].attempts, windows["after"].success_ratio) == (2, 1.0)
+    assert windows["before"].p50_s == 0.75
+    assert windows["before"].p95_s == pytest.approx(0.975)
+
+
+def test_never_back_means_everything_after_the_fault_is_during() -> None:
+    events = [_attempt(0.0, True), _attempt(2.0, False), _attempt(3.0, False)]
+    windows = journey_windows(events, fault_at=1.5)["login"]
+    assert windows["during"].attempts == 2
+    assert windows["during"].success_ratio == 0.0
+    assert windows["during"].p95_s is None
+    assert windows["after"].attempts == 0
+    assert windows["after"].success_ratio is None
+
+
+def _sample(slis: JourneySlis, name: str, labels: dict[str, str] | None = None) -> float | None:
+    return slis.registry("login").get_sample_value(name, labels or {})
+
+
+def test_journey_slis_accumulate_the_timeline_attempts() -> None:
+    slis = JourneySlis("sandbox", "run-1")
+    slis.observe_events(
+        [_attempt(10.0, True, 0.4), _attempt(11.0, False, 5.0), _attempt(12.0, True, 0.6)]
+    )
+    assert _sample(slis, "pagerdrill_journey_attempts_total", {"outcome": "success"}) == 2
+    assert _sample(slis, "pagerdrill_journey_attempts_total", {"outcome": "failure"}) == 1
+    assert _sample(slis, "pagerdrill_journey_success") == 1
+    assert _sample(slis, "pagerdrill_journey_duration_seconds_count") == 2
+    assert _sample(slis, "pagerdrill_journey_duration_seconds_sum") == pytest.approx(1.0)
+    assert _sample(slis, "pagerdrill_journey_last_success_timestamp_seconds") == 12.0
+    assert _sample(slis, "pagerdrill_journey_step_failures_total", {"step": "see dashboard"}) == 1
+    assert (
+        _sample(slis, "pagerdrill_journey_step_duration_seconds", {"step": "see dashboard"}) == 0.3
+    )
+
+
+def _exported_names() -> set[str]:
+    slis = JourneySlis("sandbox", "run-1")
+    slis.observe(JourneyResult("login", 1.0, 1.0, (StepResult("a", True, 1.0),)))
+    slis.observe(JourneyResult("login", 2.0, 1.0, (StepResult("a", False, 1.0, "boom"),)))
+    return {s.name for family in slis.registry("login").collect() for s in family.samples}
+
+
+def dashboard_queries() -> list[str]:
+    """Every PromQL expression of the dashboard: panel targets and template variables."""
+    dashboard = json.loads(DASHBOARD.read_text())
+    exprs = [t["expr"] for panel in dashboard["panels"] for t in panel["targets"]]
+    exprs += [v["definition"] for v in dashboard["templating"]["list"] if v["type"] == "query"]
+    return exprs
+
+
+def test_dashboard_refers_only_to_exported_metrics() -> None:
+    exported = _exported_names()
+    for expr in dashboard_queries():
+        referenced = set(re.findall(r"\bpagerdrill_[a-z_]+", expr))
+        assert referenced, f"no pagerdrill metric in {expr}"
+        assert referenced <= exported, f"{expr} refers to {referenced - exported}"
