@@ -41,6 +41,21 @@ def _checks(drill: DrillResult) -> str:
     )
 
 
+def _journeys(drill: DrillResult) -> str:
+    if not drill.journeys:
+        return ""
+    rows = "".join(
+        f"<tr><td>{escape(journey)}</td>"
+        + "".join(f"<td>{escape(w.describe())}</td>" for w in windows.values())
+        + "</tr>"
+        for journey, windows in drill.journeys.items()
+    )
+    return (
+        "<h3>Journeys</h3><table><tr><th>journey</th><th>before the fault</th>"
+        f"<th>during (until back)</th><th>after</th></tr>{rows}</table>"
+    )
+
+
 def _when(document: dict[str, object]) -> str:
     """``11-26 16:43`` from an ISO timestamp."""
     return str(document["finished_at"])[5:16].replace("T", " ")
@@ -75,7 +90,7 @@ def _drill_section(drill: DrillResult, history: list[PastRun]) -> str:
         f'<span class="badge {drill.verdict}">{drill.verdict}</span></h2>'
         f"<p>{clock.iso(drill.started_at)} · "
         f"{drill.finished_at - drill.started_at:.1f} s{budget}</p>{error}"
-        f"<h3>Expectations</h3>{_checks(drill)}"
+        f"<h3>Expectations</h3>{_checks(drill)}{_journeys(drill)}"
         f"<h3>Timeline</h3>{timeline_svg(drill.events)}"
         f"<h3>Trend</h3>{_trend(drill, history)}</section>"
     )

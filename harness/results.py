@@ -55,6 +55,14 @@ class JourneyWindow:
     def success_ratio(self) -> float | None:
         return self.successes / self.attempts if self.attempts else None
 
+    def describe(self) -> str:
+        """``92 % of 12 ok, p95 0.66 s``, or ``no attempts``."""
+        ratio = self.success_ratio
+        if ratio is None:
+            return "no attempts"
+        p95 = "" if self.p95_s is None else f", p95 {self.p95_s:.2f} s"
+        return f"{100 * ratio:.0f} % of {self.attempts} ok{p95}"
+
     def as_json(self) -> dict[str, object]:
         ratio = self.success_ratio
         return {

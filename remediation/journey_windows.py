@@ -46,9 +46,7 @@ def journey_windows(
             duration = a.detail["duration_s"]
             assert isinstance(duration, int | float)
             # An attempt in flight when the fault hit belongs to "during".
-            window = (
-                "before" if a.at + duration < fault_at else "during" if a.at < end else "after"
-            )
+            window = "before" if a.at + duration < fault_at else "during" if a.at < end else "after"
             split[window].append((bool(a.detail.get("ok")), float(duration)))
         windows[journey] = {name: JourneyWindow.of(outcomes) for name, outcomes in split.items()}
     return windows
