@@ -17,9 +17,10 @@ def login_journey(context: BrowserContext, target: JourneyTarget) -> JourneyResu
         if not result.ok:
             print(result.failed_step)
     """
+    tab = context.new_page()  # the browser's preparation, not the journey's time
     recorder = StepRecorder("login")
     with run_steps(recorder):
-        page = LoginPage(context.new_page(), target.base_url, target.pack)
+        page = LoginPage(tab, target.base_url, target.pack)
         with recorder.step("open login page"):
             page.open()
         with recorder.step("submit credentials"):

