@@ -1,17 +1,24 @@
-"""The Docker platform adapter: workloads are containers named in the target file,
-and only those labelled drillable may be touched."""
+"""The Docker platform adapter: workloads are containers named in the target file.
+Only containers labelled drillable and matching the target's allowlist are ever
+touched; everything else is refused before any call that changes something."""
 
 from __future__ import annotations
 
+import contextlib
+import fnmatch
 import logging
 import os
 import signal
+import time
 from pathlib import Path
 
 import docker
-from docker.errors import DockerException, NotFound
+import httpx
+from docker.errors import APIError, DockerException, NotFound
 from docker.models.containers import Container
 
+from chaos import netns, stress
+from chaos.platform import ResolvedTarget
 from harness import clock
 from harness.closing import Closing
 from harness.errors import FaultInjectionError, GuardRefused, InfrastructureError
@@ -36,6 +43,8 @@ class DockerPlatform(Closing):
     def close(self) -> None:
         self._client.close()
 
+    # finding targets
+
     def container_name(self, workload: str) -> str:
         return self.config.workloads[workload].container
 
@@ -52,46 +61,90 @@ class DockerPlatform(Closing):
         return container
 
     def guarded(self, workload: str) -> Container:
-        """The workload's container, only if it is labelled drillable."""
+        """The workload's container, only if it is drillable and on the allowlist."""
         container = self._container(workload)
-        if container.labels.get(self.config.drillable_label) != "true":
+        labels, allow = container.labels, self.config.allow
+        refusal = None
+        if labels.get(self.config.drillable_label) != "true":
+            refusal = f"is not labelled {self.config.drillable_label}=true"
+        elif allow.container_names and not any(
+            fnmatch.fnmatchcase(container.name, pattern) for pattern in allow.container_names
+        ):
+            refusal = f"matches none of the allowed names {', '.join(allow.container_names)}"
+        elif any(labels.get(k) != v for k, v in allow.labels.items()):
+            wanted = ", ".join(f"{k}={v}" for k, v in allow.labels.items())
+            refusal = f"lacks the allowed labels {wanted}"
+        if refusal:
             raise GuardRefused(
-                f"container {container.name} (workload {workload}) is not labelled "
-                f"{self.config.drillable_label}=true; pagerdrill touches only drillable containers"
+                f"container {container.name} (workload {workload}) {refusal}; "
+                "pagerdrill touches only drillable, allowlisted containers"
             )
         return container
+
+    def resolve(self, workload: str) -> ResolvedTarget:
+        return ResolvedTarget(workload, self.guarded(workload).name, "container")
+
+    def database_primary(self) -> str:
+        database = self.config.database
+        if database is None:
+            raise InfrastructureError("the target names no platform.database")
+        problems = []
+        for url in database.api:
+            log.debug("GET %s/cluster", url)
+            try:
+                cluster = httpx.get(f"{url}/cluster", timeout=5).raise_for_status().json()
+            except (httpx.HTTPError, ValueError) as exc:
+                problems.append(f"{url}: {exc}")
+                continue
+            leaders = [m["name"] for m in cluster.get("members", []) if m.get("role") == "leader"]
+            if leaders:
+                return str(database.members.get(leaders[0], leaders[0]))
+            problems.append(f"{url}: no member has the leader role")
+        raise InfrastructureError(f"no database primary found: {'; '.join(problems)}")
+
+    # processes and containers
+
+    def _host_pid(self, container: Container) -> int:
+        pid = int(container.attrs["State"]["Pid"])
+        if pid <= 0 or not Path(f"/proc/{pid}").exists():
+            raise FaultInjectionError(
+                f"container {container.name} has no running process on this host (pid {pid}); "
+                "this fault needs the Docker engine on the machine that runs pagerdrill"
+            )
+        return pid
 
     def crash(self, workload: str) -> float:
         """SIGKILL the container's main process from the host, as a real crash would end
         it, so that the restart policy applies (a `docker kill` counts as a manual stop).
         Returns when the signal was sent."""
         container = self.guarded(workload)
-        pid = int(container.attrs["State"]["Pid"])
-        if pid <= 0 or not Path(f"/proc/{pid}").exists():
-            raise FaultInjectionError(
-                f"container {container.name} has no running process on this host (pid {pid}); "
-                "crash-process needs the Docker engine on the machine that runs pagerdrill"
-            )
+        pid = self._host_pid(container)
         at = clock.now()
         log.debug("kill -9 %d (main process of container %s)", pid, container.name)
         os.kill(pid, signal.SIGKILL)
         return at
 
-    def restart_count(self, workload: str) -> int:
-        return int(self._container(workload).attrs["RestartCount"])
+    def kill(self, workload: str) -> float:
+        container = self.guarded(workload)
+        at = clock.now()
+        log.debug("docker kill %s", container.name)
+        container.kill()
+        return at
 
-    def started_at(self, workload: str) -> float:
-        """When the container's current process started (after a restart: the restart)."""
-        return clock.parse_iso(self._container(workload).attrs["State"]["StartedAt"])
-
-    def is_running(self, workload: str) -> bool:
-        return bool(self._container(workload).attrs["State"]["Running"])
+    def stop(self, workload: str, grace_s: float) -> float:
+        container = self.guarded(workload)
+        at = clock.now()
+        log.debug("docker stop %s", container.name)
+        container.stop(timeout=round(grace_s))
+        return at
 
     def ensure_running(self, workload: str, timeout: float = 30.0) -> None:
-        """Start the workload if it is not running (and not about to be restarted)."""
+        """Start (or unpause) the workload unless it runs or is about to be restarted."""
         container = self._container(workload)
         state = container.attrs["State"]
-        if not state["Running"] and not state["Restarting"]:
+        if state["Paused"]:
+            self.unpause(workload)
+        elif not state["Running"] and not state["Restarting"]:
             log.debug("docker start %s", container.name)
             container.start()
         wait_until(
@@ -101,3 +154,118 @@ class DockerPlatform(Closing):
             where="the Docker engine",
             hint=f"see `docker logs {container.name}`",
         )
+
+    def pause(self, workload: str) -> float:
+        container = self.guarded(workload)
+        at = clock.now()
+        log.debug("docker pause %s", container.name)
+        container.pause()
+        return at
+
+    def unpause(self, workload: str) -> None:
+        container = self._container(workload)
+        if container.attrs["State"]["Paused"]:
+            log.debug("docker unpause %s", container.name)
+            container.unpause()
+
+    # network
+
+    def networks(self, workload: str) -> dict[str, list[str]]:
+        container = self._container(workload)
+        attached = container.attrs["NetworkSettings"]["Networks"] or {}
+        return {name: list(n.get("Aliases") or []) for name, n in attached.items()}
+
+    def disconnect(self, workload: str, network: str) -> float:
+        container = self.guarded(workload)
+        at = clock.now()
+        log.debug("docker network disconnect %s %s", network, container.name)
+        self._client.networks.get(network).disconnect(container)
+        return at
+
+    def reconnect(self, workload: str, network: str, aliases: list[str]) -> None:
+        if network in self.networks(workload):
+            return
+        container = self._container(workload)
+        log.debug("docker network connect %s %s", network, container.name)
+        own = {container.id[:12], container.name}
+        self._client.networks.get(network).connect(
+            container, aliases=[a for a in aliases if a not in own]
+        )
+
+    def add_latency(self, workload: str, delay_s: float, jitter_s: float) -> float:
+        pid = self._host_pid(self.guarded(workload))
+        at = clock.now()
+        netns.add_latency(pid, delay_s, jitter_s)
+        return at
+
+    def add_loss(self, workload: str, percent: float) -> float:
+        pid = self._host_pid(self.guarded(workload))
+        at = clock.now()
+        netns.add_loss(pid, percent)
+        return at
+
+    def clear_network_faults(self, workload: str) -> None:
+        """Idempotent; a container that restarted since has a fresh namespace anyway."""
+        container = self._container(workload)
+        if container.attrs["State"]["Running"]:
+            pid = self._host_pid(container)
+            netns.clear_latency(pid)
+            netns.clear_loss(pid)
+
+    def network_faults(self, workload: str) -> list[str]:
+        container = self._container(workload)
+        if not container.attrs["State"]["Running"]:
+            return []
+        return netns.rules(self._host_pid(container))
+
+    # resources
+
+    def start_stress(
+        self, workload: str, resource: str, amount: int, marker: str, max_s: float
+    ) -> float:
+        container = self.guarded(workload)
+        at = clock.now()
+        log.debug("docker exec -d %s (%s stress %d)", container.name, resource, amount)
+        try:
+            container.exec_run(stress.command(resource, amount, marker, max_s), detach=True)
+        except APIError as exc:
+            raise FaultInjectionError(f"cannot start stress in {container.name}: {exc}") from exc
+        deadline = time.monotonic() + 5
+        while not self.stress_processes(workload, marker):
+            if time.monotonic() > deadline:
+                raise FaultInjectionError(
+                    f"no stress process started in {container.name}; the stress program "
+                    "needs python3 in the container"
+                )
+            time.sleep(0.1)
+        return at
+
+    def stress_processes(self, workload: str, marker: str) -> list[int]:
+        """Host PIDs of the processes carrying `marker` in the workload's container."""
+        container = self._container(workload)
+        if not container.attrs["State"]["Running"]:
+            return []
+        top = container.top(ps_args="-eo pid,args")
+        return [int(row[0]) for row in top.get("Processes") or [] if marker in row[-1]]
+
+    def stop_stress(self, workload: str, marker: str) -> None:
+        for pid in self.stress_processes(workload, marker):
+            log.debug("kill -9 %d (stress %s)", pid, marker)
+            with contextlib.suppress(ProcessLookupError):  # it ended by itself
+                os.kill(pid, signal.SIGKILL)
+
+    # observation
+
+    def restart_count(self, workload: str) -> int:
+        return int(self._container(workload).attrs["RestartCount"])
+
+    def started_at(self, workload: str) -> float:
+        """When the container's current process started (after a restart: the restart)."""
+        return clock.parse_iso(self._container(workload).attrs["State"]["StartedAt"])
+
+    def is_running(self, workload: str) -> bool:
+        state = self._container(workload).attrs["State"]
+        return bool(state["Running"]) and not state["Paused"]
+
+    def is_paused(self, workload: str) -> bool:
+        return bool(self._container(workload).attrs["State"]["Paused"])

@@ -9,6 +9,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from harness import clock
 
@@ -18,7 +19,7 @@ class JournalEntry:
     fault_id: str
     kind: str
     target: dict[str, str]
-    revert: dict[str, str]
+    revert: dict[str, Any]
     injected_at: float
 
 
@@ -26,7 +27,7 @@ class FaultJournal:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def opened(self, kind: str, target: dict[str, str], revert: dict[str, str]) -> JournalEntry:
+    def opened(self, kind: str, target: dict[str, str], revert: dict[str, Any]) -> JournalEntry:
         entry = JournalEntry(secrets.token_hex(6), kind, target, revert, clock.now())
         self._append({"event": "opened", **entry.__dict__})
         return entry

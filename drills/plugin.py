@@ -23,7 +23,7 @@ from harness.report import run_summary
 from harness.results import DrillResult, RunResult
 from harness.settings import Settings, load_settings
 from harness.signals import interrupt_on_sigterm
-from remediation.runner import run_drill
+from remediation.runner import plan_drill, run_drill
 
 SETTINGS = pytest.StashKey[Settings]()
 RESULTS = pytest.StashKey[list[DrillResult]]()
@@ -54,6 +54,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         choices=PROFILES,
         default=None,
         help="run only the drills that belong to this profile",
+    )
+    group.addoption(
+        "--dry-run",
+        dest="pagerdrill_dry_run",
+        action="store_true",
+        help="print each drill's resolved targets and planned actions; touch nothing",
     )
 
 
@@ -104,9 +110,20 @@ class DrillItem(pytest.Item):
         self.source = source
 
     def runtest(self) -> None:
-        verbose = settings_of(self.config).verbose
-        with interrupt_on_sigterm(), _api_calls_shown(self._write if verbose else None):
-            result = run_drill(self.drill, self.source, settings_of(self.config), self._progress)
+        settings = settings_of(self.config)
+        try:
+            if self.config.getoption("pagerdrill_dry_run"):
+                for line in plan_drill(self.drill, self.source, settings):
+                    self._write(f"{self.drill.name}: {line}")
+                return
+            with (
+                interrupt_on_sigterm(),
+                _api_calls_shown(self._write if settings.verbose else None),
+            ):
+                result = run_drill(self.drill, self.source, settings, self._progress)
+        except (ConfigError, GuardRefused):
+            self.user_properties.append(("verdict", "refused"))
+            raise
         self.config.stash[RESULTS].append(result)
         self.user_properties.append(("verdict", result.verdict))
         for stage, seconds in {**result.mttd_s, **result.mttr_s}.items():

@@ -48,9 +48,14 @@ class _Outcome:
             self.verdicts.append(str(verdict) if verdict else report.outcome)
 
     def exit_code(self, pytest_code: int) -> int:
-        if self.collect_errors or pytest_code in (
-            pytest.ExitCode.USAGE_ERROR,
-            pytest.ExitCode.NO_TESTS_COLLECTED,
+        if (
+            "refused" in self.verdicts
+            or self.collect_errors
+            or pytest_code
+            in (
+                pytest.ExitCode.USAGE_ERROR,
+                pytest.ExitCode.NO_TESTS_COLLECTED,
+            )
         ):
             return EXIT_CONFIG
         if "error" in self.verdicts or pytest_code == pytest.ExitCode.INTERNAL_ERROR:
@@ -79,6 +84,8 @@ def _run(args: argparse.Namespace) -> int:
         pytest_args += ["--target", str(args.target)]
     if args.profile:
         pytest_args += ["--profile", args.profile]
+    if args.dry_run:
+        pytest_args += ["--dry-run"]
     output = args.output or Path("out")
     pytest_args += ["--pagerdrill-output", str(output)]
     outcome = _Outcome()
@@ -99,6 +106,11 @@ def _add_run(subparsers: Any) -> None:
         help="results.json, junit.xml, report.html and history/ (default: out/)",
     )
     run.add_argument("--verbose", action="store_true", help="show each API call to the platform")
+    run.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print each drill's resolved targets and planned actions; touch nothing",
+    )
     run.set_defaults(handler=_run, pytest_args=[])
 
 

@@ -19,21 +19,12 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from harness.configfile import SourceMap, load_model
+from harness.fault_specs import APP_HOOK_FAULTS, CONTAINER_FAULTS, FaultSpec
 from harness.target import TargetConfig
 from harness.types import Frozen, Priority, Seconds
 
 JourneyName = Literal["login", "template-creation", "service-deployment"]
 Profile = Literal["smoke", "gate", "nightly"]
-
-
-class CrashProcessFault(Frozen):
-    """SIGKILL the workload's main process, as a real crash would end it."""
-
-    kind: Literal["crash-process"]
-    workload: str
-
-
-FaultSpec = CrashProcessFault
 
 
 class AlertExpectation(Frozen):
@@ -95,10 +86,19 @@ def check_against_target(drill: Drill, source: SourceMap, target: TargetConfig) 
     """Cross-checks a drill file against the target, before anything is touched."""
     workloads = target.platform.workloads
     known = ", ".join(sorted(workloads))
-    if drill.fault.workload not in workloads:
+    fault = drill.fault
+    if isinstance(fault, CONTAINER_FAULTS) and fault.workload not in workloads:
         raise source.error(
-            ("fault", "workload"),
-            f"unknown workload {drill.fault.workload!r}; the target has: {known}",
+            ("fault", "workload"), f"unknown workload {fault.workload!r}; the target has: {known}"
+        )
+    if fault.kind == "kill-database-primary" and target.platform.database is None:
+        raise source.error(
+            ("fault", "kind"), "the target names no platform.database to find the primary in"
+        )
+    if isinstance(fault, APP_HOOK_FAULTS) and target.app.admin_token is None:
+        raise source.error(
+            ("fault", "kind"),
+            f"{fault.kind} needs the app's fault hooks; the target names no app.admin_token",
         )
     restart = drill.expect.recovery.restart
     if restart is not None and restart.workload not in workloads:

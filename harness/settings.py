@@ -14,7 +14,7 @@ from pydantic import SecretStr
 
 from harness.configfile import load_model
 from harness.errors import ConfigError
-from harness.target import Credentials, TargetConfig
+from harness.target import Credentials, SecretSource, TargetConfig
 from journeys.pack import REFERENCE_PACK, JourneyPack, load_pack
 
 DEFAULT_TARGET = Path("targets/sandbox.yaml")
@@ -32,6 +32,7 @@ class Settings:
     run_id: str
     history_dir: Path
     journey_pack: JourneyPack
+    admin_token: SecretStr | None = None
     verbose: bool = False
 
     @property
@@ -60,6 +61,12 @@ def load_settings(
         password = _resolve_password(target.app.credentials, path.parent, env)
     except ValueError as exc:
         raise source.error(("app", "credentials"), str(exc)) from exc
+    admin_token = None
+    if target.app.admin_token is not None:
+        try:
+            admin_token = _resolve_secret(target.app.admin_token, path.parent, env)
+        except ValueError as exc:
+            raise source.error(("app", "admin_token"), str(exc)) from exc
     pack_path = target.app.journey_pack or REFERENCE_PACK
     journey_pack = load_pack(pack_path if pack_path.is_absolute() else path.parent / pack_path)
     chromium = Path(env.get("PAGERDRILL_CHROMIUM", str(DEFAULT_CHROMIUM)))
@@ -74,27 +81,33 @@ def load_settings(
         run_id=env.get("PAGERDRILL_RUN_ID") or _new_run_id(),
         history_dir=Path(env.get("PAGERDRILL_HISTORY_DIR") or output / "history"),
         journey_pack=journey_pack,
+        admin_token=admin_token,
         verbose=verbose,
     )
 
 
 def _resolve_password(credentials: Credentials, base: Path, env: Mapping[str, str]) -> SecretStr:
-    if credentials.password is not None:
-        return credentials.password
-    if credentials.password_env is not None:
-        if credentials.password_env not in env:
-            raise ValueError(f"environment variable {credentials.password_env} is not set")
-        return SecretStr(env[credentials.password_env])
-    assert credentials.password_file is not None  # the model guarantees one source
-    file = (
-        credentials.password_file
-        if credentials.password_file.is_absolute()
-        else base / credentials.password_file
+    source = SecretSource(
+        env=credentials.password_env, file=credentials.password_file, value=credentials.password
     )
+    return _resolve_secret(source, base, env, what="password_")
+
+
+def _resolve_secret(
+    source: SecretSource, base: Path, env: Mapping[str, str], what: str = ""
+) -> SecretStr:
+    if source.value is not None:
+        return source.value
+    if source.env is not None:
+        if source.env not in env:
+            raise ValueError(f"environment variable {source.env} is not set")
+        return SecretStr(env[source.env])
+    assert source.file is not None  # the model guarantees one source
+    file = source.file if source.file.is_absolute() else base / source.file
     try:
         return SecretStr(file.read_text().strip())
     except OSError as exc:
-        raise ValueError(f"cannot read password_file {file}: {exc.strerror}") from exc
+        raise ValueError(f"cannot read {what}file {file}: {exc.strerror}") from exc
 
 
 def _new_run_id() -> str:

@@ -36,9 +36,27 @@ class Credentials(Frozen):
         return self
 
 
+class SecretSource(Frozen):
+    """A secret from exactly one of: the environment, a file, inline."""
+
+    env: str | None = None
+    file: Path | None = None
+    value: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> SecretSource:
+        if len([n for n in ("env", "file", "value") if getattr(self, n)]) != 1:
+            raise ValueError("give exactly one of env, file, value")
+        return self
+
+
 class AppConfig(Frozen):
     base_url: str
     credentials: Credentials
+    admin_token: SecretSource | None = None
+    """The app's fault hooks (error rate, latency, plugin failure ...): the sandbox's
+    reference IDP has them; a real platform usually has not, and then app faults
+    are refused before anything is touched."""
     journey_pack: Path | None = None
     """Paths and selectors of the journeys on this platform (default: the sandbox's)."""
 
@@ -55,10 +73,39 @@ class DockerWorkload(Frozen):
     container: str
 
 
+class Allowlist(Frozen):
+    """Blast-radius guard: a container is touched only if it matches every rule given
+    (and carries the drillable label)."""
+
+    container_names: list[str] = Field(default_factory=list)
+    """Glob patterns (`pagerdrill-sandbox-*`); empty: any name."""
+    labels: dict[str, str] = Field(default_factory=dict)
+    """Labels the container must carry, with these values."""
+
+
+class PatroniDatabase(Frozen):
+    """A PostgreSQL cluster under Patroni: its leader is looked up, never assumed."""
+
+    kind: Literal["patroni"]
+    api: list[str] = Field(min_length=1)
+    """Patroni REST API URLs of the members (any answering one is enough)."""
+    members: dict[str, str] = Field(default_factory=dict)
+    """Patroni member name -> workload; a member not listed is the workload of that name."""
+
+    @field_validator("api")
+    @classmethod
+    def _urls(cls, value: list[str]) -> list[str]:
+        return [_http_url(v) for v in value]
+
+
 class DockerPlatform(Frozen):
     kind: Literal["docker"]
     drillable_label: str = "pagerdrill.drillable"
+    allow: Allowlist = Allowlist()
+    max_targets: int = Field(default=1, ge=1)
+    """The most containers one fault may touch."""
     workloads: dict[str, DockerWorkload] = Field(min_length=1)
+    database: PatroniDatabase | None = None
 
 
 class SloConfig(Frozen):

@@ -14,14 +14,15 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 
 from chaos.docker_platform import DockerPlatform
-from chaos.faults import inject
-from chaos.journal import FaultJournal
+from chaos.faults import inject, plan
+from chaos.faults.base import fault_context
 from harness import clock
 from harness.budget import burned_percent
 from harness.clients import AlertmanagerClient, NotificationSinkClient, PrometheusClient
 from harness.configfile import SourceMap
 from harness.drill import Drill, check_against_target
 from harness.errors import ConfigError, GuardRefused, HarnessError, InfrastructureError
+from harness.fault_specs import target_of
 from harness.polling import wait_until
 from harness.results import Check, DrillResult, JourneyWindows
 from harness.settings import Settings
@@ -97,6 +98,25 @@ def run_drill(
     return _export(run, result)
 
 
+def plan_drill(drill: Drill, source: SourceMap, settings: Settings) -> list[str]:
+    """What the drill would do, with its targets resolved through the guards; touches
+    nothing (`pagerdrill run --dry-run`)."""
+    check_against_target(drill, source, settings.target)
+    with (
+        DockerPlatform(settings.target.platform) as platform,
+        fault_context(settings, platform, Timeline()) as faults,
+    ):
+        steps = plan(drill.fault, faults)
+    lines = [f"journeys probed: {', '.join(drill.journeys) or 'none'}"]
+    lines += [f"fault {drill.fault.kind}: {step}" for step in steps]
+    lines += [
+        f"expect {a.name} at {a.priority} within {a.within:g} s to {', '.join(a.receivers)}"
+        for a in drill.expect.alerts
+    ]
+    lines.append("dry run: nothing was touched")
+    return lines
+
+
 def _run_phases(run: DrillRun) -> None:
     target, drill = run.settings.target, run.drill
     with ExitStack() as stack:
@@ -125,10 +145,10 @@ def _run_phases(run: DrillRun) -> None:
         restart = drill.expect.recovery.restart
         baseline_restarts = platform.restart_count(restart.workload) if restart else 0
         run.phase("starting load (none in this drill)")
-        journal = FaultJournal(run.settings.journal_path)
+        faults = stack.enter_context(fault_context(run.settings, platform, run.timeline))
         watcher = AlertWatcher(prometheus, sink)
-        run.phase(f"injecting fault {drill.fault.kind} on {drill.fault.workload}")
-        with inject(drill.fault, platform, journal, run.timeline) as fault_at:
+        run.phase(f"injecting fault {drill.fault.kind} on {target_of(drill.fault)}")
+        with inject(drill.fault, faults) as fault_at:
             run.phase("awaiting alerts and notifications")
             observations = [watcher.await_alert(exp, fault_at) for exp in drill.expect.alerts]
             for observation in observations:

@@ -1,0 +1,129 @@
+"""App and traffic faults: the app's fault hooks (error rate, latency, plugin
+failure, readiness failure, deployment failure, cache flush) and brute-force
+sign-ins from one client. Hook faults restore the hooks as they were before."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+
+from chaos.faults.base import FaultContext, injected, journaled, revert_action
+from harness import clock
+from harness.fault_specs import (
+    AppErrorRateFault,
+    AppLatencyFault,
+    BruteForceFault,
+    CacheFlushFault,
+    DeploymentFailureFault,
+    PluginFailureFault,
+    ReadinessFailureFault,
+)
+
+HookFault = (
+    AppErrorRateFault
+    | AppLatencyFault
+    | PluginFailureFault
+    | ReadinessFailureFault
+    | DeploymentFailureFault
+)
+
+
+@revert_action("restore-hooks")
+def _restore_hooks(ctx: FaultContext, params: dict[str, Any]) -> None:
+    ctx.app_hooks().set_hooks(json.loads(params["hooks"]))
+
+
+def _with_fault(hooks: dict[str, Any], spec: HookFault) -> dict[str, Any]:
+    changed: dict[str, Any] = json.loads(json.dumps(hooks))
+    if isinstance(spec, AppErrorRateFault):
+        changed.setdefault("error_rate", {})[spec.route] = spec.ratio
+    elif isinstance(spec, AppLatencyFault):
+        changed.setdefault("latency_s", {})[spec.route] = spec.delay
+    elif isinstance(spec, PluginFailureFault):
+        changed["failing_plugins"] = sorted({*changed.get("failing_plugins", []), *spec.plugins})
+    elif isinstance(spec, ReadinessFailureFault):
+        changed["readiness_failure"] = True
+    else:
+        changed["deployment_failure"] = True
+    return changed
+
+
+def _describe(spec: HookFault) -> str:
+    if isinstance(spec, AppErrorRateFault):
+        return f"HTTP 500 for {spec.ratio:.0%} of requests to {spec.route}"
+    if isinstance(spec, AppLatencyFault):
+        return f"{spec.delay:g} s of latency on {spec.route}"
+    if isinstance(spec, PluginFailureFault):
+        return f"plugins {', '.join(spec.plugins)} failing"
+    if isinstance(spec, ReadinessFailureFault):
+        return "readiness check failing"
+    return "deployments failing"
+
+
+def plan_hooks(spec: HookFault, ctx: FaultContext) -> list[str]:
+    ctx.app_hooks().hooks()  # reachable, and the token is accepted
+    return [
+        f"set the app's fault hook: {_describe(spec)} ({ctx.app_url})",
+        "revert: restore the hooks as they were",
+    ]
+
+
+@contextmanager
+def hooks(spec: HookFault, ctx: FaultContext) -> Iterator[float]:
+    app = ctx.app_hooks()
+    before = app.hooks()
+    undo = {"action": "restore-hooks", "hooks": json.dumps(before)}
+    with journaled(ctx, spec.kind, {"app": ctx.app_url}, undo):
+        at = clock.now()
+        app.set_hooks(_with_fault(before, spec))
+        yield injected(ctx, spec.kind, at, hook=_describe(spec))
+
+
+def plan_cache_flush(spec: CacheFlushFault, ctx: FaultContext) -> list[str]:
+    ctx.app_hooks().hooks()
+    return [f"flush the app's catalog cache once ({ctx.app_url})", "revert: none (it refills)"]
+
+
+@contextmanager
+def cache_flush(spec: CacheFlushFault, ctx: FaultContext) -> Iterator[float]:
+    with journaled(ctx, spec.kind, {"app": ctx.app_url}, {"action": "none"}):
+        at = clock.now()
+        ctx.app_hooks().flush_cache()
+        yield injected(ctx, spec.kind, at)
+
+
+def plan_brute_force(spec: BruteForceFault, ctx: FaultContext) -> list[str]:
+    source = spec.client or "pagerdrill's own address"
+    return [
+        f"{spec.attempts} failed sign-ins as {spec.username} at {ctx.app_url}{spec.path} "
+        f"from {source}, within {spec.within:g} s",
+        "revert: none (the platform's block expires by itself)",
+    ]
+
+
+@contextmanager
+def brute_force(spec: BruteForceFault, ctx: FaultContext) -> Iterator[float]:
+    """Bounded: at most `attempts` requests, and none after `within` seconds."""
+    headers = {"X-Forwarded-For": spec.client} if spec.client else {}
+    target = {"app": ctx.app_url, "client": spec.client or "self"}
+    with journaled(ctx, spec.kind, target, {"action": "none"}):
+        at = clock.now()
+        deadline = time.monotonic() + spec.within
+        answers: dict[str, int] = {}
+        with httpx.Client(base_url=ctx.app_url, timeout=5, headers=headers) as client:
+            for _ in range(spec.attempts):
+                if time.monotonic() > deadline:
+                    break
+                wrong = {"username": spec.username, "password": secrets.token_urlsafe(12)}
+                try:
+                    status = str(client.post(spec.path, data=wrong).status_code)
+                except httpx.HTTPError as exc:
+                    status = type(exc).__name__
+                answers[status] = answers.get(status, 0) + 1
+        yield injected(ctx, spec.kind, at, client=spec.client or "self", answers=answers)

@@ -1,0 +1,98 @@
+"""What every fault shares: the context it acts in, the journaled `with` block
+that always reverts, and the revert actions `pagerdrill recover` replays."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from chaos.app_hooks import AppHooks
+from chaos.journal import FaultJournal, JournalEntry
+from chaos.platform import Platform
+from harness import clock
+from harness.closing import Closing
+from harness.errors import FaultRevertError, HarnessError, InfrastructureError
+from harness.settings import Settings
+from harness.timeline import Timeline
+
+
+@dataclass
+class FaultContext(Closing):
+    platform: Platform
+    journal: FaultJournal
+    timeline: Timeline
+    app: AppHooks | None = None
+    app_url: str = ""
+
+    def app_hooks(self) -> AppHooks:
+        if self.app is None:
+            raise InfrastructureError("the target names no app.admin_token for the app's hooks")
+        return self.app
+
+    def close(self) -> None:
+        if self.app is not None:
+            self.app.close()
+
+
+def fault_context(settings: Settings, platform: Platform, timeline: Timeline) -> FaultContext:
+    """Everything faults need for the target of `settings` (close it after use)."""
+    base_url = settings.target.app.base_url
+    app = None if settings.admin_token is None else AppHooks(base_url, settings.admin_token)
+    return FaultContext(platform, FaultJournal(settings.journal_path), timeline, app, base_url)
+
+
+Revert = Callable[[FaultContext, dict[str, Any]], None]
+REVERTS: dict[str, Revert] = {}
+
+
+def revert_action(name: str) -> Callable[[Revert], Revert]:
+    """Register how to undo a fault, by the name its journal entry records."""
+
+    def register(function: Revert) -> Revert:
+        REVERTS[name] = function
+        return function
+
+    return register
+
+
+def revert(ctx: FaultContext, entry: JournalEntry) -> None:
+    """Undo one journaled fault; idempotent."""
+    action = entry.revert.get("action")
+    if action not in REVERTS:
+        raise FaultRevertError(f"fault {entry.fault_id}: unknown revert action {action!r}")
+    try:
+        REVERTS[str(action)](ctx, entry.revert)
+    except HarnessError as exc:
+        raise FaultRevertError(f"fault {entry.fault_id} ({entry.kind}): {exc}") from exc
+
+
+@revert_action("none")
+def _nothing(ctx: FaultContext, params: dict[str, Any]) -> None:
+    """For faults the platform heals by itself (a cache refills, a block expires)."""
+
+
+@contextmanager
+def journaled(
+    ctx: FaultContext, kind: str, target: dict[str, str], undo: dict[str, Any]
+) -> Iterator[JournalEntry]:
+    """The body acts; leaving it, however, reverts. The journal holds the fault from
+    before it acts until after it is reverted::
+
+        with journaled(ctx, "pause", {"workload": w}, {"action": "unpause", "workload": w}):
+            injected(ctx, "pause", ctx.platform.pause(w), workload=w)
+            yield
+    """
+    entry = ctx.journal.opened(kind, target, undo)
+    try:
+        yield entry
+    finally:
+        revert(ctx, entry)
+        ctx.journal.closed(entry)
+        ctx.timeline.record("fault.reverted", clock.now(), fault=kind, **target)
+
+
+def injected(ctx: FaultContext, kind: str, at: float, **detail: object) -> float:
+    ctx.timeline.record("fault.injected", at=at, fault=kind, **detail)
+    return at

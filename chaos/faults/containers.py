@@ -1,0 +1,56 @@
+"""Process and container faults: crash-process, kill, stop, pause."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from chaos.faults.base import FaultContext, injected, journaled, revert_action
+from harness.fault_specs import CrashProcessFault, KillFault, PauseFault, StopFault
+
+ContainerFault = CrashProcessFault | KillFault | StopFault | PauseFault
+
+
+@revert_action("ensure-running")
+def _ensure_running(ctx: FaultContext, params: dict[str, Any]) -> None:
+    ctx.platform.ensure_running(params["workload"])
+
+
+@revert_action("unpause")
+def _unpause(ctx: FaultContext, params: dict[str, Any]) -> None:
+    ctx.platform.unpause(params["workload"])
+
+
+def plan(spec: ContainerFault, ctx: FaultContext) -> list[str]:
+    target = ctx.platform.resolve(spec.workload).describe()
+    actions = {
+        "crash-process": f"SIGKILL the main process of {target}; the restart policy should act",
+        "kill": f"kill {target} through the engine's API (no restart policy applies)",
+        "stop": f"stop {target} (SIGTERM, SIGKILL after the grace period)",
+        "pause": f"pause every process of {target}",
+    }
+    undo = "unpause it" if spec.kind == "pause" else "start it unless it is running again"
+    return [actions[spec.kind], f"revert: {undo}"]
+
+
+@contextmanager
+def inject(spec: ContainerFault, ctx: FaultContext) -> Iterator[float]:
+    """Yields the injection time; leaving the block makes the workload run again::
+
+    with inject(PauseFault(kind="pause", workload="idp"), ctx) as injected_at:
+        ...observe the platform...
+    """
+    workload, platform = spec.workload, ctx.platform
+    container = platform.resolve(workload).name
+    undo = {"action": "unpause" if spec.kind == "pause" else "ensure-running", "workload": workload}
+    with journaled(ctx, spec.kind, {"workload": workload, "container": container}, undo):
+        if isinstance(spec, CrashProcessFault):
+            at = platform.crash(workload)
+        elif isinstance(spec, KillFault):
+            at = platform.kill(workload)
+        elif isinstance(spec, StopFault):
+            at = platform.stop(workload, spec.grace)
+        else:
+            at = platform.pause(workload)
+        yield injected(ctx, spec.kind, at, workload=workload)
