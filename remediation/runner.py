@@ -120,8 +120,10 @@ def plan_drill(drill: Drill, source: SourceMap, settings: Settings) -> list[str]
 def _run_phases(run: DrillRun) -> None:
     target, drill = run.settings.target, run.drill
     with ExitStack() as stack:
-        platform = DockerPlatform(target.platform)
-        stack.callback(platform.close)
+        platform = stack.enter_context(DockerPlatform(target.platform))
+        faults = stack.enter_context(fault_context(run.settings, platform, run.timeline))
+        # Targets resolved through the guards before anything starts: a refusal touches nothing.
+        run.timeline.record("fault.planned", steps=plan(drill.fault, faults))
         prometheus = PrometheusClient(target.prometheus.url)
         stack.callback(prometheus.close)
         alertmanager = AlertmanagerClient(target.alertmanager.url)
@@ -145,7 +147,6 @@ def _run_phases(run: DrillRun) -> None:
         restart = drill.expect.recovery.restart
         baseline_restarts = platform.restart_count(restart.workload) if restart else 0
         run.phase("starting load (none in this drill)")
-        faults = stack.enter_context(fault_context(run.settings, platform, run.timeline))
         watcher = AlertWatcher(prometheus, sink)
         run.phase(f"injecting fault {drill.fault.kind} on {target_of(drill.fault)}")
         with inject(drill.fault, faults) as fault_at:

@@ -17,28 +17,11 @@ import pytest
 from harness.polling import wait_until
 from harness.settings import Settings
 from tests.conftest import await_notified
+from tests.sandbox_state import healthy_database_pair as _healthy_pair
+from tests.sandbox_state import patroni_members as _members
 
 pytestmark = pytest.mark.integration
-PATRONI = ("http://127.0.0.1:18008", "http://127.0.0.1:18009")
 TTL_BOUND_S = 30  # ttl 20 s + loop_wait + connection retries
-
-
-def _members() -> dict[str, tuple[str, str]]:
-    for url in PATRONI:
-        try:
-            body = httpx.get(url + "/cluster", timeout=2).json()
-        except httpx.HTTPError:
-            continue
-        return {m["name"]: (m["role"], m["state"]) for m in body["members"]}
-    return {}
-
-
-def _healthy_pair() -> str | None:
-    """The leader's name once a synchronous standby streams from it."""
-    members = _members()
-    leaders = [n for n, (role, _) in members.items() if role == "leader"]
-    synced = ("sync_standby", "streaming") in members.values()
-    return leaders[0] if leaders and synced else None
 
 
 class Writer(threading.Thread):

@@ -1,0 +1,334 @@
+"""The fault catalogue on the real Docker engine and sandbox: every fault kind is
+injected, its effect observed through the platform's own signals, reverted, and
+the sandbox is back at steady state. Then the hard case: the harness is SIGKILLed
+inside each fault, `pagerdrill recover` reverts it and nothing is left behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from pydantic import TypeAdapter
+
+from chaos.app_hooks import AppHooks
+from chaos.docker_platform import DockerPlatform
+from chaos.faults import inject, plan
+from chaos.faults.base import FaultContext
+from chaos.journal import FaultJournal
+from harness.errors import FaultInjectionError, GuardRefused
+from harness.fault_specs import FaultSpec
+from harness.polling import wait_until
+from harness.settings import Settings
+from harness.target import Allowlist, DockerWorkload
+from harness.timeline import Timeline
+from tests import compliance
+from tests.conftest import REPO, SANDBOX_TARGET, pagerdrill_cli
+from tests.sandbox_state import await_steady_state, residue
+
+pytestmark = pytest.mark.integration
+APP = "http://127.0.0.1:18080"
+
+
+def _status(path: str, timeout: float = 2.0) -> int | None:
+    try:
+        return httpx.get(APP + path, timeout=timeout).status_code
+    except httpx.HTTPError:
+        return None
+
+
+def _cpu_percent(platform: DockerPlatform, workload: str) -> float:
+    stats = platform._container(workload).stats(stream=False)
+    cpu = (
+        stats["cpu_stats"]["cpu_usage"]["total_usage"]
+        - stats["precpu_stats"]["cpu_usage"]["total_usage"]
+    )
+    system = stats["cpu_stats"]["system_cpu_usage"] - stats["precpu_stats"].get(
+        "system_cpu_usage", 0
+    )
+    return 100.0 * cpu / system * stats["cpu_stats"].get("online_cpus", 1) if system else 0.0
+
+
+def _memory_mb(platform: DockerPlatform, workload: str) -> float:
+    return float(platform._container(workload).stats(stream=False)["memory_stats"]["usage"]) / 2**20
+
+
+Effect = Callable[[DockerPlatform, AppHooks], bool]
+# kind -> (fields, what the platform shows while the fault holds)
+CATALOGUE: dict[str, tuple[dict[str, Any], Effect]] = {
+    "kill": (
+        {"workload": "idp"},
+        lambda p, h: not p.is_running("idp") and _status("/healthz") is None,
+    ),
+    "stop": ({"workload": "idp", "grace": "2s"}, lambda p, h: not p.is_running("idp")),
+    "pause": (
+        {"workload": "idp"},
+        lambda p, h: p.is_paused("idp") and _status("/healthz", 1) is None,
+    ),
+    "network-partition": (
+        {"workload": "idp"},
+        lambda p, h: not p.networks("idp") and _status("/healthz") is None,
+    ),
+    "network-loss": (
+        {"workload": "idp", "percent": 100},
+        lambda p, h: bool(p.network_faults("idp")) and _status("/healthz", 1) is None,
+    ),
+    "network-latency": (
+        {"workload": "idp", "delay": "500ms"},
+        lambda p, h: bool(p.network_faults("idp")),
+    ),
+    "cpu-stress": ({"workload": "idp", "workers": 1}, lambda p, h: _cpu_percent(p, "idp") > 50),
+    "memory-stress": (
+        {"workload": "idp", "megabytes": 300},
+        lambda p, h: _memory_mb(p, "idp") > 300,
+    ),
+    "app-error-rate": ({"route": "/login", "ratio": 1}, lambda p, h: _status("/login") == 500),
+    "app-latency": (
+        {"route": "/login", "delay": "1500ms"},
+        lambda p, h: _status("/login", 1) is None,
+    ),
+    "plugin-failure": (
+        {"plugins": ["ci-status"]},
+        lambda p, h: h.hooks()["failing_plugins"] == ["ci-status"],
+    ),
+    "readiness-failure": (
+        {},
+        lambda p, h: _status("/readyz") == 503 and _status("/healthz") == 200,
+    ),
+    "deployment-failure": ({}, lambda p, h: h.hooks()["deployment_failure"] is True),
+    "brute-force": (
+        {"client": "203.0.113.77", "attempts": 6},
+        lambda p, h: _blocked("203.0.113.77"),
+    ),
+    "cache-flush": ({}, lambda p, h: True),
+}
+
+
+def _blocked(client: str) -> bool:
+    answer = httpx.post(
+        APP + "/login",
+        data={"username": "alice", "password": "x"},
+        headers={"X-Forwarded-For": client},
+        timeout=2,
+    )
+    return answer.status_code == 429
+
+
+def _spec(kind: str, fields: dict[str, Any]) -> FaultSpec:
+    spec: FaultSpec = TypeAdapter(FaultSpec).validate_python({"kind": kind, **fields})
+    return spec
+
+
+@pytest.fixture
+def platform(sandbox: Any, settings: Settings) -> Iterator[DockerPlatform]:
+    with DockerPlatform(settings.target.platform) as platform:
+        yield platform
+
+
+@pytest.fixture
+def hooks(sandbox: Any, settings: Settings) -> Iterator[AppHooks]:
+    assert settings.admin_token is not None
+    with AppHooks(settings.target.app.base_url, settings.admin_token) as hooks:
+        yield hooks
+
+
+@pytest.fixture
+def faults(
+    platform: DockerPlatform, hooks: AppHooks, settings: Settings, tmp_path: Path
+) -> Iterator[FaultContext]:
+    ctx = FaultContext(
+        platform,
+        FaultJournal(tmp_path / "journal.jsonl"),
+        Timeline(),
+        hooks,
+        settings.target.app.base_url,
+    )
+    yield ctx
+    await_steady_state(platform, hooks)
+
+
+@pytest.mark.parametrize("check", compliance.CHECKS.values(), ids=compliance.CHECKS.keys())
+def test_docker_adapter_passes_the_compliance_checks(
+    check: Any, platform: DockerPlatform, hooks: AppHooks
+) -> None:
+    check(platform, "idp")
+    await_steady_state(platform, hooks)
+
+
+def test_guards_refuse_undrillable_and_unlisted_containers(
+    platform: DockerPlatform, settings: Settings
+) -> None:
+    config = settings.target.platform
+    workloads = {**config.workloads, "etcd": DockerWorkload(container="pagerdrill-sandbox-etcd")}
+    with DockerPlatform(config.model_copy(update={"workloads": workloads})) as wider:
+        compliance.refuses_undrillable(wider, "etcd")  # no drillable label
+    narrow = config.model_copy(update={"allow": Allowlist(container_names=["staging-*"])})
+    with DockerPlatform(narrow) as narrower, pytest.raises(GuardRefused, match="allowed names"):
+        narrower.kill("idp")
+    assert platform.is_running("idp")
+
+
+@pytest.mark.parametrize("kind", CATALOGUE)
+def test_fault_shows_in_the_platform_then_reverts_to_steady_state(
+    kind: str, faults: FaultContext, platform: DockerPlatform, hooks: AppHooks
+) -> None:
+    fields, effect = CATALOGUE[kind]
+    spec = _spec(kind, fields)
+    assert plan(spec, faults)[-1].startswith("revert: ")
+    try:
+        with inject(spec, faults):
+            wait_until(
+                lambda: effect(platform, hooks),
+                20,
+                expected=f"{kind} in effect",
+                where="the sandbox",
+            )
+    except FaultInjectionError as exc:
+        if "no netem" in str(exc):
+            pytest.skip(f"this machine's kernel cannot delay packets: {exc}")
+        raise
+    assert faults.journal.open_entries() == []
+    await_steady_state(platform, hooks)
+    assert [e.kind for e in faults.timeline.events] == ["fault.injected", "fault.reverted"]
+
+
+def test_kill_database_primary_fails_over_and_the_old_primary_rejoins(
+    faults: FaultContext, platform: DockerPlatform, hooks: AppHooks
+) -> None:
+    await_steady_state(platform, hooks)
+    before = platform.database_primary()
+    with inject(_spec("kill-database-primary", {}), faults):
+        assert not platform.is_running(before)
+        after = wait_until(
+            lambda: (p := platform.database_primary()) != before and p,
+            45,
+            expected="a new primary",
+            where="Patroni",
+        )
+    assert after != before
+    await_steady_state(platform, hooks)
+    assert platform.is_running(before)
+
+
+HELD = [
+    "kill",
+    "pause",
+    "network-partition",
+    "network-loss",
+    "cpu-stress",
+    "memory-stress",
+    "app-error-rate",
+    "readiness-failure",
+    "kill-database-primary",
+]
+
+
+@pytest.mark.parametrize("kind", HELD)
+def test_recover_reverts_what_a_killed_harness_left(
+    kind: str, platform: DockerPlatform, hooks: AppHooks, tmp_path: Path
+) -> None:
+    await_steady_state(platform, hooks)
+    fields = CATALOGUE[kind][0] if kind in CATALOGUE else {}
+    drill = tmp_path / "held.drill.yaml"
+    drill.write_text(
+        yaml.safe_dump({"name": "held", "fault": {"kind": kind, **fields}, "expect": {}})
+    )
+    env = {**os.environ, "PAGERDRILL_STATE_DIR": str(tmp_path)}
+    with subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "harness",
+            "fault",
+            str(drill),
+            "--target",
+            str(SANDBOX_TARGET),
+            "--hold",
+            "300s",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as harness:
+        assert harness.stdout is not None
+        for line in harness.stdout:
+            if line.startswith("injected at"):
+                break
+        else:
+            pytest.fail(f"the fault was not injected (exit {harness.wait()})")
+        time.sleep(1)
+        harness.send_signal(signal.SIGKILL)
+        harness.wait(timeout=10)
+    journal = FaultJournal(tmp_path / "fault-journal.jsonl")
+    assert [e.kind for e in journal.open_entries()] == [kind]
+    if kind != "kill-database-primary":
+        assert residue(platform, hooks), "the killed harness left nothing to recover"
+
+    first = pagerdrill_cli("recover", "--target", str(SANDBOX_TARGET), state_dir=tmp_path)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "recover: 1 open faults reverted" in first.stdout
+    again = pagerdrill_cli("recover", "--target", str(SANDBOX_TARGET), state_dir=tmp_path)
+    assert "recover: 0 open faults reverted" in again.stdout
+    assert journal.open_entries() == []
+    await_steady_state(platform, hooks)
+
+
+def test_drill_on_a_target_outside_the_allowlist_is_refused_untouched(
+    platform: DockerPlatform, tmp_path: Path
+) -> None:
+    target = tmp_path / "target.yaml"
+    target.write_text(
+        SANDBOX_TARGET.read_text().replace(
+            'container_names: ["pagerdrill-sandbox-*"]', 'container_names: ["staging-*"]'
+        )
+    )
+    restarts = platform.restart_count("idp")
+    run = pagerdrill_cli(
+        "run",
+        "drills/app-crash.drill.yaml",
+        "--target",
+        str(target),
+        "--output",
+        str(tmp_path / "out"),
+        state_dir=tmp_path,
+    )
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "matches none of the allowed names staging-*" in run.stdout + run.stderr
+    assert platform.restart_count("idp") == restarts
+    assert not (tmp_path / "fault-journal.jsonl").exists()
+
+
+def test_dry_run_prints_the_plan_and_touches_nothing(
+    platform: DockerPlatform, tmp_path: Path
+) -> None:
+    restarts = platform.restart_count("idp")
+    run = pagerdrill_cli(
+        "run",
+        "drills/app-crash.drill.yaml",
+        "--dry-run",
+        "--target",
+        str(SANDBOX_TARGET),
+        "--output",
+        str(tmp_path / "out"),
+        state_dir=tmp_path,
+    )
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output
+    assert (
+        "fault crash-process: SIGKILL the main process of container pagerdrill-sandbox-idp"
+        in output
+    )
+    assert "dry run: nothing was touched" in output
+    assert platform.restart_count("idp") == restarts
+    assert not (tmp_path / "fault-journal.jsonl").exists()
+    assert not (tmp_path / "out" / "results.json").exists()
