@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import argparse
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from chaos.docker_platform import DockerPlatform
+from chaos.adapters import open_platform
 from chaos.faults import inject, plan, recover
 from chaos.faults.base import fault_context
 from harness import clock
@@ -39,7 +40,7 @@ def register(subparsers: Any) -> None:
 def _recover(args: argparse.Namespace) -> int:
     settings = load_settings(args.target)
     with (
-        DockerPlatform(settings.target.platform) as platform,
+        closing(open_platform(settings.target.platform)) as platform,
         fault_context(settings, platform, Timeline()) as ctx,
     ):
         reverted = recover(ctx)
@@ -54,7 +55,7 @@ def _fault(args: argparse.Namespace) -> int:
     drill, source = load_drill(args.drill)
     check_against_target(drill, source, settings.target)
     with (
-        DockerPlatform(settings.target.platform) as platform,
+        closing(open_platform(settings.target.platform)) as platform,
         fault_context(settings, platform, Timeline()) as ctx,
     ):
         print(f"{drill.fault.kind}: " + "; ".join(plan(drill.fault, ctx)), flush=True)

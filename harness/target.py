@@ -108,6 +108,64 @@ class DockerPlatform(Frozen):
     database: PatroniDatabase | None = None
 
 
+class KubernetesWorkload(Frozen):
+    """Pods found by label selector; faults act on `mode` of them (one, a fixed
+    count, a percentage, or all), never more than the platform's max_targets."""
+
+    selector: str = Field(min_length=1)
+    """A label selector (`app=idp,tier=web`)."""
+    deployment: str | None = None
+    """Its Deployment, for scale faults and for "running again" after a pod is killed."""
+    container: str | None = None
+    """The container for exec-based faults (default: the pod's first)."""
+    mode: Literal["one", "fixed", "percent", "all"] = "one"
+    value: int = Field(default=1, ge=1)
+    """The count for `fixed`, the percentage for `percent`."""
+
+
+class CloudNativePgDatabase(Frozen):
+    """A CloudNativePG cluster: the primary is its `status.currentPrimary`."""
+
+    kind: Literal["cloudnativepg"]
+    cluster: str
+    workload: str
+    """The workload (in `workloads`) whose selector matches the cluster's pods."""
+
+
+class PatroniLabelDatabase(Frozen):
+    """Patroni on Kubernetes: the primary is the pod whose role label says so."""
+
+    kind: Literal["patroni-labels"]
+    workload: str
+    role_label: str = "role"
+    primary_values: list[str] = Field(default_factory=lambda: ["primary", "master"])
+
+
+class KubernetesPlatform(Frozen):
+    kind: Literal["kubernetes"]
+    kubeconfig: Path | None = None
+    """Default: $KUBECONFIG or ~/.kube/config."""
+    context: str
+    allowed_contexts: list[str] = Field(min_length=1)
+    """pagerdrill refuses any context not listed here, before any call."""
+    namespace: str
+    allowed_namespaces: list[str] = Field(min_length=1)
+    drillable_label: str = "pagerdrill.io/drillable"
+    max_targets: int = Field(default=1, ge=1)
+    workloads: dict[str, KubernetesWorkload] = Field(min_length=1)
+    database: CloudNativePgDatabase | PatroniLabelDatabase | None = Field(
+        default=None, discriminator="kind"
+    )
+
+    @model_validator(mode="after")
+    def _allowed(self) -> KubernetesPlatform:
+        if self.context not in self.allowed_contexts:
+            raise ValueError(f"context {self.context!r} is not in allowed_contexts")
+        if self.namespace not in self.allowed_namespaces:
+            raise ValueError(f"namespace {self.namespace!r} is not in allowed_namespaces")
+        return self
+
+
 class SloConfig(Frozen):
     """The platform's availability objective, for the error budget a drill burns."""
 
@@ -139,6 +197,6 @@ class TargetConfig(Frozen):
     alertmanager: Endpoint
     pushgateway: Endpoint | None = None
     notification_sink: Endpoint | None = None
-    platform: DockerPlatform
+    platform: DockerPlatform | KubernetesPlatform = Field(discriminator="kind")
     slo: SloConfig = SloConfig()
     gate: GateCriteria = GateCriteria()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chaos.docker_platform import DockerPlatform
+from chaos.platform import Platform
 from harness import clock
 from harness.drill import JourneysGreenExpectation, RestartExpectation
 from harness.errors import WaitTimeout
@@ -16,7 +16,7 @@ CONFIRMING_ATTEMPT_S = 10.0
 
 
 def check_restart(
-    platform: DockerPlatform,
+    platform: Platform,
     expectation: RestartExpectation,
     baseline_restarts: int,
     fault_at: float,

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field, replace
 
-from chaos.docker_platform import DockerPlatform
+from chaos.adapters import open_platform
 from chaos.faults import inject, plan
 from chaos.faults.base import fault_context
+from chaos.platform import Platform
 from harness import clock
 from harness.budget import burned_percent
 from harness.clients import AlertmanagerClient, NotificationSinkClient, PrometheusClient
@@ -103,7 +104,7 @@ def plan_drill(drill: Drill, source: SourceMap, settings: Settings) -> list[str]
     nothing (`pagerdrill run --dry-run`)."""
     check_against_target(drill, source, settings.target)
     with (
-        DockerPlatform(settings.target.platform) as platform,
+        closing(open_platform(settings.target.platform)) as platform,
         fault_context(settings, platform, Timeline()) as faults,
     ):
         steps = plan(drill.fault, faults)
@@ -120,7 +121,7 @@ def plan_drill(drill: Drill, source: SourceMap, settings: Settings) -> list[str]
 def _run_phases(run: DrillRun) -> None:
     target, drill = run.settings.target, run.drill
     with ExitStack() as stack:
-        platform = stack.enter_context(DockerPlatform(target.platform))
+        platform = stack.enter_context(closing(open_platform(target.platform)))
         faults = stack.enter_context(fault_context(run.settings, platform, run.timeline))
         # Targets resolved through the guards before anything starts: a refusal touches nothing.
         run.timeline.record("fault.planned", steps=plan(drill.fault, faults))
@@ -198,7 +199,7 @@ def _await_steady_state(
 
 def _await_recovery(
     run: DrillRun,
-    platform: DockerPlatform,
+    platform: Platform,
     prober: JourneyProber,
     baseline_restarts: int,
     fault_at: float,

@@ -1,0 +1,420 @@
+"""The Kubernetes platform adapter, on the official `kubernetes` client. Workloads
+are pods found by label selector; only pods labelled drillable are touched, only
+in the allowed namespace, only through an allowed kubeconfig context (refused
+before any call), and never more than max_targets pods at once.
+
+Process and pod faults use the core API (exec, delete, eviction) and the apps API
+(scale); network and stress faults create Chaos Mesh resources, labelled
+`pagerdrill.io/fault`, so that revert and recover delete exactly them. Pause has
+no Kubernetes equivalent and is refused."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from typing import Any, cast
+
+from kubernetes import client, config
+from kubernetes.client.exceptions import ApiException
+from kubernetes.stream import stream
+
+from chaos.platform import ResolvedTarget
+from harness import clock
+from harness.closing import Closing
+from harness.errors import FaultInjectionError, GuardRefused, InfrastructureError
+from harness.polling import wait_until
+from harness.target import KubernetesPlatform as KubernetesConfig
+from harness.target import KubernetesWorkload
+
+log = logging.getLogger("pagerdrill.api")
+CHAOS_MESH = ("chaos-mesh.org", "v1alpha1")
+FAULT_LABEL = "pagerdrill.io/fault"
+PINNED = "#"
+
+
+def choose(pods: Sequence[str], workload: KubernetesWorkload, max_targets: int) -> list[str]:
+    """The pods a fault acts on: `mode` of the candidates (sorted, so plans are stable),
+    refused beyond max_targets."""
+    ordered = sorted(pods)
+    if not ordered:
+        return []
+    count = {
+        "one": 1,
+        "fixed": workload.value,
+        "percent": max(1, math.floor(len(ordered) * workload.value / 100)),
+        "all": len(ordered),
+    }[workload.mode]
+    if count > max_targets:
+        raise GuardRefused(
+            f"mode {workload.mode} would touch {count} pods, more than max_targets {max_targets}"
+        )
+    return ordered[: min(count, len(ordered))]
+
+
+def check_context(contexts: Sequence[str], wanted: str, allowed: Sequence[str]) -> None:
+    if wanted not in allowed:
+        raise GuardRefused(f"kubeconfig context {wanted!r} is not in allowed_contexts")
+    if wanted not in contexts:
+        raise InfrastructureError(
+            f"kubeconfig has no context {wanted!r}; it has: {', '.join(contexts) or 'none'}"
+        )
+
+
+def network_chaos(
+    name: str, namespace: str, *, pods: list[str], action: str, spec: dict[str, Any], max_s: float
+) -> dict[str, Any]:
+    """A Chaos Mesh NetworkChaos on exactly these pods."""
+    return {
+        "apiVersion": "/".join(CHAOS_MESH),
+        "kind": "NetworkChaos",
+        "metadata": {"name": name, "namespace": namespace, "labels": {FAULT_LABEL: name}},
+        "spec": {
+            "action": action,
+            "mode": "all",
+            "selector": {"pods": {namespace: pods}},
+            "direction": "to",
+            "duration": f"{max_s:.0f}s",
+            **spec,
+        },
+    }
+
+
+def stress_chaos(
+    name: str, namespace: str, *, pods: list[str], resource: str, amount: int, max_s: float
+) -> dict[str, Any]:
+    stressors = (
+        {"cpu": {"workers": amount, "load": 100}}
+        if resource == "cpu"
+        else {"memory": {"workers": 1, "size": f"{amount}MB"}}
+    )
+    return {
+        "apiVersion": "/".join(CHAOS_MESH),
+        "kind": "StressChaos",
+        "metadata": {"name": name, "namespace": namespace, "labels": {FAULT_LABEL: name}},
+        "spec": {
+            "mode": "all",
+            "selector": {"pods": {namespace: pods}},
+            "stressors": stressors,
+            "duration": f"{max_s:.0f}s",
+        },
+    }
+
+
+class KubernetesPlatform(Closing):
+    def __init__(self, cfg: KubernetesConfig) -> None:
+        self.cfg = cfg
+        kubeconfig = None if cfg.kubeconfig is None else str(cfg.kubeconfig)
+        try:
+            contexts, _ = config.list_kube_config_contexts(  # type: ignore[no-untyped-call]
+                config_file=kubeconfig
+            )
+        except (config.ConfigException, OSError) as exc:
+            raise InfrastructureError(f"cannot read the kubeconfig: {exc}") from exc
+        check_context([c["name"] for c in contexts], cfg.context, cfg.allowed_contexts)
+        self._api = config.new_client_from_config(  # type: ignore[no-untyped-call]
+            config_file=kubeconfig, context=cfg.context
+        )
+        self.core = client.CoreV1Api(self._api)
+        self.apps = client.AppsV1Api(self._api)
+        self.custom = client.CustomObjectsApi(self._api)
+
+    def close(self) -> None:
+        self._api.close()
+
+    # finding targets
+
+    def _workload(self, workload: str) -> KubernetesWorkload:
+        """`workload`, or `workload#pod` for one named pod of it (the database primary)."""
+        return self.cfg.workloads[workload.split(PINNED, maxsplit=1)[0]]
+
+    def _pods(self, workload: str) -> list[Any]:
+        selector = self._workload(workload).selector
+        log.debug("GET pods -l %s -n %s", selector, self.cfg.namespace)
+        return list(
+            self.core.list_namespaced_pod(self.cfg.namespace, label_selector=selector).items
+        )
+
+    def _targets(self, workload: str) -> list[str]:
+        pods = self._pods(workload)
+        undrillable = [
+            p.metadata.name
+            for p in pods
+            if (p.metadata.labels or {}).get(self.cfg.drillable_label) != "true"
+        ]
+        if undrillable:
+            raise GuardRefused(
+                f"pods {', '.join(undrillable)} (workload {workload}) are not labelled "
+                f"{self.cfg.drillable_label}=true; pagerdrill touches only drillable pods"
+            )
+        running = [p.metadata.name for p in pods if p.status.phase == "Running"]
+        if PINNED in workload:
+            pinned = workload.split(PINNED)[1]
+            chosen = [pinned] if pinned in running else []
+        else:
+            chosen = choose(running, self._workload(workload), self.cfg.max_targets)
+        if not chosen:
+            raise InfrastructureError(f"workload {workload}: no running pod matches")
+        return chosen
+
+    def resolve(self, workload: str) -> ResolvedTarget:
+        return ResolvedTarget(workload, ",".join(self._targets(workload)), "pod")
+
+    def database_primary(self) -> str:
+        """`workload#pod` of the primary pod right now (CloudNativePG's
+        status.currentPrimary, or Patroni's role label)."""
+        database = self.cfg.database
+        if database is None:
+            raise InfrastructureError("the target names no platform.database")
+        if database.kind == "cloudnativepg":
+            found = cast(
+                dict[str, Any],
+                self.custom.get_namespaced_custom_object(
+                    "postgresql.cnpg.io", "v1", self.cfg.namespace, "clusters", database.cluster
+                ),
+            )
+            primary = (found.get("status") or {}).get("currentPrimary")
+            if not primary:
+                raise InfrastructureError(f"cluster {database.cluster} names no currentPrimary")
+        else:
+            primaries = [
+                p.metadata.name
+                for p in self._pods(database.workload)
+                if (p.metadata.labels or {}).get(database.role_label) in database.primary_values
+            ]
+            if len(primaries) != 1:
+                raise InfrastructureError(f"expected one primary pod, found {primaries}")
+            primary = primaries[0]
+        return f"{database.workload}{PINNED}{primary}"
+
+    # processes and pods
+
+    def crash(self, workload: str) -> float:
+        """SIGKILL the main process (PID 1) of the container through exec."""
+        container = self._workload(workload).container
+        at = clock.now()
+        for pod in self._targets(workload):
+            log.debug("exec %s kill -KILL 1", pod)
+            kwargs = {"container": container} if container else {}
+            stream(
+                self.core.connect_get_namespaced_pod_exec,
+                pod,
+                self.cfg.namespace,
+                command=["/bin/sh", "-c", "kill -KILL 1"],
+                stderr=True, stdin=False, stdout=True, tty=False,
+                **kwargs,
+            )  # fmt: skip
+        return at
+
+    def _delete(self, workload: str, grace_s: int) -> float:
+        at = clock.now()
+        for pod in self._targets(workload):
+            log.debug("DELETE pod %s (grace %d s)", pod, grace_s)
+            self.core.delete_namespaced_pod(pod, self.cfg.namespace, grace_period_seconds=grace_s)
+        return at
+
+    def kill(self, workload: str) -> float:
+        return self._delete(workload, 0)
+
+    def stop(self, workload: str, grace_s: float) -> float:
+        return self._delete(workload, round(grace_s))
+
+    def evict(self, workload: str) -> float:
+        at = clock.now()
+        for pod in self._targets(workload):
+            body = client.V1Eviction(
+                metadata=client.V1ObjectMeta(name=pod, namespace=self.cfg.namespace)
+            )
+            log.debug("POST eviction %s", pod)
+            self.core.create_namespaced_pod_eviction(pod, self.cfg.namespace, body)
+        return at
+
+    def ensure_running(self, workload: str, timeout: float = 120.0) -> None:
+        """The workload's Deployment has every replica ready (its controller replaces
+        deleted pods); without a Deployment, some pod of it is running."""
+        deployment = self._workload(workload).deployment
+
+        def ready() -> bool:
+            if deployment is None:
+                return any(p.status.phase == "Running" for p in self._pods(workload))
+            found = self.apps.read_namespaced_deployment(deployment, self.cfg.namespace)
+            if found.status is None or found.spec is None:
+                return False
+            return (found.status.ready_replicas or 0) >= (found.spec.replicas or 0)
+
+        wait_until(ready, timeout, expected=f"{workload} ready", where="the Kubernetes API")
+
+    def replicas(self, workload: str) -> int:
+        deployment = self._deployment(workload)
+        scale = self.apps.read_namespaced_deployment_scale(deployment, self.cfg.namespace)
+        return int(scale.spec.replicas or 0) if scale.spec else 0
+
+    def scale(self, workload: str, replicas: int) -> float:
+        deployment = self._deployment(workload)
+        at = clock.now()
+        log.debug("PATCH deployment %s scale %d", deployment, replicas)
+        self.apps.patch_namespaced_deployment_scale(
+            deployment, self.cfg.namespace, {"spec": {"replicas": replicas}}
+        )
+        return at
+
+    def _deployment(self, workload: str) -> str:
+        deployment = self._workload(workload).deployment
+        if deployment is None:
+            raise FaultInjectionError(f"workload {workload} names no deployment to scale")
+        return deployment
+
+    def set_node_unschedulable(self, node: str, unschedulable: bool) -> None:
+        log.debug("PATCH node %s unschedulable=%s", node, unschedulable)
+        self.core.patch_node(node, {"spec": {"unschedulable": unschedulable}})
+
+    def pause(self, workload: str) -> float:
+        raise FaultInjectionError(
+            "pause has no Kubernetes equivalent; use kill or network-partition"
+        )
+
+    def unpause(self, workload: str) -> None:
+        """Nothing is ever paused on Kubernetes."""
+
+    # network and stress: Chaos Mesh resources
+
+    def _require_chaos_mesh(self, kind: str) -> None:
+        try:
+            client.ApiextensionsV1Api(self._api).read_custom_resource_definition(
+                f"{kind}.chaos-mesh.org"
+            )
+        except ApiException as exc:
+            if exc.status == 404:
+                raise FaultInjectionError(
+                    f"Chaos Mesh is not installed (no {kind}.chaos-mesh.org CRD): network and "
+                    "stress faults on Kubernetes need it (https://chaos-mesh.org)"
+                ) from exc
+            raise
+
+    def _create_chaos(self, plural: str, body: dict[str, Any]) -> float:
+        self._require_chaos_mesh(plural)
+        at = clock.now()
+        log.debug("POST %s %s", plural, body["metadata"]["name"])
+        self.custom.create_namespaced_custom_object(*CHAOS_MESH, self.cfg.namespace, plural, body)
+        return at
+
+    def _chaos(self, plural: str, selector: str = FAULT_LABEL) -> list[dict[str, Any]]:
+        """pagerdrill's Chaos Mesh resources of this kind (none if Chaos Mesh is absent)."""
+        try:
+            found = self.custom.list_namespaced_custom_object(
+                *CHAOS_MESH, self.cfg.namespace, plural, label_selector=selector
+            )
+        except ApiException as exc:
+            if exc.status == 404:  # no such CRD: nothing of ours can exist
+                return []
+            raise
+        return list(cast(dict[str, Any], found).get("items", []))
+
+    def _delete_chaos(self, plural: str, selector: str) -> None:
+        for item in self._chaos(plural, selector):
+            name = item["metadata"]["name"]
+            log.debug("DELETE %s %s", plural, name)
+            self.custom.delete_namespaced_custom_object(
+                *CHAOS_MESH, self.cfg.namespace, plural, name
+            )
+
+    def _chaos_name(self, workload: str, what: str) -> str:
+        return f"pagerdrill-{what}-{workload}"[:63]
+
+    def networks(self, workload: str) -> dict[str, list[str]]:
+        return {"pod-network": []}
+
+    def disconnect(self, workload: str, network: str) -> float:
+        everyone = {"mode": "all", "selector": {"namespaces": [self.cfg.namespace]}}
+        body = network_chaos(
+            self._chaos_name(workload, "partition"),
+            self.cfg.namespace,
+            pods=self._targets(workload),
+            action="partition",
+            spec={"direction": "both", "target": everyone},
+            max_s=3600,
+        )
+        return self._create_chaos("networkchaos", body)
+
+    def reconnect(self, workload: str, network: str, aliases: list[str]) -> None:
+        self._delete_chaos(
+            "networkchaos", f"{FAULT_LABEL}={self._chaos_name(workload, 'partition')}"
+        )
+
+    def add_latency(self, workload: str, delay_s: float, jitter_s: float) -> float:
+        delay = {"latency": f"{delay_s * 1000:.0f}ms", "jitter": f"{jitter_s * 1000:.0f}ms"}
+        body = network_chaos(
+            self._chaos_name(workload, "latency"),
+            self.cfg.namespace,
+            pods=self._targets(workload),
+            action="delay",
+            spec={"delay": delay},
+            max_s=3600,
+        )
+        return self._create_chaos("networkchaos", body)
+
+    def add_loss(self, workload: str, percent: float) -> float:
+        body = network_chaos(
+            self._chaos_name(workload, "loss"),
+            self.cfg.namespace,
+            pods=self._targets(workload),
+            action="loss",
+            spec={"loss": {"loss": f"{percent:g}"}},
+            max_s=3600,
+        )
+        return self._create_chaos("networkchaos", body)
+
+    def clear_network_faults(self, workload: str) -> None:
+        for what in ("latency", "loss"):
+            self._delete_chaos("networkchaos", f"{FAULT_LABEL}={self._chaos_name(workload, what)}")
+
+    def network_faults(self, workload: str) -> list[str]:
+        names = [i["metadata"]["name"] for i in self._chaos("networkchaos")]
+        return [n for n in names if n.endswith(f"-{workload}")]
+
+    def start_stress(
+        self, workload: str, resource: str, amount: int, marker: str, max_s: float
+    ) -> float:
+        body = stress_chaos(
+            marker,
+            self.cfg.namespace,
+            pods=self._targets(workload),
+            resource=resource,
+            amount=amount,
+            max_s=max_s,
+        )
+        return self._create_chaos("stresschaos", body)
+
+    def stop_stress(self, workload: str, marker: str) -> None:
+        self._delete_chaos("stresschaos", f"{FAULT_LABEL}={marker}")
+
+    def stress_processes(self, workload: str, marker: str) -> list[int]:
+        """One entry per StressChaos of this fault (Kubernetes shows no host PIDs)."""
+        names = [i["metadata"]["name"] for i in self._chaos("stresschaos")]
+        return [1 for n in names if n.startswith(marker)]
+
+    # observation
+
+    def restart_count(self, workload: str) -> int:
+        return sum(
+            cs.restart_count
+            for p in self._pods(workload)
+            for cs in (p.status.container_statuses or [])
+        )
+
+    def started_at(self, workload: str) -> float:
+        starts = [
+            cs.state.running.started_at.timestamp()
+            for p in self._pods(workload)
+            for cs in (p.status.container_statuses or [])
+            if cs.state and cs.state.running
+        ]
+        if not starts:
+            raise InfrastructureError(f"workload {workload}: no running container")
+        return float(max(starts))
+
+    def is_running(self, workload: str) -> bool:
+        return any(p.status.phase == "Running" for p in self._pods(workload))
+
+    def is_paused(self, workload: str) -> bool:
+        return False
