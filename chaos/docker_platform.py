@@ -168,6 +168,29 @@ class DockerPlatform(Closing):
             log.debug("docker unpause %s", container.name)
             container.unpause()
 
+    # orchestrator faults: Docker has none
+
+    def _kubernetes_only(self, what: str) -> FaultInjectionError:
+        return FaultInjectionError(f"{what} needs an orchestrator: use a Kubernetes target")
+
+    def replicas(self, workload: str) -> int:
+        return 1 if self.is_running(workload) else 0
+
+    def scale(self, workload: str, replicas: int) -> float:
+        raise self._kubernetes_only("scale")
+
+    def evict(self, workload: str) -> float:
+        raise self._kubernetes_only("evict")
+
+    def node_of(self, workload: str) -> str:
+        raise self._kubernetes_only("drain-node")
+
+    def drain(self, node: str, workload: str) -> float:
+        raise self._kubernetes_only("drain-node")
+
+    def uncordon(self, node: str) -> None:
+        """Docker nodes are never cordoned."""
+
     # network
 
     def networks(self, workload: str) -> dict[str, list[str]]:

@@ -222,12 +222,15 @@ class KubernetesPlatform(Closing):
     def evict(self, workload: str) -> float:
         at = clock.now()
         for pod in self._targets(workload):
-            body = client.V1Eviction(
-                metadata=client.V1ObjectMeta(name=pod, namespace=self.cfg.namespace)
-            )
-            log.debug("POST eviction %s", pod)
-            self.core.create_namespaced_pod_eviction(pod, self.cfg.namespace, body)
+            self._evict_pod(pod)
         return at
+
+    def _evict_pod(self, pod: str) -> None:
+        body = client.V1Eviction(
+            metadata=client.V1ObjectMeta(name=pod, namespace=self.cfg.namespace)
+        )
+        log.debug("POST eviction %s", pod)
+        self.core.create_namespaced_pod_eviction(pod, self.cfg.namespace, body)
 
     def ensure_running(self, workload: str, timeout: float = 120.0) -> None:
         """The workload's Deployment has every replica ready (its controller replaces
@@ -264,9 +267,28 @@ class KubernetesPlatform(Closing):
             raise FaultInjectionError(f"workload {workload} names no deployment to scale")
         return deployment
 
-    def set_node_unschedulable(self, node: str, unschedulable: bool) -> None:
-        log.debug("PATCH node %s unschedulable=%s", node, unschedulable)
-        self.core.patch_node(node, {"spec": {"unschedulable": unschedulable}})
+    def node_of(self, workload: str) -> str:
+        pods = sorted(self._pods(workload), key=lambda p: p.metadata.name)
+        nodes = [p.spec.node_name for p in pods if p.spec and p.spec.node_name]
+        if not nodes:
+            raise InfrastructureError(f"workload {workload}: no pod is scheduled on a node")
+        return str(nodes[0])
+
+    def drain(self, node: str, workload: str) -> float:
+        """Cordon `node`, then evict the workload's drillable pods on it (only those:
+        other tenants' pods on the node are never touched)."""
+        self._targets(workload)  # the guards, before the node is touched
+        at = clock.now()
+        log.debug("PATCH node %s unschedulable=true", node)
+        self.core.patch_node(node, {"spec": {"unschedulable": True}})
+        for pod in self._pods(workload):
+            if pod.spec and pod.spec.node_name == node:
+                self._evict_pod(pod.metadata.name)
+        return at
+
+    def uncordon(self, node: str) -> None:
+        log.debug("PATCH node %s unschedulable=false", node)
+        self.core.patch_node(node, {"spec": {"unschedulable": False}})
 
     def pause(self, workload: str) -> float:
         raise FaultInjectionError(

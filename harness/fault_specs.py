@@ -80,6 +80,30 @@ class MemoryStressFault(_WorkloadFault):
     max_duration: Seconds = 300.0
 
 
+class ScaleFault(_WorkloadFault):
+    """Set the workload's Deployment to `replicas` (Kubernetes); reverted to the count
+    it had before."""
+
+    kind: Literal["scale"]
+    replicas: int = Field(ge=0, le=100)
+
+
+class EvictFault(_WorkloadFault):
+    """Evict the workload's pods through the Eviction API, so PodDisruptionBudgets
+    apply (Kubernetes)."""
+
+    kind: Literal["evict"]
+
+
+class DrainNodeFault(Frozen):
+    """Cordon a node and evict the drillable pods of the workload on it (Kubernetes);
+    reverted by uncordoning."""
+
+    kind: Literal["drain-node"]
+    workload: str
+    """Whose pods' node is drained (the node of its first pod, in name order)."""
+
+
 class KillDatabasePrimaryFault(Frozen):
     """Kill the container of the database primary, as Patroni names it right now."""
 
@@ -152,6 +176,9 @@ FaultSpec = Annotated[
     | NetworkLossFault
     | CpuStressFault
     | MemoryStressFault
+    | ScaleFault
+    | EvictFault
+    | DrainNodeFault
     | KillDatabasePrimaryFault
     | AppErrorRateFault
     | AppLatencyFault
@@ -183,6 +210,9 @@ CONTAINER_FAULTS = (
     NetworkLossFault,
     CpuStressFault,
     MemoryStressFault,
+    ScaleFault,
+    EvictFault,
+    DrainNodeFault,
 )
 APP_HOOK_FAULTS = (
     AppErrorRateFault,

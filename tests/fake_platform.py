@@ -20,6 +20,8 @@ class FakeWorkload:
     networks: dict[str, list[str]] = field(default_factory=lambda: {"net": ["alias"]})
     network_faults: list[str] = field(default_factory=list)
     stress: dict[int, str] = field(default_factory=dict)
+    replicas: int = 2
+    node: str = "node-1"
 
 
 class FakePlatform:
@@ -28,6 +30,7 @@ class FakePlatform:
         self.primary = next(iter(workloads))
         self.calls: list[str] = []
         self.fail_reverts = False
+        self.cordoned: set[str] = set()
 
     def _w(self, workload: str) -> FakeWorkload:
         if workload not in self.workloads:
@@ -76,6 +79,30 @@ class FakePlatform:
 
     def unpause(self, workload: str) -> None:
         self._revert("unpause", workload).paused = False
+
+    def replicas(self, workload: str) -> int:
+        return self._w(workload).replicas
+
+    def scale(self, workload: str, replicas: int) -> float:
+        self._act("scale", workload).replicas = replicas
+        return clock.now()
+
+    def evict(self, workload: str) -> float:
+        self._act("evict", workload).running = False
+        return clock.now()
+
+    def node_of(self, workload: str) -> str:
+        return self._w(workload).node
+
+    def drain(self, node: str, workload: str) -> float:
+        self._act("drain", workload).running = False
+        self.cordoned.add(node)
+        return clock.now()
+
+    def uncordon(self, node: str) -> None:
+        if self.fail_reverts:
+            raise InfrastructureError(f"uncordon {node}: the API does not answer")
+        self.cordoned.discard(node)
 
     def networks(self, workload: str) -> dict[str, list[str]]:
         return dict(self._w(workload).networks)

@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from chaos.faults import app, containers, database, network, resources
+from chaos.faults import app, containers, database, network, orchestrator, resources
 from chaos.faults.base import FaultContext, revert
 from chaos.journal import JournalEntry
 from harness.fault_specs import FaultSpec
@@ -36,6 +36,9 @@ CATALOGUE: dict[str, FaultKind] = {
     "network-loss": FaultKind(network.shaping, network.plan_shaping),
     "cpu-stress": FaultKind(resources.inject, resources.plan),
     "memory-stress": FaultKind(resources.inject, resources.plan),
+    "scale": FaultKind(orchestrator.inject, orchestrator.plan),
+    "evict": FaultKind(orchestrator.inject, orchestrator.plan),
+    "drain-node": FaultKind(orchestrator.inject, orchestrator.plan),
     "kill-database-primary": FaultKind(database.inject, database.plan),
     "app-error-rate": FaultKind(app.hooks, app.plan_hooks),
     "app-latency": FaultKind(app.hooks, app.plan_hooks),

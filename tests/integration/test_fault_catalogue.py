@@ -163,6 +163,30 @@ def test_docker_adapter_passes_the_compliance_checks(
     await_steady_state(platform, hooks)
 
 
+K8S_TARGET = os.environ.get("PAGERDRILL_K8S_TARGET")
+
+
+@pytest.mark.skipif(
+    not K8S_TARGET,
+    reason="no Kubernetes API server here: set PAGERDRILL_K8S_TARGET to a target file whose "
+    "workload `idp` is drillable (network and stress checks need Chaos Mesh)",
+)
+@pytest.mark.parametrize(
+    "check",
+    [c for name, c in compliance.CHECKS.items() if name != "pause"],
+    ids=[name for name in compliance.CHECKS if name != "pause"],
+)
+def test_kubernetes_adapter_passes_the_compliance_checks(check: Any) -> None:
+    from contextlib import closing
+
+    from chaos.adapters import open_platform
+    from harness.settings import load_settings
+
+    settings = load_settings(Path(str(K8S_TARGET)))
+    with closing(open_platform(settings.target.platform)) as platform:
+        check(platform, "idp")
+
+
 def test_guards_refuse_undrillable_and_unlisted_containers(
     platform: DockerPlatform, settings: Settings
 ) -> None:

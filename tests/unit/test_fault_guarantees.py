@@ -31,6 +31,9 @@ PLATFORM_FAULTS = {
     "cpu-stress": {"workload": "app"},
     "memory-stress": {"workload": "app", "megabytes": 64},
     "kill-database-primary": {},
+    "scale": {"workload": "app", "replicas": 5},
+    "evict": {"workload": "app"},
+    "drain-node": {"workload": "app"},
 }
 
 
@@ -50,6 +53,8 @@ def _at_steady_state(platform: FakePlatform) -> None:
         assert w.networks == {"net": ["alias"]}, name
         assert w.network_faults == [], name
         assert w.stress == {}, name
+        assert w.replicas == 2, name
+    assert platform.cordoned == set()
 
 
 @pytest.fixture
