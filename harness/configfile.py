@@ -82,4 +82,7 @@ def load_model(
         errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
         first = errors[0]
         more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-        raise source.error(tuple(first["loc"]), first["msg"] + more) from exc
+        loc = tuple(first["loc"])
+        if first["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            loc += (str(first["ctx"]["discriminator"]).strip("'"),)  # point at `kind:` itself
+        raise source.error(loc, first["msg"] + more) from exc

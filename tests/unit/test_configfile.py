@@ -35,7 +35,7 @@ def _line_of(text: str, needle: str) -> int:
             "not a duration",
         ),
         ("priority: P0", "priority: P9", "expect.alerts[0].priority", "P0"),
-        ("kind: crash-process", "kind: meteor-strike", "fault", "crash-process"),
+        ("kind: crash-process", "kind: meteor-strike", "fault.kind", "crash-process"),
         ("journeys: [login]", "journeys: [checkout]", "journeys[0]", "login"),
         (
             "      within: 30s\n    journeys_green",
