@@ -10,7 +10,8 @@ selection works after `--`. Other packages add commands through the
 
 Exit codes: 0 every drill passed; 1 an expectation failed; 2 invalid config,
 drill or arguments (nothing was touched); 3 infrastructure error (platform or
-tools unreachable, a fault could not be injected or reverted).
+tools unreachable, a fault could not be injected or reverted); 130 interrupted (Ctrl-C
+or SIGTERM; every fault was reverted on the way out).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import pytest
 from harness.errors import ConfigError, GuardRefused, HarnessError
 
 EXIT_PASSED, EXIT_FAILED, EXIT_CONFIG, EXIT_INFRASTRUCTURE = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
 DEFAULT_DRILLS = Path("drills")
 
 
@@ -58,6 +60,8 @@ class _Outcome:
             )
         ):
             return EXIT_CONFIG
+        if pytest_code == pytest.ExitCode.INTERRUPTED:
+            return EXIT_INTERRUPTED
         if "error" in self.verdicts or pytest_code == pytest.ExitCode.INTERNAL_ERROR:
             return EXIT_INFRASTRUCTURE
         if pytest_code != pytest.ExitCode.OK or "failed" in self.verdicts:
@@ -148,4 +152,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except HarnessError as exc:
         print(f"pagerdrill: {type(exc).__name__}: {exc}", file=sys.stderr)
         code = EXIT_INFRASTRUCTURE
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: every fault's block has reverted on the way
+        print("pagerdrill: interrupted", file=sys.stderr)
+        code = EXIT_INTERRUPTED
     sys.exit(code)

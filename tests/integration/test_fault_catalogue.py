@@ -244,6 +244,7 @@ def test_kill_database_primary_fails_over_and_the_old_primary_rejoins(
 
 HELD = [
     "kill",
+    "stop",
     "pause",
     "network-partition",
     "network-loss",

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,23 +24,7 @@ from tests.conftest import REPO, SANDBOX_TARGET, pagerdrill_cli
 
 pytestmark = pytest.mark.integration
 
-HARNESS_IN_A_FAULT = textwrap.dedent("""
-    import time
-    from chaos.docker_platform import DockerPlatform
-    from chaos.faults import crash_process
-    from chaos.journal import FaultJournal
-    from harness.settings import load_settings
-    from harness.signals import interrupt_on_sigterm
-    from harness.timeline import Timeline
-
-    settings = load_settings()
-    platform = DockerPlatform(settings.target.platform)
-    with interrupt_on_sigterm(), crash_process(
-        platform, "idp", FaultJournal(settings.journal_path), Timeline()
-    ):
-        print("injected", flush=True)
-        time.sleep(120)
-""")
+CRASH_DRILL = "name: held-crash\nfault: {kind: crash-process, workload: idp}\nexpect: {}\n"
 
 
 @pytest.fixture
@@ -64,8 +47,11 @@ def _harness_in_a_fault(state_dir: Path) -> Iterator[subprocess.Popen[str]]:
         "PAGERDRILL_STATE_DIR": str(state_dir),
         "PAGERDRILL_TARGET": str(SANDBOX_TARGET),
     }
+    drill = state_dir / "held-crash.drill.yaml"
+    drill.parent.mkdir(parents=True, exist_ok=True)
+    drill.write_text(CRASH_DRILL)
     with subprocess.Popen(
-        [sys.executable, "-c", HARNESS_IN_A_FAULT],
+        [sys.executable, "-m", "harness", "fault", str(drill), "--hold", "120s"],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,
@@ -73,7 +59,8 @@ def _harness_in_a_fault(state_dir: Path) -> Iterator[subprocess.Popen[str]]:
         text=True,
     ) as process:
         assert process.stdout is not None
-        assert process.stdout.readline().strip() == "injected"
+        lines = iter(process.stdout.readline, "")
+        assert any(line.startswith("injected at") for line in lines), "not injected"
         yield process
 
 
