@@ -14,15 +14,17 @@ expect:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from harness.configfile import SourceMap, load_model
-from harness.fault_specs import APP_HOOK_FAULTS, CONTAINER_FAULTS, FaultSpec
+from harness.fault_specs import APP_HOOK_FAULTS, CONTAINER_FAULTS, FaultKinds
+from harness.load_specs import LoadExpectation, LoadSpec, SpikeShape, TrafficSurgeFault
 from harness.target import TargetConfig
 from harness.types import Frozen, Priority, Seconds
 
+DrillFault = Annotated[FaultKinds | TrafficSurgeFault, Field(discriminator="kind")]
 JourneyName = Literal["login", "template-creation", "service-deployment"]
 Profile = Literal["smoke", "gate", "nightly"]
 
@@ -65,6 +67,7 @@ class RecoveryExpectations(Frozen):
 class Expectations(Frozen):
     alerts: list[AlertExpectation] = Field(default_factory=list)
     recovery: RecoveryExpectations = RecoveryExpectations()
+    load: LoadExpectation | None = None
 
 
 class Drill(Frozen):
@@ -72,9 +75,20 @@ class Drill(Frozen):
     description: str = ""
     profiles: tuple[Profile, ...] = ("nightly",)
     steady_state_timeout: Seconds = 60.0
-    fault: FaultSpec
+    fault: DrillFault
+    load: LoadSpec | None = None
     journeys: list[JourneyName] = Field(default_factory=list)
     expect: Expectations
+
+    @model_validator(mode="after")
+    def _surge_needs_a_spike(self) -> Drill:
+        if isinstance(self.fault, TrafficSurgeFault) and not (
+            self.load is not None and isinstance(self.load.shape, SpikeShape)
+        ):
+            raise ValueError("fault traffic-surge needs a load with a spike shape")
+        if self.expect.load is not None and self.load is None:
+            raise ValueError("expect.load needs a load")
+        return self
 
 
 def load_drill(path: Path) -> tuple[Drill, SourceMap]:

@@ -166,7 +166,7 @@ class BruteForceFault(Frozen):
     within: Seconds = 30.0
 
 
-FaultSpec = Annotated[
+FaultKinds = (
     CrashProcessFault
     | KillFault
     | StopFault
@@ -186,17 +186,19 @@ FaultSpec = Annotated[
     | ReadinessFailureFault
     | DeploymentFailureFault
     | CacheFlushFault
-    | BruteForceFault,
-    Field(discriminator="kind"),
-]
+    | BruteForceFault
+)
+FaultSpec = Annotated[FaultKinds, Field(discriminator="kind")]
 
 
-def target_of(spec: FaultSpec) -> str:
+def target_of(spec: Frozen) -> str:
     """What the fault acts on, for people: a workload, the database primary, the app."""
     if isinstance(spec, CONTAINER_FAULTS):
         return spec.workload
     if isinstance(spec, KillDatabasePrimaryFault):
         return "the database primary"
+    if getattr(spec, "kind", None) == "traffic-surge":
+        return "the app (the load's spike)"
     return "the app"
 
 

@@ -65,6 +65,8 @@ def summary_table(results: Sequence[DrillResult]) -> str:
         if r.error:
             lines.append(f"  {r.drill}: error: {r.error}")
         lines.extend(f"  {r.drill}: FAILED {c.name}: {c.detail}" for c in r.failed_checks)
+        if r.load is not None:
+            lines.append(f"  {r.drill}: load: {r.load.describe()} (stopped by {r.load.stopped_by})")
         for journey, windows in r.journeys.items():
             spans = " · ".join(f"{name} {w.describe()}" for name, w in windows.items())
             lines.append(f"  {r.drill}: {journey} journey: {spans}")

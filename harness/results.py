@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from harness import clock
+from harness.load_results import LoadResult
 from harness.timeline import Event
 
 Verdict = Literal["passed", "failed", "error"]
@@ -102,6 +103,7 @@ class DrillResult:
     budget_burned_percent: float | None = None
     priorities: tuple[str, ...] = ()
     journeys: JourneyWindows = field(default_factory=dict)
+    load: LoadResult | None = None
 
     @property
     def verdict(self) -> Verdict:
@@ -133,6 +135,7 @@ class DrillResult:
                 journey: {window: w.as_json() for window, w in windows.items()}
                 for journey, windows in self.journeys.items()
             },
+            "load": None if self.load is None else self.load.as_json(),
             "timeline": [e.as_json() for e in self.events],
         }
 

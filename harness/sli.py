@@ -91,3 +91,55 @@ def push_registry(url: str, registry: CollectorRegistry, grouping_key: dict[str,
         push_to_gateway(url, job=JOB, registry=registry, timeout=5, grouping_key=grouping_key)
     except OSError as exc:
         raise InfrastructureError(f"Pushgateway at {url} refused the SLIs: {exc}") from exc
+
+
+def push_load_slis(result: DrillResult, pushgateway_url: str) -> None:
+    """A drill's load, grouped by environment, drill and run id:
+
+    pagerdrill_load_requests{endpoint,method}            requests made
+    pagerdrill_load_failures{endpoint,method}            requests that failed
+    pagerdrill_load_requests_per_second{endpoint,method} mean rate over the run
+    pagerdrill_load_latency_seconds{endpoint,method,quantile}  0.5, 0.95, 0.99
+    pagerdrill_load_peak_users                           most simulated users at once
+    pagerdrill_load_duration_seconds                     how long the load ran
+    (endpoint "Aggregated" is the whole run.)
+    """
+    load = result.load
+    if load is None:
+        return
+    registry = CollectorRegistry()
+    labels = ["endpoint", "method"]
+    requests = Gauge("pagerdrill_load_requests", "Requests made.", labels, registry=registry)
+    failures = Gauge("pagerdrill_load_failures", "Requests that failed.", labels, registry=registry)
+    rate = Gauge(
+        "pagerdrill_load_requests_per_second", "Mean request rate.", labels, registry=registry
+    )
+    latency = Gauge(
+        "pagerdrill_load_latency_seconds",
+        "Response time quantiles.",
+        [*labels, "quantile"],
+        registry=registry,
+    )
+    for endpoint in (load.total, *load.endpoints):
+        key = (endpoint.name, endpoint.method)
+        requests.labels(*key).set(endpoint.requests)
+        failures.labels(*key).set(endpoint.failures)
+        rate.labels(*key).set(endpoint.requests_per_s)
+        for quantile, seconds in (
+            ("0.5", endpoint.p50_s),
+            ("0.95", endpoint.p95_s),
+            ("0.99", endpoint.p99_s),
+        ):
+            if seconds is not None:
+                latency.labels(*key, quantile).set(seconds)
+    Gauge("pagerdrill_load_peak_users", "Most users at once.", registry=registry).set(
+        load.peak_users
+    )
+    Gauge("pagerdrill_load_duration_seconds", "How long the load ran.", registry=registry).set(
+        load.duration_s
+    )
+    push_registry(
+        pushgateway_url,
+        registry,
+        {"environment": result.environment, "drill": result.drill, "run_id": result.run_id},
+    )

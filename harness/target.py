@@ -166,6 +166,12 @@ class KubernetesPlatform(Frozen):
         return self
 
 
+class LoadGuard(Frozen):
+    """Where generated load may go: the app's host must be listed (default: loopback)."""
+
+    allowed_hosts: list[str] = Field(default_factory=lambda: ["127.0.0.1", "localhost", "::1"])
+
+
 class SloConfig(Frozen):
     """The platform's availability objective, for the error budget a drill burns."""
 
@@ -198,5 +204,6 @@ class TargetConfig(Frozen):
     pushgateway: Endpoint | None = None
     notification_sink: Endpoint | None = None
     platform: DockerPlatform | KubernetesPlatform = Field(discriminator="kind")
+    load: LoadGuard = LoadGuard()
     slo: SloConfig = SloConfig()
     gate: GateCriteria = GateCriteria()

@@ -14,7 +14,6 @@ from contextlib import ExitStack, closing
 from dataclasses import dataclass, field, replace
 
 from chaos.adapters import open_platform
-from chaos.faults import inject, plan
 from chaos.faults.base import fault_context
 from chaos.platform import Platform
 from harness import clock
@@ -24,14 +23,16 @@ from harness.configfile import SourceMap
 from harness.drill import Drill, check_against_target
 from harness.errors import ConfigError, GuardRefused, HarnessError, InfrastructureError
 from harness.fault_specs import target_of
+from harness.load_results import LoadResult
 from harness.polling import wait_until
 from harness.results import Check, DrillResult, JourneyWindows
 from harness.settings import Settings
-from harness.sli import push_drill_slis
+from harness.sli import push_drill_slis, push_load_slis
 from harness.timeline import Timeline
 from journeys.target import JourneyTarget
 from remediation.alerts import AlertWatcher, alert_checks, record_observation
 from remediation.journey_windows import journey_windows
+from remediation.load_phase import drill_fault, load_checks, plan_fault, plan_load, start_load
 from remediation.prober import JourneyProber
 from remediation.recovery import check_journeys_green, check_restart
 
@@ -50,6 +51,7 @@ class DrillRun:
     checks: list[Check] = field(default_factory=list)
     mttd_s: dict[str, float] = field(default_factory=dict)
     mttr_s: dict[str, float] = field(default_factory=dict)
+    load: LoadResult | None = None
 
     def phase(self, name: str) -> None:
         self.timeline.record("phase", phase=name)
@@ -94,6 +96,7 @@ def run_drill(
         error=error,
         budget_burned_percent=_budget_burned(run),
         journeys=_journey_windows(run),
+        load=run.load,
         priorities=tuple(sorted({str(a.priority) for a in drill.expect.alerts})),
     )
     return _export(run, result)
@@ -107,8 +110,8 @@ def plan_drill(drill: Drill, source: SourceMap, settings: Settings) -> list[str]
         closing(open_platform(settings.target.platform)) as platform,
         fault_context(settings, platform, Timeline()) as faults,
     ):
-        steps = plan(drill.fault, faults)
-    lines = [f"journeys probed: {', '.join(drill.journeys) or 'none'}"]
+        steps = plan_fault(drill, faults)
+    lines = [f"journeys probed: {', '.join(drill.journeys) or 'none'}", *plan_load(drill, settings)]
     lines += [f"fault {drill.fault.kind}: {step}" for step in steps]
     lines += [
         f"expect {a.name} at {a.priority} within {a.within:g} s to {', '.join(a.receivers)}"
@@ -124,7 +127,8 @@ def _run_phases(run: DrillRun) -> None:
         platform = stack.enter_context(closing(open_platform(target.platform)))
         faults = stack.enter_context(fault_context(run.settings, platform, run.timeline))
         # Targets resolved through the guards before anything starts: a refusal touches nothing.
-        run.timeline.record("fault.planned", steps=plan(drill.fault, faults))
+        run.timeline.record("fault.planned", steps=plan_fault(drill, faults))
+        load = start_load(drill, run.settings, run.timeline)  # refused here if not allowed
         prometheus = PrometheusClient(target.prometheus.url)
         stack.callback(prometheus.close)
         alertmanager = AlertmanagerClient(target.alertmanager.url)
@@ -147,10 +151,16 @@ def _run_phases(run: DrillRun) -> None:
         run.phase("starting observers")
         restart = drill.expect.recovery.restart
         baseline_restarts = platform.restart_count(restart.workload) if restart else 0
-        run.phase("starting load (none in this drill)")
+        if load is None:
+            run.phase("starting load (none in this drill)")
+        else:
+            run.phase(f"starting load ({load.spec.shape.kind} shape)")
+            stack.enter_context(load)
+            first = load.spec.shape.tick(0.0)
+            load.wait_for_users(first[0] if first else 1, timeout=60)
         watcher = AlertWatcher(prometheus, sink)
         run.phase(f"injecting fault {drill.fault.kind} on {target_of(drill.fault)}")
-        with inject(drill.fault, faults) as fault_at:
+        with drill_fault(drill, faults, load, run.timeline) as fault_at:
             run.phase("awaiting alerts and notifications")
             observations = [watcher.await_alert(exp, fault_at) for exp in drill.expect.alerts]
             for observation in observations:
@@ -159,6 +169,10 @@ def _run_phases(run: DrillRun) -> None:
                 _record_mttd(run, observation.expectation.name, fault_at)
             run.phase("awaiting recovery")
             recovered_at = _await_recovery(run, platform, prober, baseline_restarts, fault_at)
+            if load is not None:
+                run.phase("stopping load")
+                run.load = load.stop()
+                run.checks.extend(load_checks(drill.expect.load, run.load))
             run.phase("reverting fault")
         run.phase("checking steady state again (alerts resolved, journeys green)")
         for observation in observations:
@@ -267,6 +281,7 @@ def _export(run: DrillRun, result: DrillResult) -> DrillResult:
         return result
     try:
         push_drill_slis(result, pushgateway.url)
+        push_load_slis(result, pushgateway.url)
     except InfrastructureError as exc:
         return replace(result, error=result.error or f"SLI export failed: {exc}")
     return result

@@ -1,0 +1,211 @@
+"""Locust in a subprocess (never imported here: it monkey-patches the process),
+headless, bounded by time and request count, its live stats written to the
+drill's timeline every second, its final stats returned as a LoadResult::
+
+    with LoadRunner(spec, target, timeline, workdir) as load:
+        ...inject the fault, await recovery...
+        result = load.stop()
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import urlsplit
+
+from pydantic import SecretStr
+
+from harness import clock
+from harness.errors import GuardRefused, InfrastructureError
+from harness.load_results import LoadResult
+from harness.load_specs import LoadSpec
+from harness.polling import wait_until
+from harness.timeline import Timeline
+from load import stats
+
+log = logging.getLogger("pagerdrill.load")
+REPO = Path(__file__).resolve().parents[1]
+SHAPE_FILE = Path(__file__).parent / "locustfiles" / "drill_shape.py"
+STOP_GRACE_S = 15.0
+
+
+def check_host(base_url: str, allowed_hosts: list[str]) -> None:
+    host = urlsplit(base_url).hostname or ""
+    if host not in allowed_hosts:
+        raise GuardRefused(
+            f"load would go to {host}, which is not in the target's load.allowed_hosts "
+            f"({', '.join(allowed_hosts)})"
+        )
+
+
+def locustfile_path(spec: LoadSpec) -> Path:
+    path = spec.locustfile
+    if path.is_absolute() or path.exists():
+        return path.resolve()
+    return REPO / path
+
+
+class LoadRunner:
+    def __init__(
+        self,
+        spec: LoadSpec,
+        base_url: str,
+        credentials: tuple[str, SecretStr],
+        timeline: Timeline,
+        workdir: Path,
+    ) -> None:
+        self.spec = spec
+        self.base_url = base_url
+        self.credentials = credentials
+        self.timeline = timeline
+        self.prefix = workdir / "locust"
+        self.workdir = workdir
+        self._process: subprocess.Popen[bytes] | None = None
+        self._stopping = threading.Event()
+        self._stopped_by = "shape end"
+        self._watcher = threading.Thread(target=self._watch, name="load-stats", daemon=True)
+        self._result: LoadResult | None = None
+        self.started_at = 0.0
+
+    def __enter__(self) -> LoadRunner:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        username, password = self.credentials
+        env = {
+            **os.environ,
+            "PAGERDRILL_LOAD_SHAPE": self.spec.shape.model_dump_json(),
+            "IDP_USERNAME": username,
+            "IDP_PASSWORD": password.get_secret_value(),  # the child's environment only
+        }
+        argv = [
+            sys.executable, "-m", "locust",
+            "-f", f"{locustfile_path(self.spec)},{SHAPE_FILE}",
+            "--headless", "--host", self.base_url,
+            "--csv", str(self.prefix), "--csv-full-history",
+            "--run-time", f"{self.spec.max_duration:.0f}s",
+            "--stop-timeout", "5", "--exit-code-on-error", "0",
+            "--only-summary", "--loglevel", "WARNING",
+        ]  # fmt: skip
+        if self.spec.processes > 1:
+            argv += ["--processes", str(self.spec.processes)]
+        output = (self.workdir / "locust.log").open("wb")
+        self.started_at = clock.now()
+        self._process = subprocess.Popen(
+            argv, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        output.close()
+        self.timeline.record(
+            "load.started",
+            at=self.started_at,
+            shape=self.spec.shape.kind,
+            processes=self.spec.processes,
+            pid=self._process.pid,
+        )
+        self._watcher.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def wait_for_users(self, users: int, timeout: float) -> float:
+        """When Locust first reported at least `users` users (its own timestamp)."""
+
+        def reached() -> float | None:
+            rows = stats.history(self.prefix)
+            return next((float(r.at) for r in rows if r.users >= users), None)
+
+        return wait_until(
+            reached,
+            timeout,
+            interval=0.5,
+            expected=f"{users} load users",
+            where="Locust's live statistics",
+            hint=f"see {self.workdir / 'locust.log'}",
+        )
+
+    def _watch(self) -> None:
+        seen = 0
+        while not self._stopping.wait(1.0):
+            rows = stats.history(self.prefix)
+            for row in rows[seen:]:
+                self.timeline.record(
+                    "load.stats",
+                    at=row.at,
+                    users=row.users,
+                    requests_per_s=round(row.requests_per_s, 1),
+                    failures_per_s=round(row.failures_per_s, 1),
+                    p95_s=row.p95_s,
+                    total_requests=row.total_requests,
+                )
+            seen = len(rows)
+            if rows and rows[-1].total_requests >= self.spec.max_requests:
+                self._signal("max_requests")
+            process = self._process
+            if process is not None and process.poll() is not None:
+                return
+
+    def _signal(self, reason: str) -> None:
+        process = self._process
+        if process is None or process.poll() is not None:
+            return
+        self._stopped_by = reason
+        log.debug("stopping Locust (%s)", reason)
+        os.killpg(process.pid, signal.SIGTERM)  # master and its forked workers
+
+    def wait(self, timeout: float) -> bool:
+        """Wait for the shape to end by itself; True if it did."""
+        if self._process is None:
+            return True
+        try:
+            self._process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+
+    def stop(self) -> LoadResult:
+        """Stop Locust if it still runs (SIGTERM, then SIGKILL after a grace period)
+        and read its final statistics; idempotent."""
+        if self._result is not None:
+            return self._result
+        process = self._process
+        if process is None:
+            raise InfrastructureError("the load never started")
+        if process.poll() is None:
+            elapsed = clock.now() - self.started_at
+            self._signal("max_duration" if elapsed >= self.spec.max_duration else "drill end")
+            try:
+                process.wait(timeout=STOP_GRACE_S)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self._stopping.set()
+        if self._watcher.is_alive():
+            self._watcher.join(timeout=5)
+        self._result = self._read_result()
+        self.timeline.record("load.stopped", stopped_by=self._stopped_by)
+        return self._result
+
+    def _read_result(self) -> LoadResult:
+        total, endpoints = stats.final_stats(self.prefix)
+        if total.requests == 0 and not endpoints:
+            tail = (self.workdir / "locust.log").read_text(errors="replace")[-1500:].strip()
+            raise InfrastructureError(f"Locust produced no statistics: {tail or 'no output'}")
+        rows = stats.history(self.prefix)
+        return LoadResult(
+            duration_s=clock.now() - self.started_at,
+            total=total,
+            endpoints=tuple(endpoints),
+            errors=tuple(stats.errors(self.prefix)),
+            stopped_by=self._stopped_by,
+            peak_users=max((r.users for r in rows), default=0),
+        )
