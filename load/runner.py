@@ -9,12 +9,14 @@ drill's timeline every second, its final stats returned as a LoadResult::
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
@@ -49,6 +51,19 @@ def locustfile_path(spec: LoadSpec) -> Path:
     if path.is_absolute() or path.exists():
         return path.resolve()
     return REPO / path
+
+
+def _await_group_gone(pgid: int) -> None:
+    """Locust's forked workers outlive the master by a moment; none may outlive the run."""
+    deadline = clock.monotonic() + STOP_GRACE_S
+    while clock.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signal.SIGKILL)
 
 
 class LoadRunner:
@@ -188,6 +203,7 @@ class LoadRunner:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+        _await_group_gone(process.pid)
         self._stopping.set()
         if self._watcher.is_alive():
             self._watcher.join(timeout=5)

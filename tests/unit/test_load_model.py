@@ -1,0 +1,81 @@
+"""Load shapes, bounds, the host guard, and the load SLO checks."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import TypeAdapter, ValidationError
+
+from harness.errors import GuardRefused
+from harness.load_results import EndpointStats, ErrorStats, LoadResult
+from harness.load_specs import LoadExpectation, LoadShape, LoadSpec
+from load.runner import check_host
+from remediation.load_phase import load_checks
+
+
+def _shape(**fields: object) -> LoadShape:
+    shape: LoadShape = TypeAdapter(LoadShape).validate_python(fields)
+    return shape
+
+
+def test_steady_and_soak_hold_their_users_then_end() -> None:
+    for kind in ("steady", "soak"):
+        shape = _shape(kind=kind, users=5, duration="10s")
+        assert shape.tick(0) == (5, 10)
+        assert shape.tick(9.9) == (5, 10)
+        assert shape.tick(10) is None
+
+
+def test_ramp_goes_linearly_from_start_to_end() -> None:
+    shape = _shape(kind="ramp", start=0, end=100, duration="100s")
+    assert shape.tick(0)[0] == 1  # type: ignore[index]
+    assert shape.tick(50)[0] == 50  # type: ignore[index]
+    assert shape.tick(99)[0] == 99  # type: ignore[index]
+    assert shape.tick(100) is None
+
+
+def test_step_adds_users_every_interval() -> None:
+    shape = _shape(kind="step", start=2, step=3, every="10s", steps=3)
+    assert [shape.tick(t)[0] for t in (0, 9, 10, 25)] == [2, 2, 5, 8]  # type: ignore[index]
+    assert shape.tick(30) is None
+
+
+def test_spike_is_peak_only_while_it_holds() -> None:
+    shape = _shape(kind="spike", base=2, peak=40, at="10s", hold="5s", duration="30s")
+    assert [shape.tick(t)[0] for t in (0, 9.9, 10, 14.9, 15, 29)] == [2, 2, 40, 40, 2, 2]  # type: ignore[index]
+    assert shape.tick(30) is None
+    assert shape.stress_at == 10
+
+
+def test_spike_must_fit_and_load_must_be_bounded() -> None:
+    with pytest.raises(ValidationError, match="must end within duration"):
+        _shape(kind="spike", peak=5, at="20s", hold="20s", duration="30s")
+    with pytest.raises(ValidationError, match="more than max_duration"):
+        LoadSpec.model_validate(
+            {"shape": {"kind": "steady", "users": 1, "duration": "2h"}, "max_duration": "10m"}
+        )
+    with pytest.raises(ValidationError):
+        _shape(kind="steady", users=100_000, duration="1m")
+
+
+def test_load_goes_only_to_allowed_hosts() -> None:
+    check_host("http://127.0.0.1:18080", ["127.0.0.1"])
+    with pytest.raises(GuardRefused, match=r"idp\.example\.com"):
+        check_host("https://idp.example.com", ["127.0.0.1", "localhost"])
+
+
+def _result(requests: int, failures: int, p95: float | None) -> LoadResult:
+    total = EndpointStats("", "Aggregated", requests, failures, 10.0, 0.1, p95, p95)
+    slow = EndpointStats("GET", "/api/templates", requests, failures, 10.0, 0.1, p95, p95)
+    errors = (ErrorStats("GET", "/api/templates", "HTTPError 500", failures),) if failures else ()
+    return LoadResult(10.0, total, (slow,), errors, "drill end", 8)
+
+
+def test_load_checks_name_what_missed_the_slo() -> None:
+    expectation = LoadExpectation(p95_below=2.0, max_error_ratio=0.01, min_requests=100)
+    good = load_checks(expectation, _result(500, 2, 0.4))
+    assert [c.passed for c in good] == [True, True, True]
+    bad = load_checks(expectation, _result(50, 10, 3.5))
+    assert [c.passed for c in bad] == [False, False, False]
+    assert "slowest GET /api/templates p95 3.5 s" in bad[1].detail
+    assert "10 of 50 requests failed (GET /api/templates: HTTPError 500 x10)" in bad[2].detail
+    assert load_checks(None, _result(1, 1, None)) == []
