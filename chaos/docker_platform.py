@@ -174,7 +174,13 @@ class DockerPlatform(Closing):
         return FaultInjectionError(f"{what} needs an orchestrator: use a Kubernetes target")
 
     def replicas(self, workload: str) -> int:
-        return 1 if self.is_running(workload) else 0
+        """Running replicas: containers with the workload's replica labels, or its one
+        container."""
+        labels = self.config.workloads[workload].replicas
+        if not labels:
+            return 1 if self.is_running(workload) else 0
+        filters = {"label": [f"{k}={v}" for k, v in labels.items()], "status": "running"}
+        return len(self._client.containers.list(filters=filters))
 
     def scale(self, workload: str, replicas: int) -> float:
         raise self._kubernetes_only("scale")

@@ -59,8 +59,27 @@ class JourneysGreenExpectation(Frozen):
     consecutive: int = Field(default=3, ge=1, le=20)
 
 
+class ScaleExpectation(Frozen):
+    """The platform scales the workload out under the stress, and back in after it.
+    `back_within` counts from the end of the stress: a traffic surge's spike end,
+    or the revert of any other fault."""
+
+    workload: str
+    at_least: int = Field(ge=2)
+    within: Seconds
+    back_to: int | None = Field(default=None, ge=0)
+    back_within: Seconds | None = None
+
+    @model_validator(mode="after")
+    def _back_pair(self) -> ScaleExpectation:
+        if (self.back_to is None) != (self.back_within is None):
+            raise ValueError("give back_to and back_within together")
+        return self
+
+
 class RecoveryExpectations(Frozen):
     restart: RestartExpectation | None = None
+    scale: ScaleExpectation | None = None
     journeys_green: JourneysGreenExpectation | None = None
 
 
@@ -119,6 +138,12 @@ def check_against_target(drill: Drill, source: SourceMap, target: TargetConfig) 
         raise source.error(
             ("expect", "recovery", "restart", "workload"),
             f"unknown workload {restart.workload!r}; the target has: {known}",
+        )
+    scale = drill.expect.recovery.scale
+    if scale is not None and scale.workload not in workloads:
+        raise source.error(
+            ("expect", "recovery", "scale", "workload"),
+            f"unknown workload {scale.workload!r}; the target has: {known}",
         )
     green = drill.expect.recovery.journeys_green
     if green is not None and green.journey not in drill.journeys:

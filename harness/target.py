@@ -71,6 +71,9 @@ class Endpoint(Frozen):
 
 class DockerWorkload(Frozen):
     container: str
+    """The container faults act on (for a scaled workload: its first replica)."""
+    replicas: dict[str, str] = Field(default_factory=dict)
+    """Labels every replica carries, for scale checks (default: just `container`)."""
 
 
 class Allowlist(Frozen):

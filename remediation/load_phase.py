@@ -74,6 +74,14 @@ def drill_fault(
     return inject(drill.fault, faults)
 
 
+def surge_end(drill: Drill, fault_at: float) -> float | None:
+    """When a traffic surge's spike ends (None for other faults)."""
+    if not isinstance(drill.fault, TrafficSurgeFault) or drill.load is None:
+        return None
+    shape = drill.load.shape
+    return fault_at + shape.hold if isinstance(shape, SpikeShape) else None
+
+
 def load_checks(expectation: LoadExpectation | None, result: LoadResult) -> list[Check]:
     if expectation is None:
         return []

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from chaos.platform import Platform
 from harness import clock
-from harness.drill import JourneysGreenExpectation, RestartExpectation
+from harness.drill import JourneysGreenExpectation, RestartExpectation, ScaleExpectation
 from harness.errors import WaitTimeout
 from harness.polling import wait_until
 from harness.results import Check
@@ -99,3 +101,80 @@ def check_journeys_green(
         delay,
         within,
     ), success.started_at
+
+
+def check_scaled_out(
+    platform: Platform, expectation: ScaleExpectation, fault_at: float, timeline: Timeline
+) -> Check:
+    workload, wanted, within = expectation.workload, expectation.at_least, expectation.within
+    name = f"{workload} scaled out to at least {wanted} replicas within {within:g} s"
+    return _replicas_check(
+        platform,
+        workload=workload,
+        reached=lambda n: n >= wanted,
+        wanted=f"at least {wanted}",
+        name=name,
+        since=fault_at,
+        within=within,
+        timeline=timeline,
+    )
+
+
+def check_scaled_in(
+    platform: Platform, expectation: ScaleExpectation, stress_ended_at: float, timeline: Timeline
+) -> Check | None:
+    if expectation.back_to is None or expectation.back_within is None:
+        return None
+    workload, wanted, within = expectation.workload, expectation.back_to, expectation.back_within
+    plural = "replica" if wanted == 1 else "replicas"
+    name = f"{workload} back to {wanted} {plural} within {within:g} s of the stress ending"
+    return _replicas_check(
+        platform,
+        workload=workload,
+        reached=lambda n: n <= wanted,
+        wanted=f"{wanted} or fewer",
+        name=name,
+        since=stress_ended_at,
+        within=within,
+        timeline=timeline,
+    )
+
+
+def _replicas_check(
+    platform: Platform,
+    *,
+    workload: str,
+    reached: Callable[[int], bool],
+    wanted: str,
+    name: str,
+    since: float,
+    within: float,
+    timeline: Timeline,
+) -> Check:
+    seen: list[int] = []
+
+    def count() -> bool:
+        seen.append(platform.replicas(workload))
+        return reached(seen[-1])
+
+    try:
+        wait_until(
+            count,
+            max(0.0, since + within - clock.now()),
+            interval=0.5,
+            expected=f"{wanted} replicas of {workload}",
+            where="the platform",
+            describe=lambda: f"{seen[-1] if seen else '?'} replicas",
+        )
+    except WaitTimeout:
+        return Check(
+            name,
+            False,
+            f"{workload} had {seen[-1] if seen else '?'} replicas (max {max(seen, default=0)})",
+            None,
+            within,
+        )
+    at = clock.now()
+    timeline.record("recovery.scaled", workload=workload, replicas=seen[-1])
+    delay = max(0.0, at - since)
+    return Check(name, delay <= within, f"{seen[-1]} replicas {delay:.1f} s after", delay, within)

@@ -32,9 +32,21 @@ from harness.timeline import Timeline
 from journeys.target import JourneyTarget
 from remediation.alerts import AlertWatcher, alert_checks, record_observation
 from remediation.journey_windows import journey_windows
-from remediation.load_phase import drill_fault, load_checks, plan_fault, plan_load, start_load
+from remediation.load_phase import (
+    drill_fault,
+    load_checks,
+    plan_fault,
+    plan_load,
+    start_load,
+    surge_end,
+)
 from remediation.prober import JourneyProber
-from remediation.recovery import check_journeys_green, check_restart
+from remediation.recovery import (
+    check_journeys_green,
+    check_restart,
+    check_scaled_in,
+    check_scaled_out,
+)
 
 log = logging.getLogger("pagerdrill.drill")
 PhaseListener = Callable[[str, str], None]
@@ -174,6 +186,8 @@ def _run_phases(run: DrillRun) -> None:
                 run.load = load.stop()
                 run.checks.extend(load_checks(drill.expect.load, run.load))
             run.phase("reverting fault")
+        if drill.expect.recovery.scale is not None and surge_end(drill, fault_at) is None:
+            _check_scaled_in(run, platform, clock.now())
         run.phase("checking steady state again (alerts resolved, journeys green)")
         for observation in observations:
             if observation.expectation.resolve_within is not None:
@@ -225,6 +239,14 @@ def _await_recovery(
         run.checks.append(check)
         if check.measured_s is not None:
             run.mttr_s[f"restart.{recovery.restart.workload}"] = check.measured_s
+    if recovery.scale is not None:
+        check = check_scaled_out(platform, recovery.scale, fault_at, run.timeline)
+        run.checks.append(check)
+        if check.measured_s is not None:
+            run.mttr_s[f"scaled.{recovery.scale.workload}"] = check.measured_s
+        spike = surge_end(run.drill, fault_at)
+        if spike is not None:  # the surge ends by itself: scale-in is part of recovery
+            _check_scaled_in(run, platform, spike)
     if recovery.journeys_green is not None:
         check, recovered_at = check_journeys_green(
             prober, recovery.journeys_green, fault_at, run.timeline
@@ -233,6 +255,15 @@ def _await_recovery(
         if check.measured_s is not None:
             run.mttr_s[f"journey.{recovery.journeys_green.journey}"] = check.measured_s
     return recovered_at
+
+
+def _check_scaled_in(run: DrillRun, platform: Platform, stress_ended_at: float) -> None:
+    scale = run.drill.expect.recovery.scale
+    if scale is None:
+        return
+    check = check_scaled_in(platform, scale, stress_ended_at, run.timeline)
+    if check is not None:
+        run.checks.append(check)
 
 
 def _budget_burned(run: DrillRun) -> float | None:

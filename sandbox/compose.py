@@ -113,7 +113,7 @@ def _container(service: Service, network: Network, state: StateDir) -> DockerCon
         .with_name(service.container_name)
         .with_command(service.command)
         .with_network(network)
-        .with_network_aliases(service.name)
+        .with_network_aliases(service.name, *service.aliases)
         .with_volume_mapping(str(SOURCE_DIR), "/opt/pagerdrill/sandbox", "ro")
         .with_volume_mapping(str(state.config), "/etc/pagerdrill", "ro")
         .with_envs(PYTHONPATH="/opt/pagerdrill", **service.env)
@@ -132,6 +132,8 @@ def _container(service: Service, network: Network, state: StateDir) -> DockerCon
         container.ports[f"{port}/tcp"] = ("127.0.0.1", host_port)  # type: ignore[assignment]
     for path in service.tmpfs:
         container.with_tmpfs_mount(path)
+    if service.docker_socket:
+        container.with_volume_mapping("/var/run/docker.sock", "/var/run/docker.sock", "rw")
     assert service.health_path is not None, f"{service.name} needs an HTTP health check"
     strategy = HttpWaitStrategy(service.health_port or service.port, service.health_path)
     return container.waiting_for(strategy.with_startup_timeout(STARTUP_TIMEOUT_S))
@@ -142,8 +144,14 @@ def down() -> int:
     client = docker.from_env()
     removed = 0
     try:
-        for container in client.containers.list(all=True, filters={"label": SANDBOX_LABEL}):
+        # The controller first: it must not start a replica while the others go.
+        containers = client.containers.list(all=True, filters={"label": SANDBOX_LABEL})
+        containers.sort(key=lambda c: c.labels.get(SERVICE_LABEL) != "controller")
+        for container in containers:
             container.remove(force=True, v=True)
+            removed += 1
+        for container in client.containers.list(all=True, filters={"label": SANDBOX_LABEL}):
+            container.remove(force=True, v=True)  # a replica started meanwhile
             removed += 1
         for network in client.networks.list(filters={"label": SANDBOX_LABEL}):
             network.remove()

@@ -34,6 +34,10 @@ class Service:
     tmpfs: tuple[str, ...] = ()
     restart_on_failure: bool = False
     drillable: bool = False
+    aliases: tuple[str, ...] = ()
+    """More names on the sandbox network, beside the service's own."""
+    docker_socket: bool = False
+    """Mount the engine's socket (the controller scales the app through it)."""
 
     @property
     def container_name(self) -> str:
@@ -138,7 +142,7 @@ def services(database_password: str, seed_password: str, admin_token: str) -> li
                 "8000",
                 "--no-access-log",
             ],
-            {8000: 18080},
+            {8000: 18081},
             health_path="/readyz",
             env={
                 "IDP_DATABASE_URL": database_url,
@@ -149,5 +153,36 @@ def services(database_password: str, seed_password: str, admin_token: str) -> li
             },
             restart_on_failure=True,
             drillable=True,
+            # `idp` is every replica (the proxy's backend); `idp-0` is this first one
+            aliases=("idp-0",),
+        ),
+        Service(
+            "proxy",
+            ["haproxy", "-W", "-db", "-f", "/opt/pagerdrill/sandbox/proxy/haproxy.cfg"],
+            {8080: 18080},
+            health_path="/haproxy-health",
+            restart_on_failure=True,
+        ),
+        Service(
+            "controller",
+            ["python", "-m", "sandbox.controller"],
+            {9100: 19100},
+            health_path="/metrics",
+            env={
+                "CONTROLLER_PROMETHEUS": "http://prometheus:9090",
+                "CONTROLLER_PRIMARY": CONTAINER_PREFIX + "idp",
+                "CONTROLLER_NETWORK": NETWORK_NAME,
+                # API requests per second per replica; the journeys' pages do not count
+                "CONTROLLER_METRIC": (
+                    'sum(rate(http_requests_total{service="idp", route=~"/api/.+"}[10s]))'
+                ),
+                "CONTROLLER_TARGET": "15",
+                "CONTROLLER_MIN": "1",
+                "CONTROLLER_MAX": "4",
+                "CONTROLLER_SCALE_DOWN_WINDOW_S": "20",
+                "CONTROLLER_INTERVAL_S": "2",
+            },
+            restart_on_failure=True,
+            docker_socket=True,
         ),
     ]

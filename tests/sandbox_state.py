@@ -8,6 +8,7 @@ import httpx
 
 from chaos.app_hooks import AppHooks
 from chaos.platform import Platform
+from harness.errors import InfrastructureError
 from harness.polling import wait_until
 
 PATRONI = ("http://127.0.0.1:18008", "http://127.0.0.1:18009")
@@ -59,9 +60,13 @@ def residue(platform: Platform, hooks: AppHooks) -> list[str]:
         and platform.networks("idp")
         and not platform.network_faults("idp")
     ):
-        current = hooks.hooks()
-        if current != HOOKS_OFF:
-            found.append(f"app hooks set: {current}")
+        try:
+            current = hooks.hooks()
+        except InfrastructureError as exc:  # the proxy has not seen it healthy again yet
+            found.append(f"app unreachable: {exc}")
+        else:
+            if current != HOOKS_OFF:
+                found.append(f"app hooks set: {current}")
     return found
 
 

@@ -35,14 +35,19 @@ from tests.conftest import REPO, SANDBOX_TARGET, pagerdrill_cli
 from tests.sandbox_state import await_steady_state, residue
 
 pytestmark = pytest.mark.integration
-APP = "http://127.0.0.1:18080"
+APP = "http://127.0.0.1:18080"  # through the proxy, as users reach it
+REPLICA = "http://127.0.0.1:18081"  # the first replica itself, for container-level effects
 
 
-def _status(path: str, timeout: float = 2.0) -> int | None:
+def _status(path: str, timeout: float = 2.0, base: str = APP) -> int | None:
     try:
-        return httpx.get(APP + path, timeout=timeout).status_code
+        return httpx.get(base + path, timeout=timeout).status_code
     except httpx.HTTPError:
         return None
+
+
+def _replica(path: str, timeout: float = 2.0) -> int | None:
+    return _status(path, timeout, REPLICA)
 
 
 def _cpu_percent(platform: DockerPlatform, workload: str) -> float:
@@ -66,20 +71,20 @@ Effect = Callable[[DockerPlatform, AppHooks], bool]
 CATALOGUE: dict[str, tuple[dict[str, Any], Effect]] = {
     "kill": (
         {"workload": "idp"},
-        lambda p, h: not p.is_running("idp") and _status("/healthz") is None,
+        lambda p, h: not p.is_running("idp") and _replica("/healthz") is None,
     ),
     "stop": ({"workload": "idp", "grace": "2s"}, lambda p, h: not p.is_running("idp")),
     "pause": (
         {"workload": "idp"},
-        lambda p, h: p.is_paused("idp") and _status("/healthz", 1) is None,
+        lambda p, h: p.is_paused("idp") and _replica("/healthz", 1) is None,
     ),
     "network-partition": (
         {"workload": "idp"},
-        lambda p, h: not p.networks("idp") and _status("/healthz") is None,
+        lambda p, h: not p.networks("idp") and _status("/healthz") == 503,
     ),
     "network-loss": (
         {"workload": "idp", "percent": 100},
-        lambda p, h: bool(p.network_faults("idp")) and _status("/healthz", 1) is None,
+        lambda p, h: bool(p.network_faults("idp")) and _replica("/healthz", 1) is None,
     ),
     "network-latency": (
         {"workload": "idp", "delay": "500ms"},

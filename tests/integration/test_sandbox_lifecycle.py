@@ -38,6 +38,8 @@ def test_every_service_is_healthy_and_published_on_loopback_only(sandbox: Any) -
         "pushgateway",
         "prometheus",
         "idp",
+        "proxy",
+        "controller",
     }
     assert [r.name for r in rows if not r.healthy] == []
     with closing(docker.from_env()) as client:

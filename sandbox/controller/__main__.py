@@ -1,0 +1,82 @@
+"""`python -m sandbox.controller`: every few seconds, read the app's load from
+Prometheus and scale its replicas with the HPA algorithm. Its decisions are
+metrics on :9100 (sandbox_autoscaler_*), so drills observe them like any other.
+
+Environment: CONTROLLER_PROMETHEUS, CONTROLLER_PRIMARY (the first replica's
+container), CONTROLLER_NETWORK, CONTROLLER_METRIC (PromQL: the metric summed over
+replicas), CONTROLLER_TARGET (per replica), CONTROLLER_MIN, CONTROLLER_MAX,
+CONTROLLER_SCALE_DOWN_WINDOW_S, CONTROLLER_INTERVAL_S.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+import httpx
+from prometheus_client import Counter, Gauge, start_http_server
+
+from sandbox.controller.docker_api import DockerApi
+from sandbox.controller.hpa import Autoscaler, Policy
+from sandbox.controller.replicas import Replicas
+
+log = logging.getLogger("controller")
+REPLICAS = Gauge("sandbox_autoscaler_replicas", "Replicas of the app.", ["kind"])
+METRIC = Gauge("sandbox_autoscaler_metric", "The scaling metric per replica.", ["kind"])
+EVENTS = Counter("sandbox_autoscaler_scale_events", "Scaling actions.", ["direction"])
+
+
+def _metric(prometheus: httpx.Client, promql: str) -> float | None:
+    try:
+        body = prometheus.get("/api/v1/query", params={"query": promql}).raise_for_status().json()
+    except httpx.HTTPError as exc:
+        log.warning("Prometheus: %s", exc)
+        return None
+    result = body["data"]["result"]
+    return float(result[0]["value"][1]) if result else 0.0
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    env = os.environ
+    policy = Policy(
+        min_replicas=int(env.get("CONTROLLER_MIN", "1")),
+        max_replicas=int(env.get("CONTROLLER_MAX", "4")),
+        target=float(env.get("CONTROLLER_TARGET", "15")),
+        scale_down_window_s=float(env.get("CONTROLLER_SCALE_DOWN_WINDOW_S", "20")),
+    )
+    interval = float(env.get("CONTROLLER_INTERVAL_S", "2"))
+    promql = env["CONTROLLER_METRIC"]
+    replicas = Replicas(
+        DockerApi(),
+        env["CONTROLLER_PRIMARY"],
+        {"pagerdrill.service": "idp"},
+        env["CONTROLLER_NETWORK"],
+    )
+    autoscaler = Autoscaler(policy)
+    METRIC.labels("target").set(policy.target)
+    start_http_server(9100)
+    with httpx.Client(base_url=env["CONTROLLER_PROMETHEUS"], timeout=5) as prometheus:
+        while True:
+            running = replicas.running()
+            total = _metric(prometheus, promql)
+            if running and total is not None:
+                per_replica = total / len(running)
+                desired = autoscaler.desired(time.monotonic(), len(running), per_replica)
+                METRIC.labels("value").set(per_replica)
+                REPLICAS.labels("current").set(len(running))
+                REPLICAS.labels("desired").set(desired)
+                if desired > len(running):
+                    for _ in range(desired - len(running)):
+                        log.info("scale up: %s (%.1f per replica)", replicas.add(), per_replica)
+                        EVENTS.labels("up").inc()
+                elif desired < len(running):
+                    log.info("scale down: %s", replicas.remove_newest())
+                    EVENTS.labels("down").inc()
+            time.sleep(interval)
+
+
+if __name__ == "__main__":
+    main()
