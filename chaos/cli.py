@@ -54,7 +54,7 @@ def _recover(args: argparse.Namespace) -> int:
 def _fault(args: argparse.Namespace) -> int:
     settings = load_settings(args.target)
     drill, source = load_drill(args.drill)
-    check_against_target(drill, source, settings.target)
+    check_against_target(drill, source, settings.target, settings.contract)
     if isinstance(drill.fault, TrafficSurgeFault):
         raise source.error(("fault", "kind"), "a traffic surge needs the drill's load: use run")
     with (

@@ -17,7 +17,7 @@ import pytest
 from harness import clock
 from harness.configfile import SourceMap
 from harness.drill import Drill, check_against_target, load_drill
-from harness.errors import ConfigError, GuardRefused
+from harness.errors import ConfigError, GuardRefused, HarnessError
 from harness.publish import Outputs, publish
 from harness.report import run_summary
 from harness.results import DrillResult, RunResult
@@ -89,7 +89,8 @@ class DrillFile(pytest.File):
     def collect(self) -> Iterator[DrillItem]:
         try:
             drill, source = load_drill(self.path)
-            check_against_target(drill, source, settings_of(self.config).target)
+            settings = settings_of(self.config)
+            check_against_target(drill, source, settings.target, settings.contract)
         except ConfigError as exc:
             raise self.CollectError(str(exc)) from exc
         profile = self.config.getoption("pagerdrill_profile")
@@ -124,6 +125,9 @@ class DrillItem(pytest.Item):
         except (ConfigError, GuardRefused):
             self.user_properties.append(("verdict", "refused"))
             raise
+        except HarnessError:  # a dry run that cannot reach the platform
+            self.user_properties.append(("verdict", "error"))
+            raise
         self.config.stash[RESULTS].append(result)
         self.user_properties.append(("verdict", result.verdict))
         for stage, seconds in {**result.mttd_s, **result.mttr_s}.items():
@@ -151,8 +155,8 @@ class DrillItem(pytest.Item):
                 lines.append(f"  error: {result.error}")
             lines.extend(f"  FAILED {c.name}: {c.detail}" for c in result.failed_checks)
             return "\n".join(lines)
-        if isinstance(excinfo.value, ConfigError | GuardRefused):
-            return str(excinfo.value)
+        if isinstance(excinfo.value, HarnessError):
+            return f"{type(excinfo.value).__name__}: {excinfo.value}"
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int, str]:

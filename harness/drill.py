@@ -13,12 +13,14 @@ expect:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from harness.configfile import SourceMap, load_model
+from harness.contract import Contract
 from harness.fault_specs import APP_HOOK_FAULTS, CONTAINER_FAULTS, FaultKinds
 from harness.load_specs import LoadExpectation, LoadSpec, SpikeShape, TrafficSurgeFault
 from harness.target import TargetConfig
@@ -30,20 +32,82 @@ Profile = Literal["smoke", "gate", "nightly"]
 
 
 class AlertExpectation(Frozen):
+    """An expected alert. `within`, `receivers` and `not_receivers` default to the
+    target's priority contract (detection deadline, the priority's receivers, every
+    other receiver of the contract); a drill may still give them."""
+
     name: str
     priority: Priority
-    within: Seconds
-    receivers: list[str] = Field(min_length=1)
-    not_receivers: list[str] = Field(default_factory=list)
+    within: Seconds | None = None
+    receivers: list[str] | None = Field(default=None, min_length=1)
+    not_receivers: list[str] | None = None
     resolve_within: Seconds | None = None
     notification_grace: Seconds = 2.0
 
     @model_validator(mode="after")
     def _receivers_disjoint(self) -> AlertExpectation:
-        both = sorted(set(self.receivers) & set(self.not_receivers))
+        both = sorted(set(self.receivers or []) & set(self.not_receivers or []))
         if both:
             raise ValueError(f"receivers and not_receivers both name {', '.join(both)}")
         return self
+
+
+@dataclass(frozen=True)
+class AlertContract:
+    """An expected alert with every term decided (from the drill, else the contract)."""
+
+    name: str
+    priority: Priority
+    within: float
+    receivers: tuple[str, ...]
+    not_receivers: tuple[str, ...]
+    resolve_within: float | None
+    notification_grace: float
+    from_contract: tuple[str, ...] = ()
+    """Which terms came from the contract (for reports)."""
+
+
+def resolve_alerts(
+    drill: Drill, source: SourceMap, contract: Contract | None
+) -> list[AlertContract]:
+    """Each expected alert with its deadline and receivers; a term neither the drill
+    nor the contract gives is a ConfigError at the alert's line."""
+    resolved = []
+    for index, alert in enumerate(drill.expect.alerts):
+        terms = None if contract is None else contract.priorities.get(alert.priority)
+        place = ("expect", "alerts", index)
+        within = alert.within if alert.within is not None else (terms.detection if terms else None)
+        receivers = alert.receivers or (terms.receivers if terms else None)
+        if within is None or receivers is None:
+            why = (
+                "the target names no contract"
+                if contract is None
+                else f"the contract has no priority {alert.priority}"
+            )
+            raise source.error(place, f"give within and receivers: {why}")
+        defaulted = [
+            n for n in ("within", "receivers", "not_receivers") if getattr(alert, n) is None
+        ]
+        if alert.not_receivers is not None:
+            not_receivers = alert.not_receivers
+        else:
+            not_receivers = [] if contract is None else contract.must_not(alert.priority)
+        clash = sorted(set(receivers) & set(not_receivers))
+        if clash:
+            raise source.error(place, f"{', '.join(clash)} both must and must not be notified")
+        resolved.append(
+            AlertContract(
+                alert.name,
+                alert.priority,
+                within,
+                tuple(receivers),
+                tuple(r for r in not_receivers if r not in receivers),
+                alert.resolve_within,
+                alert.notification_grace,
+                tuple(defaulted) if terms is not None else (),
+            )
+        )
+    return resolved
 
 
 class RestartExpectation(Frozen):
@@ -115,8 +179,11 @@ def load_drill(path: Path) -> tuple[Drill, SourceMap]:
     return load_model(path, Drill)
 
 
-def check_against_target(drill: Drill, source: SourceMap, target: TargetConfig) -> None:
-    """Cross-checks a drill file against the target, before anything is touched."""
+def check_against_target(
+    drill: Drill, source: SourceMap, target: TargetConfig, contract: Contract | None = None
+) -> list[AlertContract]:
+    """Cross-checks a drill file against the target and its contract, before anything
+    is touched; returns the drill's alerts with every term decided."""
     workloads = target.platform.workloads
     known = ", ".join(sorted(workloads))
     fault = drill.fault
@@ -151,3 +218,4 @@ def check_against_target(drill: Drill, source: SourceMap, target: TargetConfig) 
             ("expect", "recovery", "journeys_green", "journey"),
             f"journey {green.journey!r} is not in this drill's journeys",
         )
+    return resolve_alerts(drill, source, contract)

@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from harness.configfile import load_model
+from harness.contract import Contract, load_contract
 from harness.errors import ConfigError
 from harness.target import Credentials, SecretSource, TargetConfig
 from journeys.pack import REFERENCE_PACK, JourneyPack, load_pack
@@ -33,6 +34,7 @@ class Settings:
     history_dir: Path
     journey_pack: JourneyPack
     admin_token: SecretStr | None = None
+    contract: Contract | None = None
     verbose: bool = False
 
     @property
@@ -67,6 +69,12 @@ def load_settings(
             admin_token = _resolve_secret(target.app.admin_token, path.parent, env)
         except ValueError as exc:
             raise source.error(("app", "admin_token"), str(exc)) from exc
+    contract = None
+    if target.contract is not None:
+        contract_path = (
+            target.contract if target.contract.is_absolute() else path.parent / target.contract
+        )
+        contract, _ = load_contract(contract_path)
     pack_path = target.app.journey_pack or REFERENCE_PACK
     journey_pack = load_pack(pack_path if pack_path.is_absolute() else path.parent / pack_path)
     chromium = Path(env.get("PAGERDRILL_CHROMIUM", str(DEFAULT_CHROMIUM)))
@@ -82,6 +90,7 @@ def load_settings(
         history_dir=Path(env.get("PAGERDRILL_HISTORY_DIR") or output / "history"),
         journey_pack=journey_pack,
         admin_token=admin_token,
+        contract=contract,
         verbose=verbose,
     )
 

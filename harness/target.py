@@ -207,6 +207,9 @@ class TargetConfig(Frozen):
     pushgateway: Endpoint | None = None
     notification_sink: Endpoint | None = None
     platform: DockerPlatform | KubernetesPlatform = Field(discriminator="kind")
+    contract: Path | None = None
+    """The priority contract (relative to this file): who each priority notifies, its
+    detection deadline, its alerts. Drills then name only alert and priority."""
     load: LoadGuard = LoadGuard()
     slo: SloConfig = SloConfig()
     gate: GateCriteria = GateCriteria()

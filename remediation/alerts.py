@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from harness import clock
 from harness.clients import AlertSample, Notification, NotificationSinkClient, PrometheusClient
-from harness.drill import AlertExpectation
+from harness.drill import AlertContract
 from harness.errors import WaitTimeout
 from harness.polling import wait_until
 from harness.results import Check
@@ -18,7 +18,7 @@ from harness.timeline import Timeline
 
 @dataclass(frozen=True)
 class AlertObservation:
-    expectation: AlertExpectation
+    expectation: AlertContract
     fault_at: float
     pending: AlertSample | None
     firing: AlertSample | None
@@ -36,7 +36,7 @@ class AlertWatcher:
         self.prometheus = prometheus
         self.sink = sink
 
-    def observe(self, expectation: AlertExpectation, fault_at: float) -> AlertObservation:
+    def observe(self, expectation: AlertContract, fault_at: float) -> AlertObservation:
         name, end = expectation.name, clock.now()
         pending = self.prometheus.alert_samples(name, "pending", fault_at, end)
         firing = self.prometheus.alert_samples(name, "firing", fault_at, end)
@@ -53,7 +53,7 @@ class AlertWatcher:
             notified,
         )
 
-    def await_alert(self, expectation: AlertExpectation, fault_at: float) -> AlertObservation:
+    def await_alert(self, expectation: AlertContract, fault_at: float) -> AlertObservation:
         """Wait until the alert fired and every expected receiver was notified, or the
         deadline passed; then a short grace for notifications that must NOT come."""
 

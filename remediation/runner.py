@@ -20,7 +20,7 @@ from harness import clock
 from harness.budget import burned_percent
 from harness.clients import AlertmanagerClient, NotificationSinkClient, PrometheusClient
 from harness.configfile import SourceMap
-from harness.drill import Drill, check_against_target
+from harness.drill import AlertContract, Drill, check_against_target
 from harness.errors import ConfigError, GuardRefused, HarnessError, InfrastructureError
 from harness.fault_specs import target_of
 from harness.load_results import LoadResult
@@ -59,6 +59,7 @@ class DrillRun:
     drill: Drill
     settings: Settings
     on_phase: PhaseListener
+    alerts: list[AlertContract]
     timeline: Timeline = field(default_factory=Timeline)
     checks: list[Check] = field(default_factory=list)
     mttd_s: dict[str, float] = field(default_factory=dict)
@@ -83,8 +84,8 @@ def run_drill(
         result = run_drill(drill, source, load_settings())
         print(result.verdict, result.failed_checks)
     """
-    check_against_target(drill, source, settings.target)
-    run = DrillRun(drill, settings, on_phase)
+    alerts = check_against_target(drill, source, settings.target, settings.contract)
+    run = DrillRun(drill, settings, on_phase, alerts)
     started_at = clock.now()
     error = None
     try:
@@ -109,7 +110,7 @@ def run_drill(
         budget_burned_percent=_budget_burned(run),
         journeys=_journey_windows(run),
         load=run.load,
-        priorities=tuple(sorted({str(a.priority) for a in drill.expect.alerts})),
+        priorities=tuple(sorted({str(a.priority) for a in run.alerts})),
     )
     return _export(run, result)
 
@@ -117,7 +118,7 @@ def run_drill(
 def plan_drill(drill: Drill, source: SourceMap, settings: Settings) -> list[str]:
     """What the drill would do, with its targets resolved through the guards; touches
     nothing (`pagerdrill run --dry-run`)."""
-    check_against_target(drill, source, settings.target)
+    alerts = check_against_target(drill, source, settings.target, settings.contract)
     with (
         closing(open_platform(settings.target.platform)) as platform,
         fault_context(settings, platform, Timeline()) as faults,
@@ -127,7 +128,8 @@ def plan_drill(drill: Drill, source: SourceMap, settings: Settings) -> list[str]
     lines += [f"fault {drill.fault.kind}: {step}" for step in steps]
     lines += [
         f"expect {a.name} at {a.priority} within {a.within:g} s to {', '.join(a.receivers)}"
-        for a in drill.expect.alerts
+        + (f" (from the contract: {', '.join(a.from_contract)})" if a.from_contract else "")
+        for a in alerts
     ]
     lines.append("dry run: nothing was touched")
     return lines
@@ -174,7 +176,7 @@ def _run_phases(run: DrillRun) -> None:
         run.phase(f"injecting fault {drill.fault.kind} on {target_of(drill.fault)}")
         with drill_fault(drill, faults, load, run.timeline) as fault_at:
             run.phase("awaiting alerts and notifications")
-            observations = [watcher.await_alert(exp, fault_at) for exp in drill.expect.alerts]
+            observations = [watcher.await_alert(exp, fault_at) for exp in run.alerts]
             for observation in observations:
                 record_observation(observation, run.timeline)
                 run.checks.extend(alert_checks(observation))
@@ -204,7 +206,7 @@ def _await_steady_state(
     prober: JourneyProber,
 ) -> None:
     """No expected alert active anywhere (a previous drill's may linger), journeys green."""
-    names = [a.name for a in run.drill.expect.alerts]
+    names = [a.name for a in run.alerts]
     timeout = run.drill.steady_state_timeout
 
     def quiet() -> bool:

@@ -19,3 +19,12 @@ class AlertmanagerClient(JsonApi):
             "GET", "/api/v2/alerts", params={"filter": f'alertname="{alertname}"'}
         )
         return alerts
+
+    def config_yaml(self) -> str:
+        """The configuration Alertmanager runs with, as it was loaded (YAML)."""
+        status: dict[str, Any] = self.request("GET", "/api/v2/status")
+        return str(status["config"]["original"])
+
+    def receivers(self) -> list[str]:
+        found: list[dict[str, Any]] = self.request("GET", "/api/v2/receivers")
+        return sorted(r["name"] for r in found)

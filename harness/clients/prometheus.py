@@ -51,6 +51,16 @@ class PrometheusClient(JsonApi):
         ]
         return sorted(samples, key=lambda s: s.at)
 
+    def alerting_rules(self) -> list[dict[str, Any]]:
+        """Every alerting rule Prometheus evaluates, with `group` and `file` added."""
+        groups = self.request("GET", "/api/v1/rules", params={"type": "alert"})["data"]["groups"]
+        return [
+            {**rule, "group": group["name"], "file": group["file"]}
+            for group in groups
+            for rule in group["rules"]
+            if rule.get("type") == "alerting"
+        ]
+
     def active_alerts(self, alertnames: list[str]) -> list[dict[str, Any]]:
         """Alerts pending or firing right now (from the rules engine, not the TSDB)."""
         alerts: list[dict[str, Any]] = self.request("GET", "/api/v1/alerts")["data"]["alerts"]

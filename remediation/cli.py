@@ -1,0 +1,40 @@
+"""`pagerdrill contract check` and `pagerdrill coverage`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from harness.clients import AlertmanagerClient, PrometheusClient
+from harness.errors import ConfigError
+from harness.settings import load_settings
+from remediation.contract_check import check_contract
+
+
+def register(subparsers: Any) -> None:
+    contract = subparsers.add_parser(
+        "contract", help="the priority contract against the live Alertmanager and Prometheus"
+    )
+    actions = contract.add_subparsers(dest="action", required=True)
+    check = actions.add_parser("check", help="every priority routes to exactly its receivers")
+    check.add_argument("--target", type=Path, help="target file (default: targets/sandbox.yaml)")
+    check.set_defaults(handler=_check)
+
+
+def _check(args: argparse.Namespace) -> int:
+    settings = load_settings(args.target)
+    contract = settings.contract
+    if contract is None:
+        raise ConfigError(settings.target_path, None, "contract", "the target names no contract")
+    target = settings.target
+    with (
+        PrometheusClient(target.prometheus.url) as prometheus,
+        AlertmanagerClient(target.alertmanager.url) as alertmanager,
+    ):
+        mismatches = check_contract(contract, prometheus, alertmanager)
+    for mismatch in mismatches:
+        print(f"MISMATCH {mismatch.describe()}")
+    verdict = "holds" if not mismatches else f"broken in {len(mismatches)} places"
+    print(f"contract {contract.name} against {target.name}: {verdict}")
+    return 0 if not mismatches else 1
