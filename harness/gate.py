@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from harness.coverage import Coverage
 from harness.history import PastRun, baseline
 from harness.results import DrillResult, GateCheck, Regression
 from harness.target import GateCriteria
@@ -62,3 +63,21 @@ def evaluate_gate(
         )
     )
     return checks
+
+
+def coverage_gate(coverage: Coverage | None, criteria: GateCriteria) -> list[GateCheck]:
+    """The P0 rule coverage criterion, when the target sets one."""
+    wanted = criteria.min_p0_rule_coverage_percent
+    if wanted is None:
+        return []
+    name = f"P0 alert rules proven by drills >= {wanted:g} %"
+    if coverage is None:
+        return [GateCheck(name, False, "coverage unknown: Prometheus or Alertmanager unreachable")]
+    ratio = coverage.ratios()["p0_rules"]
+    p0 = [r for r in coverage.rules if r.priority == "P0"]
+    missing = ", ".join(r.name for r in p0 if r.status != "proven")
+    percent = 0.0 if ratio is None else 100 * ratio
+    detail = f"{percent:.0f} % of {len(p0)} P0 rules proven" + (
+        f"; not: {missing}" if missing else ""
+    )
+    return [GateCheck(name, percent >= wanted, detail)]

@@ -8,6 +8,7 @@ from html import escape
 from pathlib import Path
 
 from harness import clock
+from harness.coverage import Coverage
 from harness.history import PastRun
 from harness.report import format_seconds, summary_table, verdict_line
 from harness.results import DrillResult, RunResult
@@ -96,7 +97,31 @@ def _drill_section(drill: DrillResult, history: list[PastRun]) -> str:
     )
 
 
-def render_report(run: RunResult, history: list[PastRun]) -> str:
+def _coverage(coverage: Coverage | None) -> str:
+    if coverage is None:
+        return (
+            '<h2>Alert coverage</h2><p class="note">Unknown: Prometheus or Alertmanager '
+            "could not be read when the report was written.</p>"
+        )
+    ratios = ", ".join(
+        f"{escape(scope)} {'-' if r is None else f'{100 * r:.0f} %'}"
+        for scope, r in coverage.ratios().items()
+    )
+    rows = "".join(
+        f'<tr class="{"ok" if c.status == "proven" else "fail"}"><td>{kind}</td>'
+        f"<td>{escape(c.name)}</td><td>{escape(c.priority or '')}</td>"
+        f"<td>{escape(c.status)}</td><td>{escape(c.describe())}</td></tr>"
+        for kind, items in (("rule", coverage.rules), ("receiver", coverage.receivers))
+        for c in items
+    )
+    return (
+        f"<h2>Alert coverage</h2><p>Proven by a drill: {ratios}.</p>"
+        "<table><tr><th></th><th>name</th><th>priority</th><th>status</th>"
+        f"<th>evidence</th></tr>{rows}</table>"
+    )
+
+
+def render_report(run: RunResult, history: list[PastRun], coverage: Coverage | None = None) -> str:
     verdict = "passed" if run.passed else "failed"
     gate = "".join(
         f'<tr class="{"ok" if g.passed else "fail"}"><td>{escape(g.name)}</td>'
@@ -114,10 +139,13 @@ def render_report(run: RunResult, history: list[PastRun]) -> str:
         f"<p>{escape(verdict_line(run))}</p><pre>{escape(summary_table(run.drills))}</pre>"
         f"{gate_html}{regressions_html}"
         + "".join(_drill_section(d, history) for d in run.drills)
+        + _coverage(coverage)
         + "</body></html>\n"
     )
 
 
-def write_report(run: RunResult, history: list[PastRun], path: Path) -> None:
+def write_report(
+    run: RunResult, history: list[PastRun], path: Path, coverage: Coverage | None = None
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_report(run, history))
+    path.write_text(render_report(run, history, coverage))

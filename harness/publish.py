@@ -5,19 +5,30 @@ store the run."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from harness import clock
-from harness.gate import evaluate_gate, find_regressions
-from harness.history import History
+from harness.coverage import Coverage, as_past_run, live_coverage
+from harness.errors import InfrastructureError
+from harness.gate import coverage_gate, evaluate_gate, find_regressions
+from harness.history import History, PastRun
 from harness.html_report import write_report
 from harness.junit import write_junit
 from harness.report import results_document, write_json
 from harness.results import DrillResult, RunResult
 from harness.settings import Settings
-from harness.sli import push_run_slis
+from harness.sli import push_coverage_slis, push_run_slis
 from journeys.sli import JourneySlis
+
+
+def _coverage(settings: Settings, runs: list[PastRun]) -> Coverage | None:
+    """Alert coverage over every stored run and this one; None if the live rules or
+    receivers cannot be read (the report then says so)."""
+    try:
+        return live_coverage(settings.target, settings.contract, runs)[0]
+    except InfrastructureError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -50,14 +61,20 @@ def publish(
         regressions=tuple(regressions),
         gate=tuple(evaluate_gate(drills, regressions, criteria)) if profile == "gate" else (),
     )
+    document = results_document(run)
+    coverage = _coverage(settings, [*past, as_past_run(document)])
+    if profile == "gate":
+        run = replace(run, gate=run.gate + tuple(coverage_gate(coverage, criteria)))
+        document = results_document(run)
     out = settings.output_dir
     outputs = Outputs(out / "results.json", out / "junit.xml", out / "report.html")
-    document = results_document(run)
     write_json(document, outputs.results)
     write_junit(run, outputs.junit)
-    write_report(run, past, outputs.report)
+    write_report(run, past, outputs.report, coverage)
     if settings.target.pushgateway is not None:
         push_run_slis(run, settings.target.pushgateway.url)
+        if coverage is not None:
+            push_coverage_slis(coverage, settings.target.pushgateway.url, run.environment)
         journeys = JourneySlis(run.environment, run.run_id)
         for drill in drills:
             journeys.observe_events(drill.events)

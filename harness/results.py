@@ -104,6 +104,8 @@ class DrillResult:
     priorities: tuple[str, ...] = ()
     journeys: JourneyWindows = field(default_factory=dict)
     load: LoadResult | None = None
+    alerts_seen: tuple[str, ...] = ()
+    """Every alert that fired during the drill, expected or not (for coverage)."""
 
     @property
     def verdict(self) -> Verdict:
@@ -136,6 +138,7 @@ class DrillResult:
                 for journey, windows in self.journeys.items()
             },
             "load": None if self.load is None else self.load.as_json(),
+            "alerts_seen": list(self.alerts_seen),
             "timeline": [e.as_json() for e in self.events],
         }
 

@@ -20,6 +20,7 @@ from journeys.pack import REFERENCE_PACK, JourneyPack, load_pack
 
 DEFAULT_TARGET = Path("targets/sandbox.yaml")
 DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
+SHIPPED = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -71,10 +72,7 @@ def load_settings(
             raise source.error(("app", "admin_token"), str(exc)) from exc
     contract = None
     if target.contract is not None:
-        contract_path = (
-            target.contract if target.contract.is_absolute() else path.parent / target.contract
-        )
-        contract, _ = load_contract(contract_path)
+        contract, _ = load_contract(_beside_or_shipped(target.contract, path.parent))
     pack_path = target.app.journey_pack or REFERENCE_PACK
     journey_pack = load_pack(pack_path if pack_path.is_absolute() else path.parent / pack_path)
     chromium = Path(env.get("PAGERDRILL_CHROMIUM", str(DEFAULT_CHROMIUM)))
@@ -117,6 +115,15 @@ def _resolve_secret(
         return SecretStr(file.read_text().strip())
     except OSError as exc:
         raise ValueError(f"cannot read {what}file {file}: {exc.strerror}") from exc
+
+
+def _beside_or_shipped(file: Path, base: Path) -> Path:
+    """`file` relative to the target file's folder, else one shipped with pagerdrill
+    (`contracts/sandbox.contract.yaml`)."""
+    if file.is_absolute() or (base / file).exists():
+        return base / file
+    shipped = SHIPPED / file
+    return shipped if shipped.exists() else base / file
 
 
 def _new_run_id() -> str:

@@ -194,6 +194,8 @@ class GateCriteria(Frozen):
     max_regression_percent: float = Field(default=50.0, ge=0)
     min_regression_seconds: float = Field(default=1.0, ge=0)
     baseline_runs: int = Field(default=5, ge=1)
+    min_p0_rule_coverage_percent: float | None = Field(default=None, ge=0, le=100)
+    """If set: at least this share of the P0 alert rules proven by a drill (history)."""
 
 
 class TargetConfig(Frozen):

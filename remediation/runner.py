@@ -65,6 +65,7 @@ class DrillRun:
     mttd_s: dict[str, float] = field(default_factory=dict)
     mttr_s: dict[str, float] = field(default_factory=dict)
     load: LoadResult | None = None
+    alerts_seen: tuple[str, ...] = ()
 
     def phase(self, name: str) -> None:
         self.timeline.record("phase", phase=name)
@@ -110,6 +111,7 @@ def run_drill(
         budget_burned_percent=_budget_burned(run),
         journeys=_journey_windows(run),
         load=run.load,
+        alerts_seen=run.alerts_seen,
         priorities=tuple(sorted({str(a.priority) for a in run.alerts})),
     )
     return _export(run, result)
@@ -197,6 +199,8 @@ def _run_phases(run: DrillRun) -> None:
                     watcher.await_resolved(observation, recovered_at or clock.now(), run.timeline)
                 )
         _check_steady_state_again(run, prober)
+        began = run.timeline.events[0].at if run.timeline.events else clock.now()
+        run.alerts_seen = tuple(prometheus.firing_alerts(began, clock.now()))
 
 
 def _await_steady_state(

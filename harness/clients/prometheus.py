@@ -51,6 +51,18 @@ class PrometheusClient(JsonApi):
         ]
         return sorted(samples, key=lambda s: s.at)
 
+    def firing_alerts(self, start: float, end: float) -> list[str]:
+        """Names of every alert that was firing at some evaluation in [start, end]."""
+        window_s = max(1, int(end - start) + 1)
+        found = self.query(f'ALERTS{{alertstate="firing"}}[{window_s}s]', at=end)
+        return sorted(
+            {
+                series["metric"]["alertname"]
+                for series in found
+                if any(float(ts) >= start for ts, _ in series["values"])
+            }
+        )
+
     def alerting_rules(self) -> list[dict[str, Any]]:
         """Every alerting rule Prometheus evaluates, with `group` and `file` added."""
         groups = self.request("GET", "/api/v1/rules", params={"type": "alert"})["data"]["groups"]

@@ -1,0 +1,139 @@
+"""The priority contract (drill defaults, rule checks), alert coverage from stored
+runs, and drill suggestions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.contract import Contract, load_contract
+from harness.coverage import compute
+from harness.drill import load_drill, resolve_alerts
+from harness.errors import ConfigError
+from harness.history import PastRun
+from remediation.contract_check import check_rules
+from remediation.suggestions import suggest
+
+REPO = Path(__file__).resolve().parents[2]
+CONTRACT, _ = load_contract(REPO / "contracts" / "sandbox.contract.yaml")
+
+
+def _drill(tmp_path: Path, alert: str) -> Path:
+    path = tmp_path / "x.drill.yaml"
+    path.write_text(
+        "name: x\nfault: {kind: crash-process, workload: idp}\n"
+        f"expect:\n  alerts:\n    - {alert}\n"
+    )
+    return path
+
+
+def test_drill_naming_only_alert_and_priority_takes_the_contract_terms(tmp_path: Path) -> None:
+    drill, source = load_drill(_drill(tmp_path, "{name: IDPHighErrorRate, priority: P1}"))
+    [alert] = resolve_alerts(drill, source, CONTRACT)
+    assert alert.within == 45
+    assert alert.receivers == ("pagerduty-high", "slack-high", "email-oncall")
+    assert set(alert.not_receivers) == CONTRACT.receivers - set(alert.receivers)
+    assert alert.from_contract == ("within", "receivers", "not_receivers")
+
+
+def test_drill_may_override_the_contract(tmp_path: Path) -> None:
+    text = "{name: IDPDown, priority: P0, within: 10s, receivers: [sms-oncall]}"
+    drill, source = load_drill(_drill(tmp_path, text))
+    [alert] = resolve_alerts(drill, source, CONTRACT)
+    assert (alert.within, alert.receivers) == (10, ("sms-oncall",))
+    assert "pagerduty-high" in alert.not_receivers  # other priorities' receivers stay quiet
+    assert "pagerduty-critical" not in alert.not_receivers  # P0's own: neither required nor banned
+    assert alert.from_contract == ("not_receivers",)
+
+
+def test_without_a_contract_the_drill_must_give_every_term(tmp_path: Path) -> None:
+    drill, source = load_drill(_drill(tmp_path, "{name: IDPDown, priority: P0}"))
+    with pytest.raises(ConfigError, match="the target names no contract") as error:
+        resolve_alerts(drill, source, None)
+    assert error.value.line == 5
+    assert error.value.field == "expect.alerts[0]"
+
+
+def test_contract_refuses_an_alert_under_two_priorities() -> None:
+    with pytest.raises(ValueError, match="under both P0 and P1"):
+        Contract.model_validate(
+            {
+                "name": "x",
+                "priorities": {
+                    "P0": {
+                        "receivers": ["a"],
+                        "detection": "30s",
+                        "response": "5m",
+                        "alerts": ["X"],
+                    },
+                    "P1": {
+                        "receivers": ["b"],
+                        "detection": "1m",
+                        "response": "15m",
+                        "alerts": ["X"],
+                    },
+                },
+            }
+        )
+
+
+def _rule(name: str, **labels: str) -> dict[str, object]:
+    return {"name": name, "labels": labels, "group": "g", "file": "f.yml"}
+
+
+def test_rule_check_names_missing_unknown_and_wrong_priorities() -> None:
+    rules = [
+        _rule("IDPDown", priority="P2"),
+        _rule("NoLabel"),
+        _rule("Odd", priority="P7"),
+        _rule("IDPHighErrorRate", priority="P1"),
+    ]
+    found = [m.describe() for m in check_rules(CONTRACT, rules)]
+    assert (
+        "prometheus rule IDPDown (group g, f.yml): priority P2, but the contract puts it at P0"
+        in found
+    )
+    assert "prometheus rule NoLabel (group g, f.yml): has no priority label" in found
+    assert any("'P7' is not in the contract" in m for m in found)
+    assert "contract P0: alert DatabaseNoPrimary has no rule in Prometheus" in found
+    assert not any("IDPHighErrorRate" in m for m in found)
+
+
+def _run(verdict: str, mttd: dict[str, float], seen: list[str], at: str) -> PastRun:
+    drill = {"drill": "d", "verdict": verdict, "finished_at": at, "mttd_s": mttd,
+             "alerts_seen": seen, "timeline": []}  # fmt: skip
+    return PastRun("r", at, "t", {"d": drill})
+
+
+def test_coverage_tells_proven_from_fired_from_never() -> None:
+    runs = [
+        _run("passed", {"firing.A": 2.0, "notified.A.pager": 3.0}, ["A", "B"], "2026-01-01"),
+        _run("failed", {"firing.C": 1.0}, ["C"], "2026-01-02"),
+        _run("passed", {"firing.A": 1.5, "notified.A.pager": 2.5}, ["A"], "2026-01-03"),
+    ]
+    coverage = compute(
+        [("A", "P0"), ("B", "P1"), ("C", "P0"), ("D", "P2")], ["pager", "mail"], runs
+    )
+    by_name = {c.name: c for c in coverage.rules}
+    assert (by_name["A"].status, by_name["A"].when, by_name["A"].mttd_s) == (
+        "proven",
+        "2026-01-03",
+        1.5,
+    )
+    assert by_name["B"].status == "fired, never asserted"
+    assert by_name["C"].status == "fired, never asserted"  # its drill failed: not a proof
+    assert by_name["D"].status == "never fired"
+    receivers = {c.name: c.status for c in coverage.receivers}
+    assert receivers == {"pager": "proven", "mail": "never fired"}
+    assert coverage.ratios() == {"rules": 0.25, "p0_rules": 0.5, "receivers": 0.5}
+
+
+def test_suggestion_reads_the_fault_from_the_expression() -> None:
+    text = suggest("IDPDown", "P0", 'min_over_time(up{job="idp"}[10s]) == 0')
+    assert "name: idp-down" in text
+    assert "fault: {kind: kill, workload: WORKLOAD}" in text
+    assert "- {name: IDPDown, priority: P0}" in text
+    errors = 'sum(rate(http_requests_total{route=~"/login|/api/login", status=~"5.."}[30s]))'
+    assert "fault: {kind: app-error-rate, route: /login, ratio: 0.9}" in suggest("X", "P0", errors)
+    assert "{kind: FAULT}" in suggest("Y", "P1", "vector(1)")
