@@ -97,6 +97,41 @@ def test_app_crash_passes_with_measured_mttd_and_mttr(
             )
             assert pushed[0]["value"][1] == "1"
     _report_renders_in_chromium(page, tmp_path / "report.html")
+    _coverage_matches_what_the_run_proved(drill, tmp_path, settings)
+
+
+def _coverage_matches_what_the_run_proved(
+    drill: dict[str, Any], tmp_path: Path, settings: Settings
+) -> None:
+    coverage = pagerdrill_cli(
+        "coverage", "--target", str(SANDBOX_TARGET), "--history", str(tmp_path / "history"),
+        state_dir=tmp_path / "state",
+    )  # fmt: skip
+    assert coverage.returncode == 0, coverage.stdout + coverage.stderr
+    lines = coverage.stdout.splitlines()
+    mttd = drill["mttd_s"]["firing.IDPDown"]
+    assert (
+        f"rule     IDPDown [P0]: proven by app-crash at {drill['finished_at']} (MTTD {mttd:.2f} s)"
+        in lines
+    )
+    proven = {
+        line.split()[1].rstrip(":")
+        for line in lines
+        if line.startswith("receiver") and "proven" in line
+    }
+    notified = {k.split(".")[2] for k in drill["mttd_s"] if k.startswith("notified.")}
+    assert proven == notified
+    rules = [line for line in lines if line.startswith("rule")]
+    proven_rules = [line for line in rules if ": proven by" in line]
+    assert len(proven_rules) == 1
+    assert f"coverage: rules {100 * len(proven_rules) / len(rules):.0f} %" in coverage.stdout
+    assert "<h2>Alert coverage</h2>" in (tmp_path / "report.html").read_text()
+    with PrometheusClient(settings.target.prometheus.url) as prometheus:
+        series = 'pagerdrill_coverage_items{kind="rule", status="proven", environment="sandbox"}'
+        pushed = wait_until(
+            lambda: prometheus.query(series), 10, expected=series, where="Prometheus"
+        )
+        assert pushed[0]["value"][1] == "1"
 
 
 def _report_renders_in_chromium(page: Page, report: Path) -> None:
