@@ -142,7 +142,7 @@ def _report_renders_in_chromium(page: Page, report: Path) -> None:
     page.goto(report.as_uri())
     assert page.locator("svg.timeline").count() == 1
     assert page.get_by_role("heading", name="Readiness gate").is_visible()
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=ARTIFACTS / "report-app-crash.png", full_page=True)
     assert errors == []
 
