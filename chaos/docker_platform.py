@@ -10,6 +10,7 @@ import logging
 import os
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import docker
@@ -124,19 +125,19 @@ class DockerPlatform(Closing):
         os.kill(pid, signal.SIGKILL)
         return at
 
-    def kill(self, workload: str) -> float:
+    def _act(self, workload: str, verb: str, action: Callable[[Container], object]) -> float:
+        """`docker <verb>` on the guarded container; returns when it was asked."""
         container = self.guarded(workload)
         at = clock.now()
-        log.debug("docker kill %s", container.name)
-        container.kill()
+        log.debug("docker %s %s", verb, container.name)
+        action(container)
         return at
 
+    def kill(self, workload: str) -> float:
+        return self._act(workload, "kill", lambda c: c.kill())
+
     def stop(self, workload: str, grace_s: float) -> float:
-        container = self.guarded(workload)
-        at = clock.now()
-        log.debug("docker stop %s", container.name)
-        container.stop(timeout=round(grace_s))
-        return at
+        return self._act(workload, "stop", lambda c: c.stop(timeout=round(grace_s)))
 
     def ensure_running(self, workload: str, timeout: float = 30.0) -> None:
         """Start (or unpause) the workload unless it runs or is about to be restarted."""
@@ -156,11 +157,7 @@ class DockerPlatform(Closing):
         )
 
     def pause(self, workload: str) -> float:
-        container = self.guarded(workload)
-        at = clock.now()
-        log.debug("docker pause %s", container.name)
-        container.pause()
-        return at
+        return self._act(workload, "pause", lambda c: c.pause())
 
     def unpause(self, workload: str) -> None:
         container = self._container(workload)

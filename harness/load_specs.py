@@ -16,7 +16,14 @@ Tick = tuple[int, float] | None
 """(users, spawn rate per second) at a moment, or None when the shape has ended."""
 
 
-class SteadyShape(Frozen):
+class _Shape(Frozen):
+    @property
+    def stress_at(self) -> float:
+        """Seconds from the start until the stress begins (a spike's `at`)."""
+        return 0.0
+
+
+class SteadyShape(_Shape):
     """`users` for `duration` (a soak is a long steady)."""
 
     kind: Literal["steady", "soak"]
@@ -24,25 +31,17 @@ class SteadyShape(Frozen):
     spawn_rate: float = Field(default=10, gt=0)
     duration: Seconds
 
-    @property
-    def stress_at(self) -> float:
-        return 0.0
-
     def tick(self, t: float) -> Tick:
         return (self.users, self.spawn_rate) if t < self.duration else None
 
 
-class RampShape(Frozen):
+class RampShape(_Shape):
     """From `start` users to `end` users, linearly over `duration`."""
 
     kind: Literal["ramp"]
     start: int = Field(default=1, ge=0, le=10_000)
     end: int = Field(ge=1, le=10_000)
     duration: Seconds
-
-    @property
-    def stress_at(self) -> float:
-        return 0.0
 
     def tick(self, t: float) -> Tick:
         if t >= self.duration:
@@ -52,7 +51,7 @@ class RampShape(Frozen):
         return max(users, 1), rate
 
 
-class StepShape(Frozen):
+class StepShape(_Shape):
     """`start` users, plus `step` more every `every`, for `steps` steps."""
 
     kind: Literal["step"]
@@ -66,17 +65,13 @@ class StepShape(Frozen):
     def duration(self) -> float:
         return self.every * self.steps
 
-    @property
-    def stress_at(self) -> float:
-        return 0.0
-
     def tick(self, t: float) -> Tick:
         if t >= self.duration:
             return None
         return self.start + self.step * int(t // self.every), self.spawn_rate
 
 
-class SpikeShape(Frozen):
+class SpikeShape(_Shape):
     """`base` users; at `at`, `peak` users for `hold`; then `base` again until `duration`."""
 
     kind: Literal["spike"]

@@ -18,12 +18,12 @@ import sys
 import threading
 import time
 from pathlib import Path
-from types import TracebackType
 from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
 from harness import clock
+from harness.closing import Closing
 from harness.errors import GuardRefused, InfrastructureError
 from harness.load_results import LoadResult
 from harness.load_specs import LoadSpec
@@ -66,7 +66,7 @@ def _await_group_gone(pgid: int) -> None:
         os.killpg(pgid, signal.SIGKILL)
 
 
-class LoadRunner:
+class LoadRunner(Closing):
     def __init__(
         self,
         spec: LoadSpec,
@@ -124,12 +124,7 @@ class LoadRunner:
         self._watcher.start()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
         self.stop()
 
     def wait_for_users(self, users: int, timeout: float) -> float:
