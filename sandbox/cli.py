@@ -1,4 +1,4 @@
-"""`pagerdrill sandbox up | status | down | variant NAME`: registered with the
+"""`pagerdrill sandbox up | status | down | variant NAME | monitoring`: registered with the
 pagerdrill CLI through the `pagerdrill.commands` entry point."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from sandbox import compose
+from sandbox.monitoring_config import PROFILES, render_profile
 from sandbox.topology import DEFAULT_STATE_DIR, IMAGE, Service
 from sandbox.variants import VARIANTS
 
@@ -28,6 +29,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     actions.add_parser("down", help="remove every sandbox container and network")
     switch = actions.add_parser("variant", help="switch a running sandbox to a (broken) variant")
     switch.add_argument("name", choices=sorted(VARIANTS))
+    monitoring = actions.add_parser(
+        "monitoring",
+        help="render the monitoring config (rules, promtool tests, Prometheus, Alertmanager)",
+    )
+    monitoring.add_argument("--profile", choices=PROFILES, default="production")
+    monitoring.add_argument("--out", type=Path, required=True, help="folder to write into")
     parser.set_defaults(handler=run)
 
 
@@ -48,6 +55,9 @@ def run(args: argparse.Namespace) -> int:
         )
     elif args.sandbox_action == "down":
         print(f"sandbox down: removed {compose.down()} containers and networks")
+    elif args.sandbox_action == "monitoring":
+        for path in render_profile(args.profile, args.out):
+            print(path)
     elif args.sandbox_action == "variant":
         compose.apply_variant(state, args.name)
         print(f"sandbox switched to variant {args.name}: {VARIANTS[args.name].breaks}")
