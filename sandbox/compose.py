@@ -73,6 +73,7 @@ class StateDir:
             self.secret("database-password"),
             self.secret("idp-password"),
             self.secret("admin-token"),
+            self.secret("sms-token"),
         )
 
 

@@ -80,7 +80,9 @@ def _patroni_node(index: int, database_password: str) -> Service:
     )
 
 
-def services(database_password: str, seed_password: str, admin_token: str) -> list[Service]:
+def services(
+    database_password: str, seed_password: str, admin_token: str, sms_token: str
+) -> list[Service]:
     """The services in start order (dependencies first)."""
     database_url = (
         f"postgresql://idp:{database_password}@{','.join(f'postgres-{i}:5432' for i in (0, 1))}"
@@ -97,6 +99,20 @@ def services(database_password: str, seed_password: str, admin_token: str) -> li
         _patroni_node(0, database_password),
         _patroni_node(1, database_password),
         Service("sink", ["python", "-m", "sandbox.sink"], {8080: 19095}),
+        Service(
+            "sms-relay",
+            ["python", "-m", "sandbox.sms_relay"],
+            {8080: 19096},
+            env={
+                # the sink plays the SMS provider
+                "SMS_API_URL": "http://sink:8080/sms",
+                "SMS_ACCOUNT": "AC-sandbox",
+                "SMS_TOKEN": sms_token,
+                "SMS_FROM": "+15550100",
+                "SMS_TO": "+15550199",
+            },
+            restart_on_failure=True,
+        ),
         Service(
             "alertmanager",
             [

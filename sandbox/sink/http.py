@@ -1,4 +1,5 @@
-"""HTTP side of the sink: PagerDuty Events v2, Slack webhooks, SMS and plain webhooks.
+"""HTTP side of the sink: PagerDuty Events v2, Slack webhooks, an SMS provider's
+Messages API (form POST, as the SMS relay sends it) and plain webhooks.
 
 Payload shapes are the ones Alertmanager really sends. Routing keys and webhook
 URLs are secrets: they are neither recorded nor logged.
@@ -6,9 +7,10 @@ URLs are secrets: they are neither recorded nor logged.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 
 from sandbox.sink.records import Channel, NotificationLog, Status
 
@@ -23,6 +25,12 @@ def _slack_fields(payload: dict[str, Any]) -> dict[str, str]:
         for field in attachment.get("fields") or []:
             fields[str(field.get("title"))] = str(field.get("value"))
     return fields
+
+
+# What the SMS relay writes: "[FIRING] P0 IDPDown: summary" ("[FIRING:2]" from others).
+_SMS_TEXT = re.compile(
+    r"^\[(?P<status>[A-Za-z]+)(?::\d+)?\] (?P<priority>\S+) (?P<alertname>[^:\s]+)"
+)
 
 
 def create_app(log: NotificationLog) -> FastAPI:
@@ -58,11 +66,10 @@ def create_app(log: NotificationLog) -> FastAPI:
         return "ok"
 
     @app.post("/webhook/{receiver}")
-    @app.post("/sms/{receiver}")
     async def webhook(receiver: str, request: Request) -> dict[str, str]:
         body = await request.json()
         labels = body.get("commonLabels") or {}
-        channel: Channel = "sms" if request.url.path.startswith("/sms/") else "webhook"
+        channel: Channel = "webhook"
         log.add(
             receiver,
             channel,
@@ -71,6 +78,25 @@ def create_app(log: NotificationLog) -> FastAPI:
             _status(body.get("status")),
         )
         return {"status": "accepted"}
+
+    @app.post("/sms/{receiver}/2010-04-01/Accounts/{account}/Messages.json", status_code=201)
+    async def sms(receiver: str, account: str, request: Request) -> dict[str, str]:
+        """An SMS provider's Messages API: form fields To/From/Body, basic auth."""
+        if not request.headers.get("authorization", "").startswith("Basic "):
+            raise HTTPException(401, "account credentials required")
+        form = await request.form()
+        fields = {name: str(form.get(name, "")) for name in ("To", "From", "Body")}
+        parsed = _SMS_TEXT.match(fields["Body"])
+        if not fields["To"] or parsed is None:
+            raise HTTPException(400, "a message needs To and a Body naming an alert")
+        record = log.add(
+            receiver,
+            "sms",
+            parsed["alertname"],
+            parsed["priority"],
+            _status(parsed["status"].lower()),
+        )
+        return {"sid": f"SM{int(record.received_at * 1e6)}", "status": "queued", "to": fields["To"]}
 
     @app.get("/notifications")
     async def notifications(since: float = 0.0) -> list[dict[str, object]]:
