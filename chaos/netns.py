@@ -80,7 +80,7 @@ def add_loss(pid: int, percent: float) -> None:
 
 def _loss_rule(verb: str, percent: float) -> list[str]:
     return [
-        verb, "OUTPUT", "-m", "statistic", "--mode", "random",
+        verb, "OUTPUT", "!", "-o", "lo", "-m", "statistic", "--mode", "random",
         "--probability", f"{percent / 100:.4f}",
         "-m", "comment", "--comment", LOSS_TAG, "-j", "DROP",
     ]  # fmt: skip

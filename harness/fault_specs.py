@@ -139,6 +139,13 @@ class ReadinessFailureFault(Frozen):
     kind: Literal["readiness-failure"]
 
 
+class LivenessFailureFault(Frozen):
+    """The app's liveness check fails while it still serves (fault hooks): only a
+    health-based restart brings it back."""
+
+    kind: Literal["liveness-failure"]
+
+
 class DeploymentFailureFault(Frozen):
     """Service deployments roll out and fail (fault hooks)."""
 
@@ -184,6 +191,7 @@ FaultKinds = (
     | AppLatencyFault
     | PluginFailureFault
     | ReadinessFailureFault
+    | LivenessFailureFault
     | DeploymentFailureFault
     | CacheFlushFault
     | BruteForceFault
@@ -221,6 +229,7 @@ APP_HOOK_FAULTS = (
     AppLatencyFault,
     PluginFailureFault,
     ReadinessFailureFault,
+    LivenessFailureFault,
     DeploymentFailureFault,
     CacheFlushFault,
 )

@@ -127,11 +127,15 @@ class JourneyProber:
         self, journey: str, since: float, timeout: float, consecutive: int = 1
     ) -> JourneyResult:
         """The first attempt (started at or after `since`) of the first run of
-        `consecutive` successes in a row; waits up to `timeout` for one."""
+        `consecutive` successes in a row after the journey's first failure since then
+        (a fault may take a while to bite: successes before it prove nothing); with no
+        failure yet, the first such run. Waits up to `timeout` for one."""
 
         def recovered() -> JourneyResult | None:
+            attempts = self.attempts(journey, since)
+            first_failure = next((i for i, a in enumerate(attempts) if not a.ok), 0)
             run: list[JourneyResult] = []
-            for attempt in self.attempts(journey, since):
+            for attempt in attempts[first_failure:]:
                 run = [*run, attempt] if attempt.ok else []
                 if len(run) >= consecutive:
                     return run[0]

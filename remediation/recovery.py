@@ -28,16 +28,18 @@ def check_restart(
     name = f"{workload} restarted by the platform within {within:g} s"
 
     def restarted() -> bool:
-        return platform.restart_count(workload) > baseline_restarts and platform.is_running(
-            workload
+        """Restarted by its restart policy (count up) or by a controller (started anew)."""
+        again = platform.restart_count(workload) > baseline_restarts or (
+            platform.started_at(workload) > fault_at
         )
+        return again and platform.is_running(workload)
 
     try:
         wait_until(
             restarted,
             within,
-            expected=f"{workload} restart count above {baseline_restarts} and running",
-            where="the Docker engine",
+            expected=f"{workload} restart count above {baseline_restarts} or started anew, running",
+            where="the platform",
             describe=lambda: f"restart count {platform.restart_count(workload)}",
         )
     except WaitTimeout as exc:
@@ -45,7 +47,7 @@ def check_restart(
             name,
             False,
             f"{workload} was not restarted within {within:g} s "
-            f"(last seen: {exc.last_seen}); is its restart policy set?",
+            f"(last seen: {exc.last_seen}); is its restart policy or health-based restart on?",
             None,
             within,
         )
@@ -60,8 +62,8 @@ def check_restart(
     return Check(
         name,
         delay <= within,
-        f"restart count {baseline_restarts} -> "
-        f"{platform.restart_count(workload)}, running again {delay:.2f} s after the fault",
+        f"restart count {baseline_restarts} -> {platform.restart_count(workload)}, "
+        f"started anew and running {delay:.2f} s after the fault",
         delay,
         within,
     )

@@ -100,6 +100,20 @@ def up(
     return started
 
 
+def _liveness_probe(service: Service) -> dict[str, object]:
+    """Docker's HEALTHCHECK (durations in nanoseconds): the liveness endpoint over
+    loopback inside the container, like a kubelet probing its pod."""
+    url = f"http://127.0.0.1:{service.port}{service.liveness_path}"
+    second = 1_000_000_000
+    return {
+        "test": ["CMD", "curl", "-fsS", "-o", "/dev/null", "-m", "2", url],
+        "interval": 1 * second,
+        "timeout": 3 * second,
+        "retries": 3,
+        "start_period": 15 * second,
+    }
+
+
 def _configure_testcontainers() -> None:
     """Ryuk's image cannot be pulled here, and `down` cleans up by label instead. The
     machine may itself run in a container (/.dockerenv): ask for the published host
@@ -126,6 +140,7 @@ def _container(service: Service, network: Network, state: StateDir) -> DockerCon
                 DRILLABLE_LABEL: str(service.drillable).lower(),
             },
             restart_policy={"Name": "on-failure"} if service.restart_on_failure else None,
+            healthcheck=_liveness_probe(service) if service.liveness_path else None,
         )
     )
     # with_bind_ports() cannot name a host address; Docker's SDK takes (address, port).

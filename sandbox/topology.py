@@ -38,6 +38,9 @@ class Service:
     """More names on the sandbox network, beside the service's own."""
     docker_socket: bool = False
     """Mount the engine's socket (the controller scales the app through it)."""
+    liveness_path: str | None = None
+    """Docker probes it from inside the container every second (the controller
+    restarts the service after repeated failures)."""
 
     @property
     def container_name(self) -> str:
@@ -169,6 +172,7 @@ def services(
             },
             restart_on_failure=True,
             drillable=True,
+            liveness_path="/healthz",
             # `idp` is every replica (the proxy's backend); `idp-0` is this first one
             aliases=("idp-0",),
         ),
@@ -197,6 +201,7 @@ def services(
                 "CONTROLLER_MAX": "4",
                 "CONTROLLER_SCALE_DOWN_WINDOW_S": "20",
                 "CONTROLLER_INTERVAL_S": "2",
+                "CONTROLLER_LIVENESS_FAILURES": "3",
             },
             restart_on_failure=True,
             docker_socket=True,

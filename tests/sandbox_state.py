@@ -19,6 +19,7 @@ HOOKS_OFF = {
     "failing_plugins": [],
     "deployment_failure": False,
     "readiness_failure": False,
+    "liveness_failure": False,
 }
 
 

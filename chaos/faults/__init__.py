@@ -44,6 +44,7 @@ CATALOGUE: dict[str, FaultKind] = {
     "app-latency": FaultKind(app.hooks, app.plan_hooks),
     "plugin-failure": FaultKind(app.hooks, app.plan_hooks),
     "readiness-failure": FaultKind(app.hooks, app.plan_hooks),
+    "liveness-failure": FaultKind(app.hooks, app.plan_hooks),
     "deployment-failure": FaultKind(app.hooks, app.plan_hooks),
     "cache-flush": FaultKind(app.cache_flush, app.plan_cache_flush),
     "brute-force": FaultKind(app.brute_force, app.plan_brute_force),

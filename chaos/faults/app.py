@@ -21,22 +21,41 @@ from harness.fault_specs import (
     BruteForceFault,
     CacheFlushFault,
     DeploymentFailureFault,
+    LivenessFailureFault,
     PluginFailureFault,
     ReadinessFailureFault,
 )
+from harness.polling import wait_until
 
 HookFault = (
     AppErrorRateFault
     | AppLatencyFault
     | PluginFailureFault
     | ReadinessFailureFault
+    | LivenessFailureFault
     | DeploymentFailureFault
 )
 
 
+RESTORE_TIMEOUT_S = 30.0
+"""A hook fault may get the app restarted (a liveness failure does, on purpose): its
+revert waits until the app is back and accepts the hooks."""
+
+
 @revert_action("restore-hooks")
 def _restore_hooks(ctx: FaultContext, params: dict[str, Any]) -> None:
-    ctx.app_hooks().set_hooks(json.loads(params["hooks"]))
+    app, hooks = ctx.app_hooks(), json.loads(params["hooks"])
+
+    def restored() -> bool:
+        app.set_hooks(hooks)
+        return True
+
+    wait_until(
+        restored,
+        RESTORE_TIMEOUT_S,
+        expected="the app to accept its previous fault hooks",
+        where=ctx.app_url,
+    )
 
 
 def _with_fault(hooks: dict[str, Any], spec: HookFault) -> dict[str, Any]:
@@ -49,6 +68,8 @@ def _with_fault(hooks: dict[str, Any], spec: HookFault) -> dict[str, Any]:
         changed["failing_plugins"] = sorted({*changed.get("failing_plugins", []), *spec.plugins})
     elif isinstance(spec, ReadinessFailureFault):
         changed["readiness_failure"] = True
+    elif isinstance(spec, LivenessFailureFault):
+        changed["liveness_failure"] = True
     else:
         changed["deployment_failure"] = True
     return changed
@@ -63,6 +84,8 @@ def _describe(spec: HookFault) -> str:
         return f"plugins {', '.join(spec.plugins)} failing"
     if isinstance(spec, ReadinessFailureFault):
         return "readiness check failing"
+    if isinstance(spec, LivenessFailureFault):
+        return "liveness check failing"
     return "deployments failing"
 
 

@@ -1,11 +1,14 @@
-"""`python -m sandbox.controller`: every few seconds, read the app's load from
-Prometheus and scale its replicas with the HPA algorithm. Its decisions are
-metrics on :9100 (sandbox_autoscaler_*), so drills observe them like any other.
+"""`python -m sandbox.controller`: every few seconds, restart the app's replicas
+whose liveness probe keeps failing, read the app's load from Prometheus and scale
+its replicas with the HPA algorithm. Its decisions are metrics on :9100
+(sandbox_autoscaler_*, sandbox_controller_health_restarts_total), so drills
+observe them like any other.
 
 Environment: CONTROLLER_PROMETHEUS, CONTROLLER_PRIMARY (the first replica's
 container), CONTROLLER_NETWORK, CONTROLLER_METRIC (PromQL: the metric summed over
 replicas), CONTROLLER_TARGET (per replica), CONTROLLER_MIN, CONTROLLER_MAX,
-CONTROLLER_SCALE_DOWN_WINDOW_S, CONTROLLER_INTERVAL_S.
+CONTROLLER_SCALE_DOWN_WINDOW_S, CONTROLLER_INTERVAL_S, CONTROLLER_LIVENESS_FAILURES
+(failed probes in a row before a restart; 0 switches health restarts off).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import httpx
 from prometheus_client import Counter, Gauge, start_http_server
 
 from sandbox.controller.docker_api import DockerApi
+from sandbox.controller.health import HealthRestarter
 from sandbox.controller.hpa import Autoscaler, Policy
 from sandbox.controller.replicas import Replicas
 
@@ -56,11 +60,15 @@ def main() -> None:
         env["CONTROLLER_NETWORK"],
     )
     autoscaler = Autoscaler(policy)
+    liveness_failures = int(env.get("CONTROLLER_LIVENESS_FAILURES", "3"))
+    health = HealthRestarter(replicas.api, liveness_failures) if liveness_failures else None
     METRIC.labels("target").set(policy.target)
     start_http_server(9100)
     with httpx.Client(base_url=env["CONTROLLER_PROMETHEUS"], timeout=5) as prometheus:
         while True:
             running = replicas.running()
+            if health is not None:
+                health.check(running)
             total = _metric(prometheus, promql)
             if running and total is not None:
                 per_replica = total / len(running)

@@ -46,6 +46,7 @@ class Replicas:
             "Image": config["Image"],
             "Cmd": config["Cmd"],
             "Env": config["Env"],
+            "Healthcheck": config.get("Healthcheck"),
             "Labels": {**config["Labels"], REPLICA_LABEL: "true"},
             "HostConfig": {
                 "Binds": host.get("Binds"),

@@ -129,8 +129,10 @@ async def observe(
 
 
 @app.get("/healthz", response_class=PlainTextResponse)
-async def healthz() -> str:
-    return "ok"
+async def healthz(request: Request) -> Response:
+    if services(request).hooks.liveness_failure:
+        return PlainTextResponse("unhealthy: injected liveness failure", status_code=500)
+    return PlainTextResponse("ok")
 
 
 @app.get("/readyz", response_class=PlainTextResponse)

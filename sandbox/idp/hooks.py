@@ -1,5 +1,5 @@
 """Fault hooks: faults that need the app's cooperation (error rate and latency per
-route, plugin failure, deployment failure, readiness failure). Off by default,
+route, plugin failure, deployment failure, readiness and liveness failure). Off by default,
 reachable only with the admin token, and only in the sandbox."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ class FaultHooks(BaseModel):
     failing_plugins: list[str] = Field(default_factory=list)
     deployment_failure: bool = False
     readiness_failure: bool = False
+    liveness_failure: bool = False
 
     def _for(self, table: dict[str, float], route: str) -> float:
         if route in UNHOOKED_ROUTES:

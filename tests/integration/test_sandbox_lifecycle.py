@@ -34,6 +34,7 @@ def test_every_service_is_healthy_and_published_on_loopback_only(sandbox: Any) -
         "postgres-0",
         "postgres-1",
         "sink",
+        "sms-relay",
         "alertmanager",
         "pushgateway",
         "prometheus",
