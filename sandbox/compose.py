@@ -8,6 +8,7 @@ engine (whose `on-failure` containers would otherwise come back and clash).
 from __future__ import annotations
 
 import secrets
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from testcontainers.core.container import DockerContainer
 from testcontainers.core.network import Network
 from testcontainers.core.wait_strategies import (
     HttpWaitStrategy,
+    LogMessageWaitStrategy,
 )
 
 from sandbox import variants
@@ -150,8 +152,12 @@ def _container(service: Service, network: Network, state: StateDir) -> DockerCon
         container.with_tmpfs_mount(path)
     if service.docker_socket:
         container.with_volume_mapping("/var/run/docker.sock", "/var/run/docker.sock", "rw")
-    assert service.health_path is not None, f"{service.name} needs an HTTP health check"
-    strategy = HttpWaitStrategy(service.health_port or service.port, service.health_path)
+    strategy: HttpWaitStrategy | LogMessageWaitStrategy
+    if service.health_path is not None:
+        strategy = HttpWaitStrategy(service.health_port or service.port, service.health_path)
+    else:
+        assert service.ready_log, f"{service.name} needs a health path or a ready log line"
+        strategy = LogMessageWaitStrategy(service.ready_log)
     return container.waiting_for(strategy.with_startup_timeout(STARTUP_TIMEOUT_S))
 
 
@@ -206,6 +212,10 @@ def status(state: StateDir) -> list[ServiceStatus]:
 
 def _answers(service: Service) -> bool:
     if service.health_url is None:
+        try:
+            socket.create_connection(("127.0.0.1", service.ports[service.port]), timeout=2).close()
+        except OSError:
+            return False
         return True
     try:
         return httpx.get(service.health_url, timeout=2).is_success

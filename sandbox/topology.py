@@ -29,6 +29,8 @@ class Service:
     command: list[str]
     ports: dict[int, int]
     health_path: str | None = "/healthz"
+    """None: not HTTP; ready when its log says `ready_log`, healthy when its port accepts."""
+    ready_log: str | None = None
     health_port: int | None = None
     env: dict[str, str] = field(default_factory=dict)
     tmpfs: tuple[str, ...] = ()
@@ -101,6 +103,14 @@ def services(
         ),
         _patroni_node(0, database_password),
         _patroni_node(1, database_password),
+        Service(
+            "redis",
+            ["redis-server", "--save", "", "--appendonly", "no", "--protected-mode", "no"],
+            {6379: 16379},
+            health_path=None,
+            ready_log="Ready to accept connections",
+            restart_on_failure=True,
+        ),
         Service("sink", ["python", "-m", "sandbox.sink"], {8080: 19095}),
         Service(
             "sms-relay",
@@ -167,6 +177,7 @@ def services(
                 "IDP_DATABASE_URL": database_url,
                 "IDP_SEED_USERS": f"{SEED_USER}:{seed_password}",
                 "IDP_ADMIN_TOKEN": admin_token,
+                "IDP_REDIS_URL": "redis://redis:6379/0",
                 # the sandbox publishes the app on loopback only; its proxy sets this header
                 "IDP_TRUST_FORWARDED": "1",
             },

@@ -47,4 +47,4 @@ async def clear_faults(request: Request, x_admin_token: str | None = Header(None
 @router.post("/cache/flush", status_code=204)
 async def flush_cache(request: Request, x_admin_token: str | None = Header(None)) -> None:
     _authorize(request, x_admin_token)
-    services(request).cache.flush()
+    await services(request).cache.flush()

@@ -17,7 +17,6 @@ from pydantic import BaseModel, Field
 
 from sandbox.idp.auth import attempt_login
 from sandbox.idp.metrics import TEMPLATE_CREATIONS
-from sandbox.idp.plugins import check_plugins
 from sandbox.idp.services import current_user, services
 
 router = APIRouter(prefix="/api")
@@ -100,4 +99,4 @@ async def deployment(
 @router.get("/plugins")
 async def plugins(request: Request, _: str = Depends(signed_in)) -> list[dict[str, Any]]:
     svc = services(request)
-    return [p.__dict__ for p in await check_plugins(svc.catalog, svc.hooks)]
+    return [p.__dict__ for p in await svc.plugins.statuses()]

@@ -2,9 +2,11 @@
 catalog, service deployment and the plugin marketplace; health endpoints; metrics.
 
 Run inside the sandbox image: ``uvicorn sandbox.idp.app:app``. Environment:
-``IDP_DATABASE_URL``; ``IDP_SEED_USERS`` (``user:password,...``); ``IDP_ADMIN_TOKEN``
-(enables the fault hooks); ``IDP_TRUST_FORWARDED`` (1 behind the sandbox proxy);
-``IDP_BRUTE_FORCE_MAX_FAILURES`` (0 disables blocking), ``..._WINDOW_S``, ``..._BLOCK_S``.
+``IDP_DATABASE_URL``; ``IDP_REDIS_URL`` (the catalog cache); ``IDP_SEED_USERS``
+(``user:password,...``); ``IDP_ADMIN_TOKEN`` (enables the fault hooks);
+``IDP_TRUST_FORWARDED`` (1 behind the sandbox proxy);
+``IDP_BRUTE_FORCE_MAX_FAILURES`` (0 disables blocking), ``..._WINDOW_S``, ``..._BLOCK_S``;
+``IDP_CIRCUIT_BREAKER_FAILURES`` (0 disables the plugins' breakers), ``..._RESET_S``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from fastapi import Depends, FastAPI, HTTPException, Request, Response
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from psycopg_pool import AsyncConnectionPool
+from redis.asyncio import Redis
 
 from sandbox.idp import admin, api, pages
 from sandbox.idp.cache import CatalogCache
@@ -28,7 +31,7 @@ from sandbox.idp.catalog import Catalog
 from sandbox.idp.hooks import FaultHooks
 from sandbox.idp.jobs import DeploymentRunner
 from sandbox.idp.metrics import DB_POOL, HTTP_DURATION, HTTP_REQUESTS
-from sandbox.idp.plugins import check_plugins
+from sandbox.idp.plugins import PluginGateway
 from sandbox.idp.security import BruteForceGuard
 from sandbox.idp.services import IdpServices, env_int, services
 from sandbox.idp.store import Store
@@ -42,7 +45,8 @@ def _seed_users(spec: str) -> dict[str, str]:
 
 
 async def _background(svc: IdpServices, pool: AsyncConnectionPool) -> None:
-    """Keep the gauges fresh between scrapes: pool use and plugin health."""
+    """Keep the gauges fresh between scrapes (pool use, plugin health) and the
+    catalog cache warm."""
     while True:
         stats = pool.get_stats()
         DB_POOL.labels("open").set(stats.get("pool_size", 0))
@@ -50,7 +54,9 @@ async def _background(svc: IdpServices, pool: AsyncConnectionPool) -> None:
         DB_POOL.labels("waiting").set(stats.get("requests_waiting", 0))
         DB_POOL.labels("max").set(pool.max_size)
         with contextlib.suppress(Exception):  # a database outage shows in other metrics
-            await check_plugins(svc.catalog, svc.hooks)
+            await svc.plugins.statuses()
+        with contextlib.suppress(Exception):  # so does a cache outage (lookups count errors)
+            await svc.cache.keep_warm()
         await asyncio.sleep(BACKGROUND_INTERVAL_S)
 
 
@@ -73,9 +79,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     svc = IdpServices(
         store=store,
         catalog=catalog,
-        cache=CatalogCache(catalog),
+        cache=CatalogCache(catalog, Redis.from_url(os.environ["IDP_REDIS_URL"], socket_timeout=1)),
         hooks=hooks,
         jobs=DeploymentRunner(catalog, hooks),
+        plugins=PluginGateway(
+            catalog,
+            hooks,
+            env_int("IDP_CIRCUIT_BREAKER_FAILURES", 3),
+            env_int("IDP_CIRCUIT_BREAKER_RESET_S", 10),
+        ),
         guard=BruteForceGuard(
             env_int("IDP_BRUTE_FORCE_MAX_FAILURES", 5),
             env_int("IDP_BRUTE_FORCE_WINDOW_S", 60),
@@ -91,6 +103,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     background.cancel()
     await svc.jobs.stop()
+    await svc.cache.redis.aclose()
     await pool.close()
 
 

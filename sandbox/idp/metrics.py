@@ -39,6 +39,12 @@ DEPLOYMENT_DURATION = Histogram(
 PLUGIN_HEALTHY = Gauge(
     "idp_plugin_healthy", "1 if the plugin answers its health check.", ["plugin"]
 )
+PLUGIN_CIRCUIT_OPEN = Gauge(
+    "idp_plugin_circuit_open", "1 while the circuit breaker to the plugin is open.", ["plugin"]
+)
+PLUGIN_CIRCUIT_OPENED = Counter(
+    "idp_plugin_circuit_opened_total", "Times the plugin's circuit breaker opened.", ["plugin"]
+)
 PLUGIN_OPERATION = Histogram(
     "idp_plugin_operation_duration_seconds",
     "Latency of plugin operations, by plugin.",
@@ -57,5 +63,6 @@ DB_POOL = Gauge(
     ["state"],
 )
 CACHE_REQUESTS = Counter(
-    "idp_cache_requests_total", "Catalog cache lookups, by result.", ["result"]
+    "idp_cache_requests_total", "Catalog cache lookups, by result (hit, miss, error).", ["result"]
 )
+CACHE_WARMINGS = Counter("idp_cache_warmings_total", "Times the catalog cache was (re)filled.")

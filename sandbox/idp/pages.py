@@ -11,7 +11,6 @@ from fastapi.templating import Jinja2Templates
 
 from sandbox.idp.auth import attempt_login
 from sandbox.idp.metrics import TEMPLATE_CREATIONS
-from sandbox.idp.plugins import check_plugins
 from sandbox.idp.services import SESSION_COOKIE, current_user, services
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -157,5 +156,5 @@ async def plugins(request: Request) -> Response:
         return _to("/login")
     svc = services(request)
     return TEMPLATES.TemplateResponse(
-        request, "plugins.html", {"plugins": await check_plugins(svc.catalog, svc.hooks)}
+        request, "plugins.html", {"plugins": await svc.plugins.statuses()}
     )

@@ -1,5 +1,6 @@
 """What every route needs, built once at start: persistence, the catalog cache, the
-deployment runner, fault hooks and the brute-force guard; and who is asking."""
+deployment runner, the plugin gateway, fault hooks and the brute-force guard; and
+who is asking."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sandbox.idp.cache import CatalogCache
 from sandbox.idp.catalog import Catalog
 from sandbox.idp.hooks import FaultHooks
 from sandbox.idp.jobs import DeploymentRunner
+from sandbox.idp.plugins import PluginGateway
 from sandbox.idp.security import BruteForceGuard
 from sandbox.idp.store import Store
 
@@ -24,6 +26,7 @@ class IdpServices:
     catalog: Catalog
     cache: CatalogCache
     jobs: DeploymentRunner
+    plugins: PluginGateway
     hooks: FaultHooks
     guard: BruteForceGuard
     admin_token: str | None

@@ -33,6 +33,7 @@ def test_every_service_is_healthy_and_published_on_loopback_only(sandbox: Any) -
         "etcd",
         "postgres-0",
         "postgres-1",
+        "redis",
         "sink",
         "sms-relay",
         "alertmanager",
