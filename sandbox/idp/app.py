@@ -57,6 +57,7 @@ async def _background(svc: IdpServices, pool: AsyncConnectionPool) -> None:
             await svc.plugins.statuses()
         with contextlib.suppress(Exception):  # so does a cache outage (lookups count errors)
             await svc.cache.keep_warm()
+            await svc.guard.count_blocked()
         await asyncio.sleep(BACKGROUND_INTERVAL_S)
 
 
@@ -76,10 +77,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     store, catalog, hooks = Store(pool), Catalog(pool), FaultHooks()
     await store.migrate(_seed_users(os.environ.get("IDP_SEED_USERS", "")))
     await catalog.migrate()
+    redis = Redis.from_url(os.environ["IDP_REDIS_URL"], socket_timeout=1)
     svc = IdpServices(
         store=store,
         catalog=catalog,
-        cache=CatalogCache(catalog, Redis.from_url(os.environ["IDP_REDIS_URL"], socket_timeout=1)),
+        cache=CatalogCache(catalog, redis),
         hooks=hooks,
         jobs=DeploymentRunner(catalog, hooks),
         plugins=PluginGateway(
@@ -89,6 +91,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             env_int("IDP_CIRCUIT_BREAKER_RESET_S", 10),
         ),
         guard=BruteForceGuard(
+            redis,
             env_int("IDP_BRUTE_FORCE_MAX_FAILURES", 5),
             env_int("IDP_BRUTE_FORCE_WINDOW_S", 60),
             env_int("IDP_BRUTE_FORCE_BLOCK_S", 60),

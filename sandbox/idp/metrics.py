@@ -23,6 +23,13 @@ AUTH_ATTEMPTS = Counter(
 )
 BLOCKED_CLIENTS = Gauge("idp_blocked_clients", "Clients currently blocked for brute force.")
 CLIENTS_BLOCKED = Counter("idp_clients_blocked_total", "Clients blocked for brute force.")
+GUARD_ERRORS = Counter(
+    "idp_brute_force_guard_errors_total", "Sign-ins let through unguarded: Redis unreachable."
+)
+SUSPICIOUS_SIGN_INS = Counter(
+    "idp_suspicious_sign_ins_total",
+    "Sign-ins that succeeded one failure short of a brute-force block.",
+)
 TEMPLATE_CREATIONS = Counter(
     "idp_template_creations_total",
     "Components created from templates, by template and result.",
