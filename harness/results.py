@@ -106,6 +106,10 @@ class DrillResult:
     load: LoadResult | None = None
     alerts_seen: tuple[str, ...] = ()
     """Every alert that fired during the drill, expected or not (for coverage)."""
+    floors_s: dict[str, float] = field(default_factory=dict)
+    """The detection floor of each MTTD stage that has one (same keys as `mttd_s`)."""
+    deadlines_s: dict[str, float] = field(default_factory=dict)
+    """The deadline of each MTTD/MTTR stage that has one (same keys)."""
 
     @property
     def verdict(self) -> Verdict:
@@ -131,6 +135,8 @@ class DrillResult:
             "checks": [c.as_json() for c in self.checks],
             "mttd_s": {k: _round(v) for k, v in self.mttd_s.items()},
             "mttr_s": {k: _round(v) for k, v in self.mttr_s.items()},
+            "floors_s": {k: _round(v) for k, v in self.floors_s.items()},
+            "deadlines_s": {k: _round(v) for k, v in self.deadlines_s.items()},
             "budget_burned_percent": _round(self.budget_burned_percent),
             "priorities": list(self.priorities),
             "journeys": {

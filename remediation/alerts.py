@@ -5,10 +5,17 @@ the platform's own records (Prometheus rule evaluations, sink receive times)."""
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from harness import clock
-from harness.clients import AlertSample, Notification, NotificationSinkClient, PrometheusClient
+from harness.clients import (
+    AlertmanagerClient,
+    AlertSample,
+    Notification,
+    NotificationSinkClient,
+    PrometheusClient,
+)
 from harness.drill import AlertContract
 from harness.errors import WaitTimeout
 from harness.polling import wait_until
@@ -23,6 +30,8 @@ class AlertObservation:
     pending: AlertSample | None
     firing: AlertSample | None
     notifications: tuple[Notification, ...]
+    in_alertmanager_at: float | None = None
+    """When Alertmanager received the alert (its `updatedAt` at first sight)."""
 
     def first_notified(self) -> dict[str, Notification]:
         first: dict[str, Notification] = {}
@@ -31,10 +40,22 @@ class AlertObservation:
         return first
 
 
+@dataclass
 class AlertWatcher:
-    def __init__(self, prometheus: PrometheusClient, sink: NotificationSinkClient) -> None:
-        self.prometheus = prometheus
-        self.sink = sink
+    prometheus: PrometheusClient
+    alertmanager: AlertmanagerClient
+    sink: NotificationSinkClient
+    _received: dict[str, float] = field(default_factory=dict)
+
+    def _note_alertmanager(self, name: str, since: float) -> None:
+        """Alertmanager re-stamps `updatedAt` at every resend from Prometheus: only the
+        first sighting tells when it first held the alert."""
+        if name in self._received:
+            return
+        stamps = [_timestamp(a["updatedAt"]) for a in self.alertmanager.active_alerts(name)]
+        stamps = [s for s in stamps if s >= since]
+        if stamps:
+            self._received[name] = min(stamps)
 
     def observe(self, expectation: AlertContract, fault_at: float) -> AlertObservation:
         name, end = expectation.name, clock.now()
@@ -51,6 +72,7 @@ class AlertWatcher:
             pending[0] if pending else None,
             firing[0] if firing else None,
             notified,
+            self._received.get(name),
         )
 
     def await_alert(self, expectation: AlertContract, fault_at: float) -> AlertObservation:
@@ -58,6 +80,7 @@ class AlertWatcher:
         deadline passed; then a short grace for notifications that must NOT come."""
 
         def complete() -> AlertObservation | None:
+            self._note_alertmanager(expectation.name, fault_at)
             seen = self.observe(expectation, fault_at)
             done = seen.firing and set(expectation.receivers) <= set(seen.first_notified())
             return seen if done else None
@@ -68,6 +91,7 @@ class AlertWatcher:
                 max(0.0, fault_at + expectation.within - clock.now()),
                 expected=f"{expectation.name} firing and notified",
                 where="Prometheus",
+                interval=0.1,
             )
         clock.sleep(expectation.notification_grace)
         return self.observe(expectation, fault_at)
@@ -138,6 +162,8 @@ def record_observation(observation: AlertObservation, timeline: Timeline) -> Non
             alert=name,
             priority=observation.firing.labels.get("priority"),
         )
+    if observation.in_alertmanager_at is not None:
+        timeline.record("alert.in_alertmanager", at=observation.in_alertmanager_at, alert=name)
     for n in observation.notifications:
         timeline.record(
             "notification.firing",
@@ -228,3 +254,10 @@ def _no_other_receivers(observation: AlertObservation) -> Check:
     if forbidden:
         detail += f" ({', '.join(forbidden)} must not be notified at {exp.priority})"
     return Check(name, False, detail)
+
+
+def _timestamp(iso: str) -> float:
+    """Alertmanager's RFC 3339 time with nanoseconds -> epoch seconds."""
+    head, _, fraction = iso.rstrip("Z").partition(".")
+    seconds = datetime.fromisoformat(head + "+00:00").timestamp()
+    return seconds + (float("0." + fraction.split("+")[0]) if fraction else 0.0)

@@ -31,6 +31,7 @@ from harness.sli import push_drill_slis, push_load_slis
 from harness.timeline import Timeline
 from journeys.target import JourneyTarget
 from remediation.alerts import AlertWatcher, alert_checks, record_observation
+from remediation.detection import DetectionFloor, check_deadlines, read_floors
 from remediation.journey_windows import journey_windows
 from remediation.load_phase import (
     drill_fault,
@@ -66,6 +67,7 @@ class DrillRun:
     mttr_s: dict[str, float] = field(default_factory=dict)
     load: LoadResult | None = None
     alerts_seen: tuple[str, ...] = ()
+    floors: dict[str, DetectionFloor] = field(default_factory=dict)
 
     def phase(self, name: str) -> None:
         self.timeline.record("phase", phase=name)
@@ -90,6 +92,8 @@ def run_drill(
     started_at = clock.now()
     error = None
     try:
+        run.floors = _detection_floors(alerts, settings)
+        check_deadlines(source, alerts, run.floors)  # before anything is touched
         _run_phases(run)
     except (ConfigError, GuardRefused):
         raise
@@ -113,14 +117,58 @@ def run_drill(
         load=run.load,
         alerts_seen=run.alerts_seen,
         priorities=tuple(sorted({str(a.priority) for a in run.alerts})),
+        floors_s=_floor_stages(run),
+        deadlines_s=_deadline_stages(run),
     )
     return _export(run, result)
+
+
+def _detection_floors(alerts: list[AlertContract], settings: Settings) -> dict[str, DetectionFloor]:
+    if not alerts:
+        return {}
+    with (
+        PrometheusClient(settings.target.prometheus.url) as prometheus,
+        AlertmanagerClient(settings.target.alertmanager.url) as alertmanager,
+    ):
+        return read_floors(alerts, prometheus, alertmanager)
+
+
+def _deadline_stages(run: DrillRun) -> dict[str, float]:
+    stages: dict[str, float] = {}
+    for alert in run.alerts:
+        stages[f"firing.{alert.name}"] = alert.within
+        stages.update({f"notified.{alert.name}.{r}": alert.within for r in alert.receivers})
+    recovery = run.drill.expect.recovery
+    if recovery.restart is not None:
+        stages[f"restart.{recovery.restart.workload}"] = recovery.restart.within
+    if recovery.scale is not None:
+        stages[f"scaled.{recovery.scale.workload}"] = recovery.scale.within
+    if recovery.journeys_green is not None:
+        stages[f"journey.{recovery.journeys_green.journey}"] = recovery.journeys_green.within
+    return stages
+
+
+def _floor_stages(run: DrillRun) -> dict[str, float]:
+    """The floors under the same stage names as the MTTDs they bound."""
+    stages: dict[str, float] = {}
+    for alert in run.alerts:
+        floor = run.floors.get(alert.name)
+        if floor is None:
+            continue
+        stages[f"firing.{alert.name}"] = floor.firing_s
+        for receiver in alert.receivers:
+            notified = floor.notified_s(receiver)
+            if notified is not None:
+                stages[f"notified.{alert.name}.{receiver}"] = notified
+    return stages
 
 
 def plan_drill(drill: Drill, source: SourceMap, settings: Settings) -> list[str]:
     """What the drill would do, with its targets resolved through the guards; touches
     nothing (`pagerdrill run --dry-run`)."""
     alerts = check_against_target(drill, source, settings.target, settings.contract)
+    floors = _detection_floors(alerts, settings)
+    check_deadlines(source, alerts, floors)
     with (
         closing(open_platform(settings.target.platform)) as platform,
         fault_context(settings, platform, Timeline()) as faults,
@@ -131,10 +179,17 @@ def plan_drill(drill: Drill, source: SourceMap, settings: Settings) -> list[str]
     lines += [
         f"expect {a.name} at {a.priority} within {a.within:g} s to {', '.join(a.receivers)}"
         + (f" (from the contract: {', '.join(a.from_contract)})" if a.from_contract else "")
+        + (f"; floor {_floor_text(floors[a.name], a)}" if a.name in floors else "")
         for a in alerts
     ]
     lines.append("dry run: nothing was touched")
     return lines
+
+
+def _floor_text(floor: DetectionFloor, alert: AlertContract) -> str:
+    notified = [floor.notified_s(r) for r in alert.receivers]
+    slowest = max((n for n in notified if n is not None), default=floor.firing_s)
+    return f"firing {floor.firing_s:g} s, notified {slowest:g} s"
 
 
 def _run_phases(run: DrillRun) -> None:
@@ -163,7 +218,7 @@ def _run_phases(run: DrillRun) -> None:
         )
 
         run.phase("checking steady state")
-        _await_steady_state(run, prometheus, alertmanager, prober)
+        _await_steady_state(run, prometheus, alertmanager, sink, prober)
         run.phase("starting observers")
         restart = drill.expect.recovery.restart
         baseline_restarts = platform.restart_count(restart.workload) if restart else 0
@@ -174,7 +229,7 @@ def _run_phases(run: DrillRun) -> None:
             stack.enter_context(load)
             first = load.spec.shape.tick(0.0)
             load.wait_for_users(first[0] if first else 1, timeout=60)
-        watcher = AlertWatcher(prometheus, sink)
+        watcher = AlertWatcher(prometheus, alertmanager, sink)
         run.phase(f"injecting fault {drill.fault.kind} on {target_of(drill.fault)}")
         with drill_fault(drill, faults, load, run.timeline) as fault_at:
             run.phase("awaiting alerts and notifications")
@@ -207,9 +262,11 @@ def _await_steady_state(
     run: DrillRun,
     prometheus: PrometheusClient,
     alertmanager: AlertmanagerClient,
+    sink: NotificationSinkClient,
     prober: JourneyProber,
 ) -> None:
-    """No expected alert active anywhere (a previous drill's may linger), journeys green."""
+    """No expected alert active anywhere (a previous drill's may linger), their
+    Alertmanager groups flushed, journeys green."""
     names = [a.name for a in run.alerts]
     timeout = run.drill.steady_state_timeout
 
@@ -226,9 +283,48 @@ def _await_steady_state(
         where="Prometheus and Alertmanager",
         hint="the platform is not at steady state; a previous fault may not have healed",
     )
+    _await_groups_cleared(run, sink)
     now = clock.now()
     for journey in run.drill.journeys:
         prober.first_recovered(journey, since=now, timeout=timeout)
+
+
+def _await_groups_cleared(run: DrillRun, sink: NotificationSinkClient) -> None:
+    """Alertmanager keeps an alert's aggregation group until the flush after it
+    resolved; a new alert joining it is notified at the group's next flush
+    (`group_interval`), not after `group_wait`. Wait until the last notification of
+    every expected alert is a `group_interval` old, or was the resolution for every
+    receiver; if that takes longer than the steady-state timeout, the floors account
+    for `group_interval` instead (and the timeline says so)."""
+    names = {a.name: run.floors[a.name] for a in run.alerts if a.name in run.floors}
+    if not names:
+        return
+    longest = max(f.group_interval_s() for f in names.values())
+
+    def cleared() -> bool:
+        recent = [
+            n for n in sink.notifications(since=clock.now() - longest - 1) if n.alertname in names
+        ]
+        last_by_receiver = {
+            (n.alertname, n.receiver): n for n in sorted(recent, key=lambda n: n.received_at)
+        }
+        return all(n.status == "resolved" for n in last_by_receiver.values()) or all(
+            clock.now() - n.received_at >= names[n.alertname].group_interval_s()
+            for n in last_by_receiver.values()
+        )
+
+    try:
+        wait_until(
+            cleared,
+            run.drill.steady_state_timeout,
+            interval=0.5,
+            expected="Alertmanager's groups of the expected alerts flushed",
+            where="the notification sink",
+        )
+    except HarnessError:
+        for name, floor in names.items():
+            run.floors[name] = floor.with_group_memory()
+        run.timeline.record("alertmanager.group_memory", alerts=sorted(names))
 
 
 def _await_recovery(
@@ -289,9 +385,14 @@ def _journey_windows(run: DrillRun) -> JourneyWindows:
 
 
 def _record_mttd(run: DrillRun, alertname: str, fault_at: float) -> None:
-    firing = run.timeline.first("alert.firing", lambda e: e.detail.get("alert") == alertname)
-    if firing is not None:
-        run.mttd_s[f"firing.{alertname}"] = firing.at - fault_at
+    for kind, stage in (
+        ("alert.pending", "pending"),
+        ("alert.firing", "firing"),
+        ("alert.in_alertmanager", "alertmanager"),
+    ):
+        event = run.timeline.first(kind, lambda e: e.detail.get("alert") == alertname)
+        if event is not None:
+            run.mttd_s[f"{stage}.{alertname}"] = event.at - fault_at
     for event in run.timeline.events:
         if event.kind == "notification.firing" and event.detail.get("alert") == alertname:
             run.mttd_s.setdefault(

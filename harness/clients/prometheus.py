@@ -64,14 +64,24 @@ class PrometheusClient(JsonApi):
         )
 
     def alerting_rules(self) -> list[dict[str, Any]]:
-        """Every alerting rule Prometheus evaluates, with `group` and `file` added."""
+        """Every alerting rule Prometheus evaluates, with `group`, `file` and its group's
+        `evaluation_interval` (seconds) added."""
         groups = self.request("GET", "/api/v1/rules", params={"type": "alert"})["data"]["groups"]
         return [
-            {**rule, "group": group["name"], "file": group["file"]}
+            {
+                **rule,
+                "group": group["name"],
+                "file": group["file"],
+                "evaluation_interval": group.get("interval"),
+            }
             for group in groups
             for rule in group["rules"]
             if rule.get("type") == "alerting"
         ]
+
+    def config_yaml(self) -> str:
+        """The configuration Prometheus runs with (YAML, as `/api/v1/status/config` gives it)."""
+        return str(self.request("GET", "/api/v1/status/config")["data"]["yaml"])
 
     def active_alerts(self, alertnames: list[str]) -> list[dict[str, Any]]:
         """Alerts pending or firing right now (from the rules engine, not the TSDB)."""
