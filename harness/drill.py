@@ -141,9 +141,30 @@ class ScaleExpectation(Frozen):
         return self
 
 
+class FailoverExpectation(Frozen):
+    """The database fails over: a new primary and writes acknowledged again within
+    `within` of the fault (RTO), and every row acknowledged before or during the
+    fault still there afterwards (RPO 0). Needs the target's `data_probe`."""
+
+    within: Seconds
+
+
+class ConditionExpectation(Frozen):
+    """A platform signal that must hold within `within` of the fault: a PromQL
+    expression with a non-empty result (`sum(idp_plugin_circuit_open) >= 2`). For
+    remediation with no dedicated check: circuit breakers open, clients blocked,
+    caches warmed again."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    query: str = Field(min_length=1)
+    within: Seconds
+
+
 class RecoveryExpectations(Frozen):
     restart: RestartExpectation | None = None
     scale: ScaleExpectation | None = None
+    failover: FailoverExpectation | None = None
+    conditions: list[ConditionExpectation] = Field(default_factory=list)
     journeys_green: JourneysGreenExpectation | None = None
 
 
@@ -211,6 +232,11 @@ def check_against_target(
         raise source.error(
             ("expect", "recovery", "scale", "workload"),
             f"unknown workload {scale.workload!r}; the target has: {known}",
+        )
+    if drill.expect.recovery.failover is not None and target.data_probe is None:
+        raise source.error(
+            ("expect", "recovery", "failover"),
+            "the target names no data_probe database to prove that no write is lost",
         )
     green = drill.expect.recovery.journeys_green
     if green is not None and green.journey not in drill.journeys:

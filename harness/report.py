@@ -122,7 +122,7 @@ def stage_lines(r: DrillResult) -> list[str]:
     return lines
 
 
-_RECOVERY = ("restart", "scaled", "journey")
+_RECOVERY = ("restart", "scaled", "failover", "condition", "journey")
 
 
 def run_summary(run: RunResult) -> str:

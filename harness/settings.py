@@ -37,6 +37,7 @@ class Settings:
     admin_token: SecretStr | None = None
     contract: Contract | None = None
     verbose: bool = False
+    data_probe_password: SecretStr | None = None
 
     @property
     def journal_path(self) -> Path:
@@ -70,6 +71,12 @@ def load_settings(
             admin_token = _resolve_secret(target.app.admin_token, path.parent, env)
         except ValueError as exc:
             raise source.error(("app", "admin_token"), str(exc)) from exc
+    data_probe_password = None
+    if target.data_probe is not None and target.data_probe.password is not None:
+        try:
+            data_probe_password = _resolve_secret(target.data_probe.password, path.parent, env)
+        except ValueError as exc:
+            raise source.error(("data_probe", "password"), str(exc)) from exc
     contract = None
     if target.contract is not None:
         contract, _ = load_contract(_beside_or_shipped(target.contract, path.parent))
@@ -90,6 +97,7 @@ def load_settings(
         admin_token=admin_token,
         contract=contract,
         verbose=verbose,
+        data_probe_password=data_probe_password,
     )
 
 

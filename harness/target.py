@@ -169,6 +169,20 @@ class KubernetesPlatform(Frozen):
         return self
 
 
+class DataProbeConfig(Frozen):
+    """A PostgreSQL database reachable from pagerdrill, for failover drills: probe rows
+    are written (and their commits acknowledged) before and through the fault, then
+    every acknowledged row must still be there (RPO 0) and writes must work again
+    within the deadline (RTO). Only `table` is touched: created if missing, rows
+    of each run deleted at its end."""
+
+    url: str = Field(pattern=r"^postgres(ql)?://")
+    """Without the password; a multi-host URL with `target_session_attrs=read-write`
+    follows a failover as the platform's own clients do."""
+    password: SecretSource | None = None
+    table: str = Field(default="pagerdrill_failover_probe", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
+
+
 class LoadGuard(Frozen):
     """Where generated load may go: the app's host must be listed (default: loopback)."""
 
@@ -215,3 +229,5 @@ class TargetConfig(Frozen):
     load: LoadGuard = LoadGuard()
     slo: SloConfig = SloConfig()
     gate: GateCriteria = GateCriteria()
+    data_probe: DataProbeConfig | None = None
+    """Where failover drills prove that no acknowledged write is lost."""

@@ -1,4 +1,5 @@
-"""Recovery checks: the platform restarted the workload, and the journeys came back."""
+"""Recovery checks: the platform restarted or scaled the workload, a platform signal
+(PromQL condition) held, and the journeys came back."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ from collections.abc import Callable
 
 from chaos.platform import Platform
 from harness import clock
-from harness.drill import JourneysGreenExpectation, RestartExpectation, ScaleExpectation
+from harness.clients import PrometheusClient
+from harness.drill import (
+    ConditionExpectation,
+    JourneysGreenExpectation,
+    RestartExpectation,
+    ScaleExpectation,
+)
 from harness.errors import WaitTimeout
 from harness.polling import wait_until
 from harness.results import Check
@@ -180,3 +187,40 @@ def _replicas_check(
     timeline.record("recovery.scaled", workload=workload, replicas=seen[-1])
     delay = max(0.0, at - since)
     return Check(name, delay <= within, f"{seen[-1]} replicas {delay:.1f} s after", delay, within)
+
+
+def check_condition(
+    prometheus: PrometheusClient,
+    expectation: ConditionExpectation,
+    fault_at: float,
+    timeline: Timeline,
+) -> Check:
+    """The expression has a non-empty result within the deadline of the fault."""
+    within = expectation.within
+    name = f"{expectation.name} within {within:g} s"
+
+    def holds() -> bool:
+        return bool(prometheus.query(expectation.query))
+
+    try:
+        wait_until(
+            holds,
+            max(0.0, fault_at + within - clock.now()),
+            expected=expectation.query,
+            where="Prometheus",
+            describe=lambda: prometheus.query(expectation.query) or "empty result",
+        )
+    except WaitTimeout as exc:
+        return Check(
+            name,
+            False,
+            f"{expectation.query} still empty {within:g} s after the fault "
+            f"(last seen: {exc.last_seen})",
+            None,
+            within,
+        )
+    delay = clock.now() - fault_at
+    timeline.record("recovery.condition", condition=expectation.name)
+    return Check(
+        name, True, f"{expectation.query} held {delay:.2f} s after the fault", delay, within
+    )

@@ -9,9 +9,8 @@ Each phase is announced (timeline event `phase`, and the progress line) as it be
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from contextlib import ExitStack, closing
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from chaos.adapters import open_platform
 from chaos.faults.base import fault_context
@@ -20,18 +19,19 @@ from harness import clock
 from harness.budget import burned_percent
 from harness.clients import AlertmanagerClient, NotificationSinkClient, PrometheusClient
 from harness.configfile import SourceMap
-from harness.drill import AlertContract, Drill, check_against_target
+from harness.drill import Drill, check_against_target
 from harness.errors import ConfigError, GuardRefused, HarnessError, InfrastructureError
 from harness.fault_specs import target_of
-from harness.load_results import LoadResult
-from harness.polling import wait_until
-from harness.results import Check, DrillResult, JourneyWindows
+from harness.results import DrillResult, JourneyWindows
 from harness.settings import Settings
 from harness.sli import push_drill_slis, push_load_slis
 from harness.timeline import Timeline
 from journeys.target import JourneyTarget
 from remediation.alerts import AlertWatcher, alert_checks, record_observation
-from remediation.detection import DetectionFloor, check_deadlines, read_floors
+from remediation.data_probe import ProbeWriter
+from remediation.detection import check_deadlines
+from remediation.drill_run import DrillRun, PhaseListener
+from remediation.failover import FailoverWatch, check_failover
 from remediation.journey_windows import journey_windows
 from remediation.load_phase import (
     drill_fault,
@@ -43,35 +43,16 @@ from remediation.load_phase import (
 )
 from remediation.prober import JourneyProber
 from remediation.recovery import (
+    check_condition,
     check_journeys_green,
     check_restart,
     check_scaled_in,
     check_scaled_out,
 )
+from remediation.stages import deadline_stages, detection_floors, floor_stages, floor_text
+from remediation.steady_state import await_steady_state, check_steady_state_again
 
 log = logging.getLogger("pagerdrill.drill")
-PhaseListener = Callable[[str, str], None]
-
-
-@dataclass
-class DrillRun:
-    """The state one drill accumulates while its phases run."""
-
-    drill: Drill
-    settings: Settings
-    on_phase: PhaseListener
-    alerts: list[AlertContract]
-    timeline: Timeline = field(default_factory=Timeline)
-    checks: list[Check] = field(default_factory=list)
-    mttd_s: dict[str, float] = field(default_factory=dict)
-    mttr_s: dict[str, float] = field(default_factory=dict)
-    load: LoadResult | None = None
-    alerts_seen: tuple[str, ...] = ()
-    floors: dict[str, DetectionFloor] = field(default_factory=dict)
-
-    def phase(self, name: str) -> None:
-        self.timeline.record("phase", phase=name)
-        self.on_phase(self.drill.name, name)
 
 
 def run_drill(
@@ -92,7 +73,7 @@ def run_drill(
     started_at = clock.now()
     error = None
     try:
-        run.floors = _detection_floors(alerts, settings)
+        run.floors = detection_floors(alerts, settings)
         check_deadlines(source, alerts, run.floors)  # before anything is touched
         _run_phases(run)
     except (ConfigError, GuardRefused):
@@ -117,57 +98,17 @@ def run_drill(
         load=run.load,
         alerts_seen=run.alerts_seen,
         priorities=tuple(sorted({str(a.priority) for a in run.alerts})),
-        floors_s=_floor_stages(run),
-        deadlines_s=_deadline_stages(run),
+        floors_s=floor_stages(run.alerts, run.floors),
+        deadlines_s=deadline_stages(run.drill, run.alerts),
     )
     return _export(run, result)
-
-
-def _detection_floors(alerts: list[AlertContract], settings: Settings) -> dict[str, DetectionFloor]:
-    if not alerts:
-        return {}
-    with (
-        PrometheusClient(settings.target.prometheus.url) as prometheus,
-        AlertmanagerClient(settings.target.alertmanager.url) as alertmanager,
-    ):
-        return read_floors(alerts, prometheus, alertmanager)
-
-
-def _deadline_stages(run: DrillRun) -> dict[str, float]:
-    stages: dict[str, float] = {}
-    for alert in run.alerts:
-        stages[f"firing.{alert.name}"] = alert.within
-        stages.update({f"notified.{alert.name}.{r}": alert.within for r in alert.receivers})
-    recovery = run.drill.expect.recovery
-    if recovery.restart is not None:
-        stages[f"restart.{recovery.restart.workload}"] = recovery.restart.within
-    if recovery.scale is not None:
-        stages[f"scaled.{recovery.scale.workload}"] = recovery.scale.within
-    if recovery.journeys_green is not None:
-        stages[f"journey.{recovery.journeys_green.journey}"] = recovery.journeys_green.within
-    return stages
-
-
-def _floor_stages(run: DrillRun) -> dict[str, float]:
-    """The floors under the same stage names as the MTTDs they bound."""
-    stages: dict[str, float] = {}
-    for alert in run.alerts:
-        floor = run.floors.get(alert.name)
-        if floor is None:
-            continue
-        stages[f"firing.{alert.name}"] = floor.firing_s
-        for receiver in alert.receivers:
-            notified = floor.notified_s(receiver)
-            if notified is not None:
-                stages[f"notified.{alert.name}.{receiver}"] = notified
-    return stages
 
 
 def plan_drill(drill: Drill, source: SourceMap, settings: Settings) -> list[str]:
     """What the drill would do, with its targets resolved through the guards; touches
     nothing (`pagerdrill run --dry-run`)."""
     alerts = check_against_target(drill, source, settings.target, settings.contract)
-    floors = _detection_floors(alerts, settings)
+    floors = detection_floors(alerts, settings)
     check_deadlines(source, alerts, floors)
     with (
         closing(open_platform(settings.target.platform)) as platform,
@@ -179,17 +120,11 @@ def plan_drill(drill: Drill, source: SourceMap, settings: Settings) -> list[str]
     lines += [
         f"expect {a.name} at {a.priority} within {a.within:g} s to {', '.join(a.receivers)}"
         + (f" (from the contract: {', '.join(a.from_contract)})" if a.from_contract else "")
-        + (f"; floor {_floor_text(floors[a.name], a)}" if a.name in floors else "")
+        + (f"; floor {floor_text(floors[a.name], a)}" if a.name in floors else "")
         for a in alerts
     ]
     lines.append("dry run: nothing was touched")
     return lines
-
-
-def _floor_text(floor: DetectionFloor, alert: AlertContract) -> str:
-    notified = [floor.notified_s(r) for r in alert.receivers]
-    slowest = max((n for n in notified if n is not None), default=floor.firing_s)
-    return f"firing {floor.firing_s:g} s, notified {slowest:g} s"
 
 
 def _run_phases(run: DrillRun) -> None:
@@ -218,10 +153,9 @@ def _run_phases(run: DrillRun) -> None:
         )
 
         run.phase("checking steady state")
-        _await_steady_state(run, prometheus, alertmanager, sink, prober)
+        await_steady_state(run, prometheus, alertmanager, sink, prober)
         run.phase("starting observers")
-        restart = drill.expect.recovery.restart
-        baseline_restarts = platform.restart_count(restart.workload) if restart else 0
+        observers = _start_observers(run, platform, stack, prober, prometheus)
         if load is None:
             run.phase("starting load (none in this drill)")
         else:
@@ -239,7 +173,7 @@ def _run_phases(run: DrillRun) -> None:
                 run.checks.extend(alert_checks(observation))
                 _record_mttd(run, observation.expectation.name, fault_at)
             run.phase("awaiting recovery")
-            recovered_at = _await_recovery(run, platform, prober, baseline_restarts, fault_at)
+            recovered_at = _await_recovery(run, platform, observers, fault_at)
             if load is not None:
                 run.phase("stopping load")
                 run.load = load.stop()
@@ -253,91 +187,52 @@ def _run_phases(run: DrillRun) -> None:
                 run.checks.append(
                     watcher.await_resolved(observation, recovered_at or clock.now(), run.timeline)
                 )
-        _check_steady_state_again(run, prober)
+        check_steady_state_again(run, prober)
         began = run.timeline.events[0].at if run.timeline.events else clock.now()
         run.alerts_seen = tuple(prometheus.firing_alerts(began, clock.now()))
 
 
-def _await_steady_state(
+@dataclass(frozen=True)
+class Observers:
+    """What recovery is measured with, started before the fault."""
+
+    prober: JourneyProber
+    prometheus: PrometheusClient
+    baseline_restarts: int
+    failover: FailoverWatch | None
+
+
+def _start_observers(
     run: DrillRun,
-    prometheus: PrometheusClient,
-    alertmanager: AlertmanagerClient,
-    sink: NotificationSinkClient,
+    platform: Platform,
+    stack: ExitStack,
     prober: JourneyProber,
-) -> None:
-    """No expected alert active anywhere (a previous drill's may linger), their
-    Alertmanager groups flushed, journeys green."""
-    names = [a.name for a in run.alerts]
-    timeout = run.drill.steady_state_timeout
-
-    def quiet() -> bool:
-        return not prometheus.active_alerts(names) and not any(
-            alertmanager.active_alerts(n) for n in names
+    prometheus: PrometheusClient,
+) -> Observers:
+    recovery = run.drill.expect.recovery
+    baseline = platform.restart_count(recovery.restart.workload) if recovery.restart else 0
+    failover = None
+    probe = run.settings.target.data_probe
+    if recovery.failover is not None and probe is not None:
+        writer = ProbeWriter(probe, run.settings.data_probe_password, run.settings.run_id)
+        stack.enter_context(writer).start()
+        failover = FailoverWatch(writer, platform.database_primary())
+        run.timeline.record(
+            "observer.data_probe", table=probe.table, primary=failover.primary_before
         )
-
-    wait_until(
-        quiet,
-        timeout,
-        interval=0.5,
-        expected=f"no active {', '.join(names)}",
-        where="Prometheus and Alertmanager",
-        hint="the platform is not at steady state; a previous fault may not have healed",
-    )
-    _await_groups_cleared(run, sink)
-    now = clock.now()
-    for journey in run.drill.journeys:
-        prober.first_recovered(journey, since=now, timeout=timeout)
-
-
-def _await_groups_cleared(run: DrillRun, sink: NotificationSinkClient) -> None:
-    """Alertmanager keeps an alert's aggregation group until the flush after it
-    resolved; a new alert joining it is notified at the group's next flush
-    (`group_interval`), not after `group_wait`. Wait until the last notification of
-    every expected alert is a `group_interval` old, or was the resolution for every
-    receiver; if that takes longer than the steady-state timeout, the floors account
-    for `group_interval` instead (and the timeline says so)."""
-    names = {a.name: run.floors[a.name] for a in run.alerts if a.name in run.floors}
-    if not names:
-        return
-    longest = max(f.group_interval_s() for f in names.values())
-
-    def cleared() -> bool:
-        recent = [
-            n for n in sink.notifications(since=clock.now() - longest - 1) if n.alertname in names
-        ]
-        last_by_receiver = {
-            (n.alertname, n.receiver): n for n in sorted(recent, key=lambda n: n.received_at)
-        }
-        return all(n.status == "resolved" for n in last_by_receiver.values()) or all(
-            clock.now() - n.received_at >= names[n.alertname].group_interval_s()
-            for n in last_by_receiver.values()
-        )
-
-    try:
-        wait_until(
-            cleared,
-            run.drill.steady_state_timeout,
-            interval=0.5,
-            expected="Alertmanager's groups of the expected alerts flushed",
-            where="the notification sink",
-        )
-    except HarnessError:
-        for name, floor in names.items():
-            run.floors[name] = floor.with_group_memory()
-        run.timeline.record("alertmanager.group_memory", alerts=sorted(names))
+    return Observers(prober, prometheus, baseline, failover)
 
 
 def _await_recovery(
-    run: DrillRun,
-    platform: Platform,
-    prober: JourneyProber,
-    baseline_restarts: int,
-    fault_at: float,
+    run: DrillRun, platform: Platform, observers: Observers, fault_at: float
 ) -> float | None:
     recovery = run.drill.expect.recovery
+    prober = observers.prober
     recovered_at = None
     if recovery.restart is not None:
-        check = check_restart(platform, recovery.restart, baseline_restarts, fault_at, run.timeline)
+        check = check_restart(
+            platform, recovery.restart, observers.baseline_restarts, fault_at, run.timeline
+        )
         run.checks.append(check)
         if check.measured_s is not None:
             run.mttr_s[f"restart.{recovery.restart.workload}"] = check.measured_s
@@ -349,6 +244,19 @@ def _await_recovery(
         spike = surge_end(run.drill, fault_at)
         if spike is not None:  # the surge ends by itself: scale-in is part of recovery
             _check_scaled_in(run, platform, spike)
+    if recovery.failover is not None and observers.failover is not None:
+        checks = check_failover(
+            platform, observers.failover, recovery.failover, fault_at, run.timeline
+        )
+        run.checks.extend(checks)
+        for key, check in zip(("failover.primary", "failover.writes"), checks, strict=False):
+            if check.measured_s is not None:
+                run.mttr_s[key] = check.measured_s
+    for condition in recovery.conditions:
+        check = check_condition(observers.prometheus, condition, fault_at, run.timeline)
+        run.checks.append(check)
+        if check.measured_s is not None:
+            run.mttr_s[f"condition.{condition.name}"] = check.measured_s
     if recovery.journeys_green is not None:
         check, recovered_at = check_journeys_green(
             prober, recovery.journeys_green, fault_at, run.timeline
@@ -398,18 +306,6 @@ def _record_mttd(run: DrillRun, alertname: str, fault_at: float) -> None:
             run.mttd_s.setdefault(
                 f"notified.{alertname}.{event.detail['receiver']}", event.at - fault_at
             )
-
-
-def _check_steady_state_again(run: DrillRun, prober: JourneyProber) -> None:
-    now = clock.now()
-    for journey in run.drill.journeys:
-        name = f"{journey} journey green after the fault was reverted"
-        try:
-            prober.first_recovered(journey, since=now, timeout=run.drill.steady_state_timeout)
-        except HarnessError as exc:
-            run.checks.append(Check(name, False, str(exc)))
-        else:
-            run.checks.append(Check(name, True, "steady state restored"))
 
 
 def _export(run: DrillRun, result: DrillResult) -> DrillResult:

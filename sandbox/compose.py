@@ -70,13 +70,18 @@ class StateDir:
             path.chmod(0o600)
         return path.read_text().strip()
 
-    def topology(self) -> list[Service]:
-        return services(
-            self.secret("database-password"),
-            self.secret("idp-password"),
-            self.secret("admin-token"),
-            self.secret("sms-token"),
-        )
+    def topology(self, variant_name: str | None = None) -> list[Service]:
+        """The services of `variant_name` (default: the variant running now)."""
+        change = variants.variant(variant_name or current_variant(self)).service
+        return [
+            change(service)
+            for service in services(
+                self.secret("database-password"),
+                self.secret("idp-password"),
+                self.secret("admin-token"),
+                self.secret("sms-token"),
+            )
+        ]
 
 
 def up(
@@ -92,14 +97,34 @@ def up(
     network.name = NETWORK_NAME
     network.create()
     network._docker.client.close()
-    started = state.topology()
+    started = state.topology(variant)
     for service in started:
-        container = _container(service, network, state).start()
-        # Containers outlive this process on purpose (no Ryuk); only the API client goes.
-        container.get_docker_client().client.close()
+        _start(service, network, state)
         on_ready(service)
     _wait_for_targets_up(next(s for s in started if s.name == "prometheus"))
+    _pause_failover(started, variants.variant(variant).failover_paused)
     return started
+
+
+def _start(service: Service, network: Network, state: StateDir) -> None:
+    container = _container(service, network, state).start()
+    # Containers outlive this process on purpose (no Ryuk); only the API client goes.
+    container.get_docker_client().client.close()
+
+
+def _pause_failover(started: list[Service], paused: bool) -> None:
+    """Patroni's maintenance mode (cluster-wide, through any member's REST API)."""
+    problems = []
+    for service in started:
+        if service.name.startswith("postgres-"):
+            url = f"http://127.0.0.1:{service.ports[8008]}/config"
+            try:
+                httpx.patch(url, json={"pause": paused}, timeout=5).raise_for_status()
+            except httpx.HTTPError as exc:
+                problems.append(f"{service.name}: {exc}")
+            else:
+                return
+    raise SandboxError(f"cannot set Patroni pause={paused}: {'; '.join(problems)}")
 
 
 def _liveness_probe(service: Service) -> dict[str, object]:
@@ -224,16 +249,43 @@ def _answers(service: Service) -> bool:
 
 
 def apply_variant(state: StateDir, variant: str) -> None:
-    """Switch a running sandbox to `variant`: re-render, then reload Prometheus and Alertmanager."""
+    """Switch a running sandbox to `variant`: re-render the monitoring configuration
+    and reload Prometheus and Alertmanager, recreate the services the variant
+    changes, set Patroni's failover."""
+    before = {s.name: s for s in state.topology()}
     variants.render(variant, state.config)
     (state.root / "variant").write_text(variant)
-    by_name = {s.name: s for s in state.topology()}
+    after = state.topology(variant)
+    changed = [s for s in after if s != before.get(s.name)]
+    if changed:
+        _recreate(changed, state)
+    by_name = {s.name: s for s in after}
+    _pause_failover(after, variants.variant(variant).failover_paused)
     reloaded_at = time.time()
     for name in ("prometheus", "alertmanager"):
         response = httpx.post(by_name[name].host_url + "/-/reload", timeout=10)
         if not response.is_success:
             raise SandboxError(f"{name} rejected the {variant} configuration: {response.text}")
     _wait_for_rules_loaded(by_name["prometheus"], state, reloaded_at)
+    if changed:
+        _wait_for_targets_up(by_name["prometheus"])
+
+
+def _recreate(changed: list[Service], state: StateDir) -> None:
+    _configure_testcontainers()
+    network = Network()
+    network.name = NETWORK_NAME
+    network._docker.client.close()
+    client = docker.from_env()
+    try:
+        for service in changed:
+            for container in client.containers.list(
+                all=True, filters={"label": f"{SERVICE_LABEL}={service.name}"}
+            ):
+                container.remove(force=True, v=True)
+            _start(service, network, state)
+    finally:
+        client.close()
 
 
 def _wait_for_targets_up(prometheus: Service) -> None:

@@ -1,24 +1,36 @@
-"""Deliberately broken sandbox variants: each a small change to the monitoring
-configuration that a drill must catch (DESIGN.md, "Verdict truth")."""
+"""Deliberately broken sandbox variants: each a small change to the platform that a
+drill must catch (DESIGN.md, "Verdict truth"). A variant may change the monitoring
+configuration, the services (their environment or restart policy: those containers
+are recreated), or switch Patroni's automatic failover off."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sandbox.monitoring_config import MonitoringConfig
+from sandbox.topology import Service
+
+
+def _unchanged(config: MonitoringConfig) -> None:
+    """The monitoring configuration as shipped."""
+
+
+def _same(service: Service) -> Service:
+    return service
 
 
 @dataclass(frozen=True)
 class Variant:
     name: str
     breaks: str
-    apply: Callable[[MonitoringConfig], None]
-
-
-def _healthy(config: MonitoringConfig) -> None:
-    """The configuration as shipped."""
+    drills: tuple[str, ...] = ()
+    """The drills that must FAIL on this variant."""
+    monitoring: Callable[[MonitoringConfig], None] = _unchanged
+    service: Callable[[Service], Service] = _same
+    failover_paused: bool = False
+    """Patroni in maintenance mode (`pause`): no automatic failover."""
 
 
 def _wrong_priority(config: MonitoringConfig) -> None:
@@ -31,28 +43,105 @@ def _p0_routed_to_p2(config: MonitoringConfig) -> None:
             route["receiver"] = "slack-low"
 
 
+def _outage_for_too_long(config: MonitoringConfig) -> None:
+    config.rule("IDPDown")["for"] = "45s"
+
+
+def _no_resolved_notifications(config: MonitoringConfig) -> None:
+    for receiver in config.alertmanager["receivers"]:
+        for key, channels in receiver.items():
+            if key.endswith("_configs"):
+                for channel in channels:
+                    channel["send_resolved"] = False
+
+
+def _env(name: str, **changes: str) -> Callable[[Service], Service]:
+    def change(service: Service) -> Service:
+        return replace(service, env={**service.env, **changes}) if service.name == name else service
+
+    return change
+
+
+def _no_restart_policy(service: Service) -> Service:
+    return replace(service, restart_on_failure=False) if service.name == "idp" else service
+
+
 VARIANTS: dict[str, Variant] = {
     v.name: v
     for v in (
-        Variant("healthy", "nothing", _healthy),
+        Variant("healthy", "nothing"),
         Variant(
             "wrong-priority",
             "the outage alert IDPDown is labelled P2 instead of P0",
-            _wrong_priority,
+            ("app-crash",),
+            monitoring=_wrong_priority,
         ),
         Variant(
             "p0-routed-to-p2",
             "P0 alerts go to the P2 Slack channel instead of the critical one",
-            _p0_routed_to_p2,
+            ("app-crash",),
+            monitoring=_p0_routed_to_p2,
+        ),
+        Variant(
+            "for-too-long",
+            "IDPDown waits 45 s (`for`) before firing: beyond the P0 deadline of 30 s",
+            ("app-crash",),
+            monitoring=_outage_for_too_long,
+        ),
+        Variant(
+            "resolved-notifications-off",
+            "no receiver is told when an alert resolves (send_resolved: false)",
+            ("app-crash",),
+            monitoring=_no_resolved_notifications,
+        ),
+        Variant(
+            "no-restart-policy",
+            "the app's container has no restart policy: a crash is final",
+            ("app-crash",),
+            service=_no_restart_policy,
+        ),
+        Variant(
+            "autoscaler-disabled",
+            "the controller may run at most one replica",
+            ("load-spike",),
+            service=_env("controller", CONTROLLER_MAX="1"),
+        ),
+        Variant(
+            "health-restarts-off",
+            "the controller never restarts an instance failing its liveness probe",
+            ("unhealthy-instance",),
+            service=_env("controller", CONTROLLER_LIVENESS_FAILURES="0"),
+        ),
+        Variant(
+            "no-brute-force-blocking",
+            "the app never blocks a client however many sign-ins fail",
+            ("brute-force",),
+            service=_env("idp", IDP_BRUTE_FORCE_MAX_FAILURES="0"),
+        ),
+        Variant(
+            "circuit-breakers-off",
+            "the app keeps calling hung plugin backends (no circuit breaker)",
+            ("plugins-failing",),
+            service=_env("idp", IDP_CIRCUIT_BREAKER_FAILURES="0"),
+        ),
+        Variant(
+            "failover-disabled",
+            "Patroni is paused: a dead primary is never replaced",
+            ("db-primary-killed",),
+            failover_paused=True,
         ),
     )
 }
 
 
+def variant(name: str) -> Variant:
+    if name not in VARIANTS:
+        raise KeyError(f"unknown sandbox variant {name!r}; known: {', '.join(VARIANTS)}")
+    return VARIANTS[name]
+
+
 def render(variant_name: str, config_dir: Path) -> None:
     """Write the monitoring configuration of `variant_name` into `config_dir`."""
-    if variant_name not in VARIANTS:
-        raise KeyError(f"unknown sandbox variant {variant_name!r}; known: {', '.join(VARIANTS)}")
     config = MonitoringConfig.load()
-    VARIANTS[variant_name].apply(config)
+    variant(variant_name).monitoring(config)
     config.write(config_dir)
