@@ -4,6 +4,7 @@ from the fault along the x axis. Hovering a mark shows what it is."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -115,7 +116,8 @@ def timeline_svg(events: Sequence[Event]) -> str:
 
 
 def _axis(fault_at: float, start: float, end: float, x: Scale, height: float) -> list[str]:
-    step = next(s for s in (1, 2, 5, 10, 15, 30, 60, 120, 300) if (end - start) / s <= 12)
+    steps = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600)
+    step = next((s for s in steps if (end - start) / s <= 12), math.ceil((end - start) / 12))
     parts = []
     tick = -step * int((fault_at - start) // step)
     while fault_at + tick <= end:

@@ -30,8 +30,11 @@ class BruteForceGuard:
 
     async def _recent_failures(self, client: str, now: float) -> int:
         key = _FAILURES + client
-        await self.redis.zremrangebyscore(key, 0, now - self.window_s)
-        return int(await self.redis.zcard(key))
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.zremrangebyscore(key, 0, now - self.window_s)
+            pipe.zcard(key)
+            _, count = await pipe.execute()
+        return int(count)
 
     async def record_failure(self, client: str) -> None:
         if self.max_failures <= 0:

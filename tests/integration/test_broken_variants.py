@@ -1,0 +1,98 @@
+"""Verdict truth, beyond routing: on each broken sandbox variant the drill that
+concerns it FAILS, with a message naming what broke (DESIGN.md; the routing
+variants are in test_verdict_truth.py). Only the drills each variant concerns run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.drill import load_drill
+from harness.errors import ConfigError
+from harness.settings import Settings
+from remediation.runner import run_drill
+from sandbox import compose
+from sandbox.variants import VARIANTS
+from tests.conftest import REPO
+
+pytestmark = [pytest.mark.integration, pytest.mark.variant]
+
+# variant -> (failed check, words of its message)
+BROKEN = {
+    "resolved-notifications-off": (
+        "IDPDown resolved within 60 s of recovery",
+        "IDPDown not resolved within 60 s of recovery",
+    ),
+    "no-restart-policy": (
+        "idp restarted by the platform within 30 s",
+        "idp was not restarted within 30 s",
+    ),
+    "autoscaler-disabled": (
+        "idp scaled out to at least 2 replicas within 45 s",
+        "replicas (max 1)",
+    ),
+    "health-restarts-off": (
+        "idp restarted by the platform within 20 s",
+        "is its restart policy or health-based restart on?",
+    ),
+    "no-brute-force-blocking": (
+        "IDPBruteForceBlocked fired within 30 s",
+        "IDPBruteForceBlocked did not fire within 30 s",
+    ),
+    "circuit-breakers-off": (
+        "circuit-breakers-open within 20 s",
+        "still empty 20 s after the fault",
+    ),
+    "failover-disabled": (
+        "a new database primary within 45 s",
+        "is automatic failover on?",
+    ),
+}
+
+
+@pytest.fixture
+def variant(sandbox: Any) -> Iterator[Any]:
+    def switch(name: str) -> None:
+        compose.apply_variant(sandbox, name)
+
+    yield switch
+    compose.apply_variant(sandbox, "healthy")
+
+
+def test_every_variant_names_the_drills_that_catch_it() -> None:
+    broken = {name for name, v in VARIANTS.items() if name != "healthy"}
+    assert all(VARIANTS[name].drills for name in broken)
+    covered = set(BROKEN) | {"wrong-priority", "p0-routed-to-p2", "for-too-long"}
+    assert covered == broken, "every broken variant has a verdict-truth test"
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_the_concerned_drill_fails_naming_what_broke(
+    variant: Any, settings: Settings, name: str
+) -> None:
+    variant(name)
+    check, words = BROKEN[name]
+    for drill_name in VARIANTS[name].drills:
+        drill, source = load_drill(REPO / "drills" / f"{drill_name}.drill.yaml")
+        result = run_drill(drill, source, settings)
+        failed = {c.name: c.detail for c in result.failed_checks}
+        timeline = "\n".join(str(e.as_json()) for e in result.events if e.kind != "phase")
+        assert result.verdict == "failed", f"{drill_name} on {name}: {result.error}\n{timeline}"
+        assert words in failed.get(check, "<passed>"), f"{check}: {failed}\n{timeline}"
+
+
+def test_an_alert_slower_than_its_deadline_is_refused_before_the_drill(
+    variant: Any, settings: Settings, tmp_path: Path
+) -> None:
+    """`for` 45 s with a 30 s deadline can never pass: a config error naming the floor,
+    raised before anything is touched."""
+    variant("for-too-long")
+    drill, source = load_drill(REPO / "drills" / "app-crash.drill.yaml")
+    with pytest.raises(ConfigError) as raised:
+        run_drill(drill, source, settings)
+    message = str(raised.value)
+    assert "app-crash.drill.yaml:" in message
+    assert "IDPDown: deadline 30 s is below its detection floor 45 s (the rule's `for`)" in message
