@@ -79,6 +79,24 @@ def _trend(drill: DrillResult, history: list[PastRun]) -> str:
     return f"<table><tr><th>stage / run</th>{head}</tr>{''.join(rows)}</table>"
 
 
+def _stages(drill: DrillResult) -> str:
+    """Every MTTD/MTTR stage against its detection floor and deadline."""
+    stages = sorted({*drill.mttd_s, *drill.mttr_s, *drill.deadlines_s})
+    if not stages:
+        return ""
+    measured = {**drill.mttd_s, **drill.mttr_s}
+    rows = "".join(
+        f"<tr><td>{escape(stage)}</td><td>{format_seconds(measured.get(stage))}</td>"
+        f"<td>{format_seconds(drill.floors_s.get(stage))}</td>"
+        f"<td>{format_seconds(drill.deadlines_s.get(stage))}</td></tr>"
+        for stage in stages
+    )
+    return (
+        "<h3>Stages</h3><table><tr><th>stage</th><th>measured (from the fault)</th>"
+        f"<th>detection floor</th><th>deadline</th></tr>{rows}</table>"
+    )
+
+
 def _drill_section(drill: DrillResult, history: list[PastRun]) -> str:
     error = f"<p><strong>error:</strong> {escape(drill.error)}</p>" if drill.error else ""
     budget = (
@@ -91,7 +109,7 @@ def _drill_section(drill: DrillResult, history: list[PastRun]) -> str:
         f'<span class="badge {drill.verdict}">{drill.verdict}</span></h2>'
         f"<p>{clock.iso(drill.started_at)} · "
         f"{drill.finished_at - drill.started_at:.1f} s{budget}</p>{error}"
-        f"<h3>Expectations</h3>{_checks(drill)}{_journeys(drill)}"
+        f"<h3>Expectations</h3>{_checks(drill)}{_stages(drill)}{_journeys(drill)}"
         f"<h3>Timeline</h3>{timeline_svg(drill.events)}"
         f"<h3>Trend</h3>{_trend(drill, history)}</section>"
     )

@@ -73,3 +73,10 @@ CACHE_REQUESTS = Counter(
     "idp_cache_requests_total", "Catalog cache lookups, by result (hit, miss, error).", ["result"]
 )
 CACHE_WARMINGS = Counter("idp_cache_warmings_total", "Times the catalog cache was (re)filled.")
+
+# Every result exists from the start at 0: the first blocked sign-in or cache miss
+# is then an increase Prometheus can see, not a new series starting above zero.
+for _result in ("success", "failure", "blocked"):
+    AUTH_ATTEMPTS.labels(_result)
+for _result in ("hit", "miss", "error"):
+    CACHE_REQUESTS.labels(_result)

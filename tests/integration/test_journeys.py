@@ -13,6 +13,7 @@ from playwright.sync_api import BrowserContext
 from pydantic import SecretStr
 
 from journeys.catalog import JOURNEYS
+from journeys.pages import LoginPage
 from journeys.target import JourneyTarget
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
@@ -123,3 +124,18 @@ def test_unreachable_app_fails_at_the_first_step(
     assert result.failed_step is not None
     assert result.failed_step.name == "open login page"
     assert "ERR_CONNECTION_REFUSED" in (result.failed_step.error or "")
+
+
+def test_a_person_sees_the_plugin_marketplace_with_health_and_circuits(
+    context: BrowserContext, journey_target: JourneyTarget
+) -> None:
+    """The marketplace page in Chromium, after signing in like a person would."""
+    page = context.new_page()
+    login = LoginPage(page, journey_target.base_url, journey_target.pack)
+    login.open()
+    login.sign_in(journey_target.username, journey_target.password.get_secret_value())
+    login.signed_in_text()
+    page.goto(journey_target.base_url + "/plugins")
+    assert page.locator('tr[data-testid^="plugin-"]').count() == 4
+    assert page.locator('[data-testid="plugin-health"]').all_inner_texts() == ["healthy"] * 4
+    assert page.locator('[data-testid="plugin-circuit"]').all_inner_texts() == ["closed"] * 4

@@ -74,10 +74,17 @@ def _drill(passed: bool = True, mttr: float = 1.25, error: str | None = None) ->
             Check("IDPDown fired within 30 s", True, "firing 1.50 s after", 1.5, 30.0),
             Check("IDPDown has priority P0", passed, "fired with priority P2, expected P0"),
         ),
-        mttd_s={"firing.IDPDown": 1.5, "notified.IDPDown.pager": 1.6},
+        mttd_s={
+            "pending.IDPDown": 0.5,
+            "firing.IDPDown": 1.5,
+            "alertmanager.IDPDown": 1.52,
+            "notified.IDPDown.pager": 1.6,
+        },
         mttr_s={"journey.login": mttr},
         budget_burned_percent=0.48,
         priorities=("P0",),
+        floors_s={"firing.IDPDown": 0.0, "notified.IDPDown.pager": 1.0},
+        deadlines_s={"firing.IDPDown": 30.0, "notified.IDPDown.pager": 30.0, "journey.login": 60.0},
     )
 
 
@@ -161,3 +168,13 @@ def test_the_schema_checker_catches_what_viewers_reject() -> None:
     assert violations('<testsuites time="1 s"/>') == [
         "<testsuites> time '1 s' is not a surefire time"
     ]
+
+
+def test_the_summary_shows_every_stage_against_its_floor_and_deadline(settings: Settings) -> None:
+    run, _ = publish([_drill()], settings, "nightly", started_at=90.0)
+    summary = run_summary(run)
+    assert (
+        "app-crash: IDPDown: pending 0.50 s · firing 1.50 s (floor 0 s, deadline 30 s) · "
+        "in Alertmanager 1.52 s · pager 1.60 s (floor 1 s, deadline 30 s)"
+    ) in summary
+    assert "app-crash: recovery: journey.login 1.25 s (deadline 60 s)" in summary
