@@ -43,8 +43,8 @@ class ProbeWriter(Closing):
         self._table = sql.Identifier(config.table)
         self._thread = threading.Thread(target=self._write, name="probe-writer", daemon=True)
 
-    def _connect(self) -> psycopg.Connection[Any]:
-        return psycopg.connect(self.config.url, **self._kwargs)
+    def _connect(self, **overrides: Any) -> psycopg.Connection[Any]:
+        return psycopg.connect(self.config.url, **{**self._kwargs, **overrides})
 
     def start(self) -> ProbeWriter:
         """Create the table if needed and start writing; refuses if the database does
@@ -57,10 +57,10 @@ class ProbeWriter(Closing):
                         " written_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (run_id, seq))"
                     ).format(self._table)
                 )
-        except psycopg.Error as exc:
+        except psycopg.Error as exc:  # `from None`: psycopg's frames hold the password
             raise InfrastructureError(
                 f"data probe: cannot create table {self.config.table}: {type(exc).__name__}: {exc}"
-            ) from exc
+            ) from None
         self._thread.start()
         return self
 
@@ -100,14 +100,25 @@ class ProbeWriter(Closing):
             return len([t for t in self.log.failed_at if t >= since])
 
     def lost_rows(self) -> tuple[int, list[int]]:
-        """(acknowledged, the acknowledged ones missing now). Stops writing first."""
+        """(acknowledged, the acknowledged ones missing now). Stops writing first. Reads
+        from the primary, else (no primary: failover failed) from any member, since a
+        synchronous standby holds every acknowledged commit."""
         self.stop()
         with self._lock:
             acknowledged = {seq for seq, _ in self.log.acknowledged}
         select = sql.SQL("SELECT seq FROM {} WHERE run_id = %s").format(self._table)
-        with self._connect() as conn:
-            present = {row[0] for row in conn.execute(select, (self.run_id,))}
-        return len(acknowledged), sorted(acknowledged - present)
+        problems = []
+        for attrs in ("read-write", "any"):
+            try:
+                with self._connect(target_session_attrs=attrs) as conn:
+                    present = {row[0] for row in conn.execute(select, (self.run_id,))}
+            except psycopg.Error as exc:
+                problems.append(f"{attrs}: {type(exc).__name__}: {exc}")
+                continue
+            return len(acknowledged), sorted(acknowledged - present)
+        raise InfrastructureError(  # `from None`: psycopg's frames hold the password
+            f"data probe: cannot read the probe rows back: {'; '.join(problems)}"
+        ) from None
 
     def stop(self) -> None:
         self._stop.set()

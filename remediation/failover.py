@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from chaos.platform import Platform
 from harness import clock
 from harness.drill import FailoverExpectation
-from harness.errors import WaitTimeout
+from harness.errors import InfrastructureError, WaitTimeout
 from harness.polling import wait_until
 from harness.results import Check
 from harness.timeline import Timeline
@@ -94,7 +94,10 @@ def _writes_back(writer: ProbeWriter, within: float, fault_at: float, timeline: 
 
 def _nothing_lost(writer: ProbeWriter) -> Check:
     name = "no acknowledged write lost (RPO 0)"
-    acknowledged, lost = writer.lost_rows()
+    try:
+        acknowledged, lost = writer.lost_rows()
+    except InfrastructureError as exc:
+        return Check(name, False, str(exc))
     if lost:
         shown = ", ".join(str(seq) for seq in lost[:10])
         return Check(name, False, f"{len(lost)} of {acknowledged} acknowledged rows lost: {shown}")
