@@ -54,6 +54,9 @@ class AppConfig(Frozen):
     base_url: str
     credentials: Credentials
     admin_token: SecretSource | None = None
+    admin_url: str | None = None
+    """Where the fault hooks answer, if not at `base_url`: one instance directly, so
+    that a hook taking it out of the load balancer's rotation can still be reverted."""
     """The app's fault hooks (error rate, latency, plugin failure ...): the sandbox's
     reference IDP has them; a real platform usually has not, and then app faults
     are refused before anything is touched."""
@@ -61,6 +64,11 @@ class AppConfig(Frozen):
     """Paths and selectors of the journeys on this platform (default: the sandbox's)."""
 
     _url = field_validator("base_url")(_http_url)
+
+    @field_validator("admin_url")
+    @classmethod
+    def _admin_url(cls, value: str | None) -> str | None:
+        return None if value is None else _http_url(value)
 
 
 class Endpoint(Frozen):

@@ -74,6 +74,19 @@ def sandbox() -> Iterator[Any]:
     compose.down()
 
 
+@pytest.fixture
+def variant(sandbox: Any) -> Iterator[Any]:
+    """Switch the sandbox to a broken variant (`variant("wrong-priority")`); healthy
+    again after the test."""
+    from sandbox import compose
+
+    def switch(name: str) -> None:
+        compose.apply_variant(sandbox, name)
+
+    yield switch
+    compose.apply_variant(sandbox, "healthy")
+
+
 @pytest.fixture(scope="session")
 def settings(sandbox: Any, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return load_settings(

@@ -54,7 +54,7 @@ def _restore_hooks(ctx: FaultContext, params: dict[str, Any]) -> None:
         restored,
         RESTORE_TIMEOUT_S,
         expected="the app to accept its previous fault hooks",
-        where=ctx.app_url,
+        where=ctx.hooks_url,
     )
 
 
@@ -92,7 +92,7 @@ def _describe(spec: HookFault) -> str:
 def plan_hooks(spec: HookFault, ctx: FaultContext) -> list[str]:
     ctx.app_hooks().hooks()  # reachable, and the token is accepted
     return [
-        f"set the app's fault hook: {_describe(spec)} ({ctx.app_url})",
+        f"set the app's fault hook: {_describe(spec)} ({ctx.hooks_url})",
         "revert: restore the hooks as they were",
     ]
 
@@ -102,7 +102,7 @@ def hooks(spec: HookFault, ctx: FaultContext) -> Iterator[float]:
     app = ctx.app_hooks()
     before = app.hooks()
     undo = {"action": "restore-hooks", "hooks": json.dumps(before)}
-    with journaled(ctx, spec.kind, {"app": ctx.app_url}, undo):
+    with journaled(ctx, spec.kind, {"app": ctx.hooks_url}, undo):
         at = clock.now()
         app.set_hooks(_with_fault(before, spec))
         yield injected(ctx, spec.kind, at, hook=_describe(spec))
@@ -110,12 +110,12 @@ def hooks(spec: HookFault, ctx: FaultContext) -> Iterator[float]:
 
 def plan_cache_flush(spec: CacheFlushFault, ctx: FaultContext) -> list[str]:
     ctx.app_hooks().hooks()
-    return [f"flush the app's catalog cache once ({ctx.app_url})", "revert: none (it refills)"]
+    return [f"flush the app's catalog cache once ({ctx.hooks_url})", "revert: none (it refills)"]
 
 
 @contextmanager
 def cache_flush(spec: CacheFlushFault, ctx: FaultContext) -> Iterator[float]:
-    with journaled(ctx, spec.kind, {"app": ctx.app_url}, {"action": "none"}):
+    with journaled(ctx, spec.kind, {"app": ctx.hooks_url}, {"action": "none"}):
         at = clock.now()
         ctx.app_hooks().flush_cache()
         yield injected(ctx, spec.kind, at)

@@ -25,6 +25,9 @@ class FaultContext(Closing):
     timeline: Timeline
     app: AppHooks | None = None
     app_url: str = ""
+    """Where users reach the app (brute force signs in here)."""
+    hooks_url: str = ""
+    """Where its fault hooks answer."""
 
     def app_hooks(self) -> AppHooks:
         if self.app is None:
@@ -39,8 +42,10 @@ class FaultContext(Closing):
 def fault_context(settings: Settings, platform: Platform, timeline: Timeline) -> FaultContext:
     """Everything faults need for the target of `settings` (close it after use)."""
     base_url = settings.target.app.base_url
-    app = None if settings.admin_token is None else AppHooks(base_url, settings.admin_token)
-    return FaultContext(platform, FaultJournal(settings.journal_path), timeline, app, base_url)
+    hooks_url = settings.target.app.admin_url or base_url
+    app = None if settings.admin_token is None else AppHooks(hooks_url, settings.admin_token)
+    journal = FaultJournal(settings.journal_path)
+    return FaultContext(platform, journal, timeline, app, base_url, hooks_url)
 
 
 Revert = Callable[[FaultContext, dict[str, Any]], None]

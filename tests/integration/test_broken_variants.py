@@ -4,7 +4,6 @@ variants are in test_verdict_truth.py). Only the drills each variant concerns ru
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,6 @@ from harness.drill import load_drill
 from harness.errors import ConfigError
 from harness.settings import Settings
 from remediation.runner import run_drill
-from sandbox import compose
 from sandbox.variants import VARIANTS
 from tests.conftest import REPO
 
@@ -51,15 +49,6 @@ BROKEN = {
         "is automatic failover on?",
     ),
 }
-
-
-@pytest.fixture
-def variant(sandbox: Any) -> Iterator[Any]:
-    def switch(name: str) -> None:
-        compose.apply_variant(sandbox, name)
-
-    yield switch
-    compose.apply_variant(sandbox, "healthy")
 
 
 def test_every_variant_names_the_drills_that_catch_it() -> None:

@@ -5,7 +5,6 @@ test_app_crash_drill)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,19 +13,9 @@ import pytest
 from harness.drill import load_drill
 from harness.settings import Settings
 from remediation.runner import run_drill
-from sandbox import compose
 from tests.conftest import REPO, pagerdrill_cli
 
 pytestmark = [pytest.mark.integration, pytest.mark.variant]
-
-
-@pytest.fixture
-def variant(sandbox: Any) -> Iterator[Any]:
-    def switch(name: str) -> None:
-        compose.apply_variant(sandbox, name)
-
-    yield switch
-    compose.apply_variant(sandbox, "healthy")
 
 
 @pytest.mark.parametrize(
