@@ -63,12 +63,35 @@ def _started_at(client: docker.DockerClient) -> str:
     return str(client.containers.get(APP_CONTAINER).attrs["State"]["StartedAt"])
 
 
+def _health(client: docker.DockerClient) -> str:
+    health = client.containers.get(APP_CONTAINER).attrs["State"].get("Health") or {}
+    return str(health.get("Status"))
+
+
+def _health_story(client: docker.DockerClient) -> str:
+    """What Docker's probe and the controller saw, for a failure message."""
+    health = client.containers.get(APP_CONTAINER).attrs["State"].get("Health") or {}
+    controller = client.containers.get(CONTAINER_PREFIX + "controller")
+    logs = controller.logs(tail=5).decode(errors="replace")
+    return (
+        f"health {health.get('Status')} streak {health.get('FailingStreak')}; "
+        f"controller {controller.status}: {logs}"
+    )
+
+
 def test_an_instance_failing_liveness_is_restarted_by_the_controller(
     admin: httpx.Client, prometheus: PrometheusClient
 ) -> None:
     restarts = f'sum(sandbox_controller_health_restarts_total{{replica="{APP_CONTAINER}"}})'
     before = _value(prometheus, restarts)
     with closing(docker.from_env()) as client:
+        # a probe failing inside Docker's start period does not count: wait for it to end
+        wait_until(
+            lambda: _health(client) == "healthy",
+            30,
+            expected=f"{APP_CONTAINER} healthy to Docker",
+            where="the Docker engine",
+        )
         started = _started_at(client)
         admin.put(APP_DIRECT + "/admin/faults", json={"liveness_failure": True})
         assert httpx.get(APP_DIRECT + "/healthz").status_code == 500
@@ -77,6 +100,7 @@ def test_an_instance_failing_liveness_is_restarted_by_the_controller(
             20,
             expected=f"{APP_CONTAINER} started anew",
             where="the Docker engine",
+            describe=lambda: _health_story(client),
         )
         assert client.containers.get(APP_CONTAINER).attrs["RestartCount"] == 0  # not a crash
     _await_value(prometheus, restarts, before + 1, 15)
