@@ -90,6 +90,10 @@ class LoadRunner(Closing):
 
     def __enter__(self) -> LoadRunner:
         self.workdir.mkdir(parents=True, exist_ok=True)
+        # A previous run's statistics in the same folder would read as this run's
+        # (its users "reached" hours ago): start from none.
+        for stale in self.workdir.glob(f"{self.prefix.name}_*.csv"):
+            stale.unlink()
         username, password = self.credentials
         env = {
             **os.environ,

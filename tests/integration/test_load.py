@@ -97,7 +97,14 @@ def test_runner_stops_at_max_requests_and_leaves_no_process(
     )
     timeline = Timeline()
     credentials = (settings.target.app.credentials.username, settings.password)
+    # a previous run's statistics in the same folder must not read as this run's
+    stale = (
+        "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,95%,"
+        "Total Request Count,Total Failure Count\n1000,999,,Aggregated,1,0,10,20,5,0\n"
+    )
+    (tmp_path / "locust_stats_history.csv").write_text(stale)
     with LoadRunner(spec, settings.target.app.base_url, credentials, timeline, tmp_path) as load:
+        assert load.wait_for_users(6, timeout=30) >= load.started_at - 1
         assert load.wait(45), "max_requests did not stop the run"
         result = load.stop()
     assert result.stopped_by == "max_requests"
