@@ -21,6 +21,11 @@ def sleep(seconds: float) -> None:
     time.sleep(max(0.0, seconds))
 
 
+def left_until(start: float, within: float) -> float:
+    """Seconds left before the deadline `within` seconds after `start` (never negative)."""
+    return max(0.0, start + within - now())
+
+
 def iso(at: float) -> str:
     """``2026-11-26T16:09:30.123Z``: how timestamps appear in reports."""
     return datetime.fromtimestamp(at, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from harness import clock
 from harness.clients import (
@@ -52,7 +51,7 @@ class AlertWatcher:
         first sighting tells when it first held the alert."""
         if name in self._received:
             return
-        stamps = [_timestamp(a["updatedAt"]) for a in self.alertmanager.active_alerts(name)]
+        stamps = [clock.parse_iso(a["updatedAt"]) for a in self.alertmanager.active_alerts(name)]
         stamps = [s for s in stamps if s >= since]
         if stamps:
             self._received[name] = min(stamps)
@@ -88,7 +87,7 @@ class AlertWatcher:
         with suppress(WaitTimeout):  # the deadline passing is a verdict, told by the checks
             wait_until(
                 complete,
-                max(0.0, fault_at + expectation.within - clock.now()),
+                clock.left_until(fault_at, expectation.within),
                 expected=f"{expectation.name} firing and notified",
                 where="Prometheus",
                 interval=0.1,
@@ -120,7 +119,7 @@ class AlertWatcher:
         try:
             done = wait_until(
                 resolved,
-                max(0.0, recovered_at + deadline_s - clock.now()),
+                clock.left_until(recovered_at, deadline_s),
                 expected=f"{expectation.name} resolved",
                 where="Prometheus and the sink",
             )
@@ -254,10 +253,3 @@ def _no_other_receivers(observation: AlertObservation) -> Check:
     if forbidden:
         detail += f" ({', '.join(forbidden)} must not be notified at {exp.priority})"
     return Check(name, False, detail)
-
-
-def _timestamp(iso: str) -> float:
-    """Alertmanager's RFC 3339 time with nanoseconds -> epoch seconds."""
-    head, _, fraction = iso.rstrip("Z").partition(".")
-    seconds = datetime.fromisoformat(head + "+00:00").timestamp()
-    return seconds + (float("0." + fraction.split("+")[0]) if fraction else 0.0)

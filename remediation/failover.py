@@ -42,7 +42,7 @@ def check_failover(
     try:
         primary = wait_until(
             promoted,
-            max(0.0, fault_at + within - clock.now()),
+            clock.left_until(fault_at, within),
             expected=f"a primary other than {primary_before}",
             where="the platform's database",
         )
@@ -73,7 +73,7 @@ def _writes_back(writer: ProbeWriter, within: float, fault_at: float, timeline: 
     try:
         back = wait_until(
             lambda: writer.writes_back_after(fault_at),
-            max(0.0, fault_at + within - clock.now()) + 1.0,
+            clock.left_until(fault_at, within) + 1.0,
             expected="a probe write acknowledged after the failed ones",
             where="the data probe",
         )

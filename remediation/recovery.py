@@ -87,7 +87,7 @@ def check_journeys_green(
     name = f"{journey} journey green again within {within:g} s"
     # The K successes that prove recovery may complete after the deadline; their
     # first one must start before it.
-    remaining = max(0.0, fault_at + within - clock.now()) + k * CONFIRMING_ATTEMPT_S
+    remaining = clock.left_until(fault_at, within) + k * CONFIRMING_ATTEMPT_S
     try:
         success = prober.first_recovered(journey, fault_at, remaining, consecutive=k)
     except WaitTimeout as exc:
@@ -169,7 +169,7 @@ def _replicas_check(
     try:
         wait_until(
             count,
-            max(0.0, since + within - clock.now()),
+            clock.left_until(since, within),
             interval=0.5,
             expected=f"{wanted} replicas of {workload}",
             where="the platform",
@@ -205,7 +205,7 @@ def check_condition(
     try:
         wait_until(
             holds,
-            max(0.0, fault_at + within - clock.now()),
+            clock.left_until(fault_at, within),
             expected=expectation.query,
             where="Prometheus",
             describe=lambda: prometheus.query(expectation.query) or "empty result",
