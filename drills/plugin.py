@@ -18,11 +18,11 @@ from harness import clock
 from harness.configfile import SourceMap
 from harness.drill import Drill, check_against_target, load_drill
 from harness.errors import ConfigError, GuardRefused, HarnessError
-from harness.publish import Outputs, publish
-from harness.report import run_summary
 from harness.results import DrillResult, RunResult
 from harness.settings import Settings, load_settings
 from harness.signals import interrupt_on_sigterm
+from pagerdrill.publish import Outputs, publish
+from pagerdrill.report import run_summary
 from remediation.runner import plan_drill, run_drill
 
 SETTINGS = pytest.StashKey[Settings]()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from harness import clock
@@ -12,6 +13,8 @@ from harness.load_results import LoadResult
 from harness.timeline import Event
 
 Verdict = Literal["passed", "failed", "error"]
+SCHEMA_PATH = Path(__file__).parent / "schemas" / "results-v1.schema.json"
+"""The JSON Schema of results.json (pagerdrill/report.py writes it)."""
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from pydantic import SecretStr
 from harness.configfile import load_model
 from harness.contract import Contract, load_contract
 from harness.errors import ConfigError
+from harness.journey_pack import REFERENCE_PACK, JourneyPack, load_pack
 from harness.target import Credentials, SecretSource, TargetConfig
-from journeys.pack import REFERENCE_PACK, JourneyPack, load_pack
 
 DEFAULT_TARGET = Path("targets/sandbox.yaml")
 DEFAULT_CHROMIUM = Path("/usr/bin/chromium")

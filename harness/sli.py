@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Gauge, push_to_gateway
 
-from harness.coverage import STATUSES, Coverage
 from harness.errors import InfrastructureError
 from harness.results import DrillResult, RunResult
 
@@ -144,26 +143,3 @@ def push_load_slis(result: DrillResult, pushgateway_url: str) -> None:
         registry,
         {"environment": result.environment, "drill": result.drill, "run_id": result.run_id},
     )
-
-
-def push_coverage_slis(coverage: Coverage, pushgateway_url: str, environment: str) -> None:
-    """Alert coverage, grouped by environment (a dashboard tracks it over time):
-
-    pagerdrill_coverage_items{kind="rule|receiver",status}   rules and receivers by status
-    pagerdrill_coverage_ratio{scope="rules|p0_rules|receivers"}  share proven by a drill
-    """
-    registry = CollectorRegistry()
-    items = Gauge(
-        "pagerdrill_coverage_items", "Rules and receivers by status.", ["kind", "status"],
-        registry=registry,
-    )  # fmt: skip
-    for kind, covered in (("rule", coverage.rules), ("receiver", coverage.receivers)):
-        for status in STATUSES:
-            items.labels(kind, status).set(sum(1 for c in covered if c.status == status))
-    ratio = Gauge(
-        "pagerdrill_coverage_ratio", "Share proven by a drill.", ["scope"], registry=registry
-    )
-    for scope, value in coverage.ratios().items():
-        if value is not None:
-            ratio.labels(scope).set(value)
-    push_registry(pushgateway_url, registry, {"environment": environment, "report": "coverage"})

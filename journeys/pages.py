@@ -9,7 +9,7 @@ import re
 
 from playwright.sync_api import Page
 
-from journeys.pack import (
+from harness.journey_pack import (
     JourneyPack,
     LoginSelectors,
     ServiceDeploymentSelectors,

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from pydantic import SecretStr
 
+from harness.journey_pack import JourneyPack
 from harness.settings import Settings
-from journeys.pack import JourneyPack
 
 
 @dataclass(frozen=True)

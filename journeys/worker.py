@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from journeys.pack import JourneyPack
+from harness.journey_pack import JourneyPack
 from journeys.result import JourneyResult
 from journeys.schedule import replay
 from journeys.target import JourneyTarget

@@ -13,7 +13,7 @@ from playwright.sync_api import Page
 
 from harness.clients import PrometheusClient
 from harness.polling import wait_until
-from harness.report import SCHEMA_PATH
+from harness.results import SCHEMA_PATH
 from harness.settings import Settings
 from tests.conftest import REPO, SANDBOX_TARGET, pagerdrill_cli
 from tests.junit_schema import violations

@@ -20,7 +20,7 @@ from chaos.app_hooks import AppHooks
 from harness.clients import PrometheusClient
 from harness.load_specs import LoadSpec
 from harness.polling import wait_until
-from harness.report import SCHEMA_PATH
+from harness.results import SCHEMA_PATH
 from harness.settings import Settings
 from harness.timeline import Timeline
 from load.runner import LoadRunner

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from harness.contract import Contract, load_contract
-from harness.coverage import compute
 from harness.drill import load_drill, resolve_alerts
 from harness.errors import ConfigError
 from harness.history import PastRun
+from pagerdrill.coverage import compute
 from remediation.contract_check import check_rules
 from remediation.suggestions import suggest
 

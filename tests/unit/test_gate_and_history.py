@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from harness.budget import burned_percent, unavailable_seconds
-from harness.gate import evaluate_gate, find_regressions
 from harness.history import History, baseline
 from harness.results import Check, DrillResult, Regression
 from harness.target import GateCriteria, SloConfig
 from harness.timeline import Event
+from pagerdrill.gate import evaluate_gate, find_regressions
 
 
 def _drill(

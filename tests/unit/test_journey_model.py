@@ -11,9 +11,9 @@ import pytest
 
 from harness.drill import JourneyName
 from harness.errors import ConfigError
+from harness.journey_pack import REFERENCE_PACK, load_pack
 from harness.timeline import Event
 from journeys.catalog import JOURNEYS
-from journeys.pack import REFERENCE_PACK, load_pack
 from journeys.result import JourneyResult, StepResult
 from journeys.sli import JourneySlis
 from remediation.journey_windows import back_at, journey_windows

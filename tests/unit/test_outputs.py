@@ -12,11 +12,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from harness.publish import publish
-from harness.report import SCHEMA_PATH, run_summary
-from harness.results import Check, DrillResult
+from harness.results import SCHEMA_PATH, Check, DrillResult
 from harness.settings import Settings, load_settings
 from harness.timeline import Timeline
+from pagerdrill.publish import publish
+from pagerdrill.report import run_summary
 from tests.junit_schema import violations
 
 REPO = Path(__file__).resolve().parents[2]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from harness.coverage import Coverage
 from harness.history import PastRun, baseline
 from harness.results import DrillResult, GateCheck, Regression
 from harness.target import GateCriteria
+from pagerdrill.coverage import Coverage
 
 
 def find_regressions(

@@ -13,7 +13,9 @@ from pydantic import Field
 from harness.configfile import load_model
 from harness.types import Frozen, Seconds
 
-REFERENCE_PACK = Path(__file__).parent / "packs" / "reference-idp.yaml"
+# The reference IDP's pack is journeys' data; its model lives here with the other
+# config files' models so that settings validate it before anything is touched.
+REFERENCE_PACK = Path(__file__).resolve().parents[1] / "journeys" / "packs" / "reference-idp.yaml"
 
 
 class LoginSelectors(Frozen):

@@ -9,9 +9,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from prometheus_client import CollectorRegistry, Gauge
+
 from harness.clients import AlertmanagerClient, PrometheusClient
 from harness.contract import Contract
 from harness.history import PastRun
+from harness.sli import push_registry
 from harness.target import TargetConfig
 
 Status = Literal["proven", "fired, never asserted", "never fired"]
@@ -176,3 +179,26 @@ def as_past_run(document: dict[str, Any]) -> PastRun:
     drills = {d["drill"]: d for d in document.get("drills", [])}
     finished = max((d["finished_at"] for d in drills.values()), default="")
     return PastRun(document["run_id"], finished, document["target"], drills)
+
+
+def push_coverage_slis(coverage: Coverage, pushgateway_url: str, environment: str) -> None:
+    """Alert coverage, grouped by environment (a dashboard tracks it over time):
+
+    pagerdrill_coverage_items{kind="rule|receiver",status}   rules and receivers by status
+    pagerdrill_coverage_ratio{scope="rules|p0_rules|receivers"}  share proven by a drill
+    """
+    registry = CollectorRegistry()
+    items = Gauge(
+        "pagerdrill_coverage_items", "Rules and receivers by status.", ["kind", "status"],
+        registry=registry,
+    )  # fmt: skip
+    for kind, covered in (("rule", coverage.rules), ("receiver", coverage.receivers)):
+        for status in STATUSES:
+            items.labels(kind, status).set(sum(1 for c in covered if c.status == status))
+    ratio = Gauge(
+        "pagerdrill_coverage_ratio", "Share proven by a drill.", ["scope"], registry=registry
+    )
+    for scope, value in coverage.ratios().items():
+        if value is not None:
+            ratio.labels(scope).set(value)
+    push_registry(pushgateway_url, registry, {"environment": environment, "report": "coverage"})

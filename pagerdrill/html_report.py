@@ -8,11 +8,11 @@ from html import escape
 from pathlib import Path
 
 from harness import clock
-from harness.coverage import Coverage
 from harness.history import PastRun
-from harness.report import format_seconds, summary_table, verdict_line
 from harness.results import DrillResult, RunResult
-from harness.timeline_svg import timeline_svg
+from pagerdrill.coverage import Coverage
+from pagerdrill.report import format_seconds, summary_table, verdict_line
+from pagerdrill.timeline_svg import timeline_svg
 
 TREND_RUNS = 10
 STYLE = """

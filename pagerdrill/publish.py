@@ -9,17 +9,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from harness import clock
-from harness.coverage import Coverage, as_past_run, live_coverage
 from harness.errors import InfrastructureError
-from harness.gate import coverage_gate, evaluate_gate, find_regressions
 from harness.history import History, PastRun
-from harness.html_report import write_report
-from harness.junit import write_junit
-from harness.report import results_document, write_json
 from harness.results import DrillResult, RunResult
 from harness.settings import Settings
-from harness.sli import push_coverage_slis, push_run_slis
+from harness.sli import push_run_slis
 from journeys.sli import JourneySlis
+from pagerdrill.coverage import Coverage, as_past_run, live_coverage, push_coverage_slis
+from pagerdrill.gate import coverage_gate, evaluate_gate, find_regressions
+from pagerdrill.html_report import write_report
+from pagerdrill.junit import write_junit
+from pagerdrill.report import results_document, write_json
 
 
 def _coverage(settings: Settings, runs: list[PastRun]) -> Coverage | None:

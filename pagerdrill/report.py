@@ -12,7 +12,6 @@ from harness import clock
 from harness.results import DrillResult, RunResult
 
 JSON_SCHEMA_VERSION = 1
-SCHEMA_PATH = Path(__file__).parent / "schemas" / "results-v1.schema.json"
 
 
 def format_seconds(value: float | None) -> str:

@@ -1,0 +1,3 @@
+from pagerdrill.cli import main
+
+main()

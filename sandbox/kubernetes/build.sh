@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Builds the Kubernetes sandbox's binaries from Go modules (no registry, no prebuilt
+# downloads) into a cache outside the repository, keyed by version: a second run
+# with the same versions does nothing.
+#
+#   sandbox/kubernetes/build.sh            # download modules and build what is missing
+#   sandbox/kubernetes/build.sh download   # only fetch the modules (network-bound)
+#
+# k8s.io/kubernetes cannot be `go install`ed (its go.mod replaces every staging
+# module with ./staging/...), so a wrapper module requires it and pins each staging
+# module to its published v0.<minor>.<patch>. etcd and metrics-server get wrapper
+# modules of their own so the Kubernetes pins do not leak into them.
+set -euo pipefail
+K8S_VERSION=${K8S_VERSION:-1.34.4}
+ETCD_VERSION=${ETCD_VERSION:-3.6.16}
+METRICS_SERVER_VERSION=${METRICS_SERVER_VERSION:-0.8.0}
+CACHE=${PAGERDRILL_CACHE:-/var/cache/pagerdrill}
+OUT=$CACHE/kubernetes/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-ms-$METRICS_SERVER_VERSION
+WORK=$CACHE/kubernetes/work
+MODE=${1:-build}
+say() { printf '[k8s-build] %s\n' "$*" >&2; }
+export GOFLAGS=-buildvcs=false CGO_ENABLED=0
+
+K8S_CMDS="kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl"
+want_bins="$K8S_CMDS etcd metrics-server"
+missing=0
+for b in $want_bins; do [ -x "$OUT/$b" ] || missing=1; done
+if [ $missing = 0 ]; then say "cached: $OUT"; exit 0; fi
+mkdir -p "$OUT" "$WORK"
+
+wrapper() {  # wrapper DIR MODULE
+  rm -rf "$1"; mkdir -p "$1"; (cd "$1" && go mod init "pagerdrill.local/$(basename "$1")" >/dev/null 2>&1)
+}
+
+# --- Kubernetes -------------------------------------------------------------
+k8s=$WORK/k8s-$K8S_VERSION
+if [ ! -f "$k8s/.ready" ]; then
+  say "wrapper module for k8s.io/kubernetes v$K8S_VERSION"
+  wrapper "$k8s"
+  cd "$k8s"
+  go mod edit -go=1.24 -godebug=default=go1.24
+  gomod=$(go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" | jq -r .GoMod)
+  minor_patch=${K8S_VERSION#1.}
+  for m in $(sed -n 's|^\s*\(k8s.io/[a-z0-9-]*\) => \./staging/.*|\1|p' "$gomod"); do
+    go mod edit "-replace=$m=$m@v0.$minor_patch"
+  done
+  go get -tool $(for c in $K8S_CMDS; do
+    [ "$c" = kubectl ] && echo "k8s.io/kubectl@v0.$minor_patch" || echo "k8s.io/kubernetes/cmd/$c@v$K8S_VERSION"; done) >/dev/null
+  touch .ready
+fi
+etcd=$WORK/etcd-$ETCD_VERSION
+if [ ! -f "$etcd/.ready" ]; then
+  wrapper "$etcd"; cd "$etcd"
+  go get -tool "go.etcd.io/etcd/server/v3@v$ETCD_VERSION" >/dev/null
+  touch .ready
+fi
+ms=$WORK/metrics-server-$METRICS_SERVER_VERSION
+if [ ! -f "$ms/.ready" ]; then
+  wrapper "$ms"; cd "$ms"
+  go get -tool "sigs.k8s.io/metrics-server/cmd/metrics-server@v$METRICS_SERVER_VERSION" >/dev/null
+  touch .ready
+fi
+[ "$MODE" = download ] && { say "modules downloaded"; exit 0; }
+
+V_PKG=k8s.io/component-base/version
+ldflags="-s -w -X $V_PKG.gitVersion=v$K8S_VERSION -X $V_PKG.gitMajor=1 -X $V_PKG.gitMinor=${K8S_VERSION#1.}"
+ldflags="${ldflags%.*}"  # gitMinor is the minor number only
+for c in $K8S_CMDS; do
+  [ -x "$OUT/$c" ] && continue
+  say "building $c v$K8S_VERSION"
+  pkg=k8s.io/kubernetes/cmd/$c; [ "$c" = kubectl ] && pkg=k8s.io/kubernetes/cmd/kubectl
+  (cd "$k8s" && go build -p 2 -trimpath -o "$OUT/$c" -ldflags "$ldflags" "$pkg")
+done
+[ -x "$OUT/etcd" ] || { say "building etcd v$ETCD_VERSION"; (cd "$etcd" && go build -p 2 -trimpath -ldflags "-s -w" -o "$OUT/etcd" go.etcd.io/etcd/server/v3); }
+[ -x "$OUT/metrics-server" ] || { say "building metrics-server v$METRICS_SERVER_VERSION"; (cd "$ms" && go build -p 2 -trimpath -ldflags "-s -w" -o "$OUT/metrics-server" sigs.k8s.io/metrics-server/cmd/metrics-server); }
+say "built into $OUT"
