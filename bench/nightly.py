@@ -32,7 +32,7 @@ STAGE_TOLERANCE_S = 0.2
 def run_profile(profile: str, output: Path) -> float:
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "harness", "run", "--profile", profile, "--output", str(output)],
+        [sys.executable, "-m", "pagerdrill", "run", "--profile", profile, "--output", str(output)],
         cwd=REPO,
         check=False,
         stdout=subprocess.DEVNULL,

@@ -10,12 +10,11 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from chaos.adapters import open_platform
+from chaos.adapters import check_capabilities, open_platform
 from chaos.faults import inject, plan, recover
 from chaos.faults.base import fault_context
 from harness import clock
 from harness.drill import check_against_target, load_drill
-from harness.load_specs import TrafficSurgeFault
 from harness.settings import load_settings
 from harness.signals import interrupt_on_sigterm
 from harness.timeline import Timeline
@@ -55,7 +54,8 @@ def _fault(args: argparse.Namespace) -> int:
     settings = load_settings(args.target)
     drill, source = load_drill(args.drill)
     check_against_target(drill, source, settings.target, settings.contract)
-    if isinstance(drill.fault, TrafficSurgeFault):
+    check_capabilities(drill, source, settings.target.platform)
+    if drill.fault.acts_on == "load":
         raise source.error(("fault", "kind"), "a traffic surge needs the drill's load: use run")
     with (
         closing(open_platform(settings.target.platform)) as platform,

@@ -12,15 +12,17 @@ import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 import docker
 import httpx
 from docker.errors import APIError, DockerException, NotFound
 from docker.models.containers import Container
 
-from chaos import netns, stress
+from chaos import disk, netns, stress
 from chaos.platform import ResolvedTarget
 from harness import clock
+from harness.capabilities import Capability
 from harness.closing import Closing
 from harness.errors import FaultInjectionError, GuardRefused, InfrastructureError
 from harness.polling import wait_until
@@ -30,6 +32,22 @@ log = logging.getLogger("pagerdrill.api")
 
 
 class DockerPlatform(Closing):
+    """Containers of one Docker engine. No orchestrator: scale, evict and drain are
+    Kubernetes' (a drill naming them on Docker is refused before anything runs)."""
+
+    name: ClassVar[str] = "docker"
+    capabilities: ClassVar[frozenset[Capability]] = frozenset(
+        {
+            Capability.PROCESS_LIFECYCLE,
+            Capability.FREEZE,
+            Capability.NETWORK_PARTITION,
+            Capability.NETWORK_SHAPING,
+            Capability.RESOURCE_STRESS,
+            Capability.DISK_FILL,
+            Capability.DATABASE_PRIMARY,
+        }
+    )
+
     def __init__(self, config: DockerPlatformConfig) -> None:
         self.config = config
         try:
@@ -165,11 +183,6 @@ class DockerPlatform(Closing):
             log.debug("docker unpause %s", container.name)
             container.unpause()
 
-    # orchestrator faults: Docker has none
-
-    def _kubernetes_only(self, what: str) -> FaultInjectionError:
-        return FaultInjectionError(f"{what} needs an orchestrator: use a Kubernetes target")
-
     def replicas(self, workload: str) -> int:
         """Running replicas: containers with the workload's replica labels, or its one
         container."""
@@ -178,21 +191,6 @@ class DockerPlatform(Closing):
             return 1 if self.is_running(workload) else 0
         filters = {"label": [f"{k}={v}" for k, v in labels.items()], "status": "running"}
         return len(self._client.containers.list(filters=filters))
-
-    def scale(self, workload: str, replicas: int) -> float:
-        raise self._kubernetes_only("scale")
-
-    def evict(self, workload: str) -> float:
-        raise self._kubernetes_only("evict")
-
-    def node_of(self, workload: str) -> str:
-        raise self._kubernetes_only("drain-node")
-
-    def drain(self, node: str, workload: str) -> float:
-        raise self._kubernetes_only("drain-node")
-
-    def uncordon(self, node: str) -> None:
-        """Docker nodes are never cordoned."""
 
     # network
 
@@ -279,6 +277,42 @@ class DockerPlatform(Closing):
             log.debug("kill -9 %d (stress %s)", pid, marker)
             with contextlib.suppress(ProcessLookupError):  # it ended by itself
                 os.kill(pid, signal.SIGKILL)
+
+    # disk
+
+    def _exec(self, container: Container, argv: list[str]) -> str:
+        log.debug("docker exec %s %s", container.name, argv[0])
+        code, output = container.exec_run(argv, user="0")
+        text = output.decode(errors="replace").strip()
+        if code != 0:
+            raise FaultInjectionError(f"{argv[0]} in {container.name} failed ({code}): {text}")
+        return str(text)
+
+    def free_bytes(self, workload: str, directory: str) -> int:
+        return disk.parse_df(self._exec(self._container(workload), disk.df_command(directory)))
+
+    def fill_disk(self, workload: str, path: str, megabytes: int) -> float:
+        container = self.guarded(workload)
+        at = clock.now()
+        self._exec(container, disk.fill_command(path, megabytes))
+        return at
+
+    def remove_fill(self, workload: str, path: str) -> None:
+        container = self._container(workload)
+        if container.attrs["State"]["Running"]:
+            self._exec(container, ["rm", "-f", path])
+            return
+        # A stopped container keeps its writable layer: remove the file there.
+        upper = (container.attrs.get("GraphDriver") or {}).get("Data", {}).get("UpperDir")
+        if upper:
+            with contextlib.suppress(FileNotFoundError):
+                (Path(upper) / path.lstrip("/")).unlink()
+
+    def fill_files(self, workload: str, directory: str, prefix: str) -> list[str]:
+        container = self._container(workload)
+        if not container.attrs["State"]["Running"]:
+            return []
+        return disk.parse_find(self._exec(container, disk.find_command(directory, prefix)))
 
     # observation
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from kubernetes import client, config
 from kubernetes.client.exceptions import ApiException
@@ -21,6 +21,7 @@ from kubernetes.stream import stream
 
 from chaos.platform import ResolvedTarget
 from harness import clock
+from harness.capabilities import Capability
 from harness.closing import Closing
 from harness.errors import FaultInjectionError, GuardRefused, InfrastructureError
 from harness.polling import wait_until
@@ -102,6 +103,22 @@ def stress_chaos(
 
 
 class KubernetesPlatform(Closing):
+    """Pods of one namespace. No freezing (Kubernetes has no pause); network and stress
+    faults need Chaos Mesh in the cluster (checked when they are injected); the
+    partition acts on "the pod network", the one network a pod has."""
+
+    name: ClassVar[str] = "kubernetes"
+    capabilities: ClassVar[frozenset[Capability]] = frozenset(
+        {
+            Capability.PROCESS_LIFECYCLE,
+            Capability.NETWORK_PARTITION,
+            Capability.NETWORK_SHAPING,
+            Capability.RESOURCE_STRESS,
+            Capability.ORCHESTRATOR,
+            Capability.DATABASE_PRIMARY,
+        }
+    )
+
     def __init__(self, cfg: KubernetesConfig) -> None:
         self.cfg = cfg
         kubeconfig = None if cfg.kubeconfig is None else str(cfg.kubeconfig)
@@ -290,14 +307,6 @@ class KubernetesPlatform(Closing):
         log.debug("PATCH node %s unschedulable=false", node)
         self.core.patch_node(node, {"spec": {"unschedulable": False}})
 
-    def pause(self, workload: str) -> float:
-        raise FaultInjectionError(
-            "pause has no Kubernetes equivalent; use kill or network-partition"
-        )
-
-    def unpause(self, workload: str) -> None:
-        """Nothing is ever paused on Kubernetes."""
-
     # network and stress: Chaos Mesh resources
 
     def _require_chaos_mesh(self, kind: str) -> None:
@@ -437,6 +446,3 @@ class KubernetesPlatform(Closing):
 
     def is_running(self, workload: str) -> bool:
         return any(p.status.phase == "Running" for p in self._pods(workload))
-
-    def is_paused(self, workload: str) -> bool:
-        return False

@@ -1,6 +1,9 @@
-"""What faults need from a platform: the adapter Protocol every platform adapter
-implements (Docker today; Kubernetes through the same calls), checked by the
-compliance tests in tests/compliance.py.
+"""What faults need from a platform, as one small Protocol per capability
+(harness/capabilities.py). Every adapter is a `Platform` (find and observe its
+workloads) and declares, in `capabilities`, which of the others it implements;
+the compliance tests (tests/compliance.py) check each declared capability against
+the adapter, and `check_capabilities` refuses a drill whose fault needs one the
+target's platform lacks before anything is touched.
 
 Workloads are the names a target file gives its containers or pods. Every call
 that changes something resolves the workload through the guards first (drillable
@@ -11,7 +14,9 @@ already healed, is not an error."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import ClassVar, Protocol, runtime_checkable
+
+from harness.capabilities import Capability
 
 
 @dataclass(frozen=True)
@@ -26,36 +31,51 @@ class ResolvedTarget:
         return f"{self.kind} {self.name} (workload {self.workload})"
 
 
+@runtime_checkable
 class Platform(Protocol):
-    # finding targets
+    """Every adapter: find a workload and observe it."""
+
+    name: ClassVar[str]
+    capabilities: ClassVar[frozenset[Capability]]
+
     def resolve(self, workload: str) -> ResolvedTarget: ...
-    def database_primary(self) -> str:
-        """The workload of the database primary, as the platform names it right now."""
+    def replicas(self, workload: str) -> int:
+        """Running replicas of the workload right now."""
         ...
 
-    # processes and containers
+    def restart_count(self, workload: str) -> int: ...
+    def started_at(self, workload: str) -> float: ...
+    def is_running(self, workload: str) -> bool: ...
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class ProcessLifecycle(Platform, Protocol):
     def crash(self, workload: str) -> float: ...
     def kill(self, workload: str) -> float: ...
     def stop(self, workload: str, grace_s: float) -> float: ...
     def ensure_running(self, workload: str, timeout: float = 30.0) -> None: ...
+
+
+@runtime_checkable
+class Freezing(Platform, Protocol):
     def pause(self, workload: str) -> float: ...
     def unpause(self, workload: str) -> None: ...
+    def is_paused(self, workload: str) -> bool: ...
 
-    # orchestrator (Kubernetes; other adapters raise FaultInjectionError)
-    def replicas(self, workload: str) -> int: ...
-    def scale(self, workload: str, replicas: int) -> float: ...
-    def evict(self, workload: str) -> float: ...
-    def node_of(self, workload: str) -> str: ...
-    def drain(self, node: str, workload: str) -> float: ...
-    def uncordon(self, node: str) -> None: ...
 
-    # network
+@runtime_checkable
+class NetworkPartition(Platform, Protocol):
     def networks(self, workload: str) -> dict[str, list[str]]:
         """Connected networks and the workload's aliases on each."""
         ...
 
     def disconnect(self, workload: str, network: str) -> float: ...
     def reconnect(self, workload: str, network: str, aliases: list[str]) -> None: ...
+
+
+@runtime_checkable
+class NetworkShaping(Platform, Protocol):
     def add_latency(self, workload: str, delay_s: float, jitter_s: float) -> float: ...
     def add_loss(self, workload: str, percent: float) -> float: ...
     def clear_network_faults(self, workload: str) -> None: ...
@@ -63,16 +83,54 @@ class Platform(Protocol):
         """Latency and loss rules in place (empty: none)."""
         ...
 
-    # resources
+
+@runtime_checkable
+class ResourceStress(Platform, Protocol):
     def start_stress(
         self, workload: str, resource: str, amount: int, marker: str, max_s: float
     ) -> float: ...
     def stop_stress(self, workload: str, marker: str) -> None: ...
     def stress_processes(self, workload: str, marker: str) -> list[int]: ...
 
-    # observation
-    def restart_count(self, workload: str) -> int: ...
-    def started_at(self, workload: str) -> float: ...
-    def is_running(self, workload: str) -> bool: ...
-    def is_paused(self, workload: str) -> bool: ...
-    def close(self) -> None: ...
+
+@runtime_checkable
+class DiskFill(Platform, Protocol):
+    def free_bytes(self, workload: str, directory: str) -> int:
+        """Free bytes on the filesystem holding `directory` inside the workload."""
+        ...
+
+    def fill_disk(self, workload: str, path: str, megabytes: int) -> float: ...
+    def remove_fill(self, workload: str, path: str) -> None:
+        """Idempotent: a missing file, or a workload started anew, is not an error."""
+        ...
+
+    def fill_files(self, workload: str, directory: str, prefix: str) -> list[str]: ...
+
+
+@runtime_checkable
+class Orchestrator(Platform, Protocol):
+    def scale(self, workload: str, replicas: int) -> float: ...
+    def evict(self, workload: str) -> float: ...
+    def node_of(self, workload: str) -> str: ...
+    def drain(self, node: str, workload: str) -> float: ...
+    def uncordon(self, node: str) -> None: ...
+
+
+@runtime_checkable
+class DatabasePrimary(Platform, Protocol):
+    def database_primary(self) -> str:
+        """The workload of the database primary, as the platform names it right now."""
+        ...
+
+
+PROTOCOLS: dict[Capability, type[Platform]] = {
+    Capability.PROCESS_LIFECYCLE: ProcessLifecycle,
+    Capability.FREEZE: Freezing,
+    Capability.NETWORK_PARTITION: NetworkPartition,
+    Capability.NETWORK_SHAPING: NetworkShaping,
+    Capability.RESOURCE_STRESS: ResourceStress,
+    Capability.DISK_FILL: DiskFill,
+    Capability.ORCHESTRATOR: Orchestrator,
+    Capability.DATABASE_PRIMARY: DatabasePrimary,
+}
+"""The Protocol of each capability (the compliance tests check them all)."""

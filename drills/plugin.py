@@ -15,15 +15,15 @@ from typing import Any
 import pytest
 
 from harness import clock
-from harness.configfile import SourceMap
-from harness.drill import Drill, check_against_target, load_drill
+from harness.drill import load_drill
 from harness.errors import ConfigError, GuardRefused, HarnessError
-from harness.results import DrillResult, RunResult
+from harness.results import DrillResult, RunResult, Verdict
 from harness.settings import Settings, load_settings
 from harness.signals import interrupt_on_sigterm
 from pagerdrill.publish import Outputs, publish
 from pagerdrill.report import run_summary
 from remediation.runner import plan_drill, run_drill
+from remediation.validation import ValidDrill, validate_drill
 
 SETTINGS = pytest.StashKey[Settings]()
 RESULTS = pytest.StashKey[list[DrillResult]]()
@@ -88,14 +88,12 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DrillFile 
 class DrillFile(pytest.File):
     def collect(self) -> Iterator[DrillItem]:
         try:
-            drill, source = load_drill(self.path)
-            settings = settings_of(self.config)
-            check_against_target(drill, source, settings.target, settings.contract)
+            valid = validate_drill(*load_drill(self.path), settings_of(self.config))
         except ConfigError as exc:
             raise self.CollectError(str(exc)) from exc
         profile = self.config.getoption("pagerdrill_profile")
-        if profile is None or profile in drill.profiles:
-            yield DrillItem.from_parent(self, name=drill.name, drill=drill, source=source)
+        if profile is None or profile in valid.drill.profiles:
+            yield DrillItem.from_parent(self, name=valid.drill.name, valid=valid)
 
 
 class DrillFailed(Exception):
@@ -105,34 +103,34 @@ class DrillFailed(Exception):
 
 
 class DrillItem(pytest.Item):
-    def __init__(self, *, drill: Drill, source: SourceMap, **kwargs: Any) -> None:
+    def __init__(self, *, valid: ValidDrill, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.drill = drill
-        self.source = source
+        self.valid = valid
+        self.drill = valid.drill
 
     def runtest(self) -> None:
         settings = settings_of(self.config)
         try:
             if self.config.getoption("pagerdrill_dry_run"):
-                for line in plan_drill(self.drill, self.source, settings):
+                for line in plan_drill(self.valid, settings):
                     self._write(f"{self.drill.name}: {line}")
                 return
             with (
                 interrupt_on_sigterm(),
                 _api_calls_shown(self._write if settings.verbose else None),
             ):
-                result = run_drill(self.drill, self.source, settings, self._progress)
+                result = run_drill(self.valid, settings, self._progress)
         except (ConfigError, GuardRefused):
-            self.user_properties.append(("verdict", "refused"))
+            self.user_properties.append(("verdict", Verdict.REFUSED.value))
             raise
         except HarnessError:  # a dry run that cannot reach the platform
-            self.user_properties.append(("verdict", "error"))
+            self.user_properties.append(("verdict", Verdict.ERROR.value))
             raise
         self.config.stash[RESULTS].append(result)
-        self.user_properties.append(("verdict", result.verdict))
+        self.user_properties.append(("verdict", result.verdict.value))
         for stage, seconds in {**result.mttd_s, **result.mttr_s}.items():
             self.user_properties.append((stage, f"{seconds:.3f}"))
-        if result.verdict != "passed":
+        if result.verdict is not Verdict.PASSED:
             raise DrillFailed(result)
 
     def _progress(self, drill: str, phase: str) -> None:

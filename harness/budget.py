@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from harness.events import EventKind
 from harness.target import SloConfig
 from harness.timeline import Event
 
@@ -14,7 +15,8 @@ def unavailable_seconds(events: Sequence[Event], fault_at: float) -> float:
     """From the first failed journey attempt after the fault to the next success
     (or the last attempt, if none succeeded); summed over every such outage."""
     attempts = sorted(
-        (e for e in events if e.kind == "journey.attempt" and e.at >= fault_at), key=lambda e: e.at
+        (e for e in events if e.kind == EventKind.JOURNEY_ATTEMPT and e.at >= fault_at),
+        key=lambda e: e.at,
     )
     total, down_since = 0.0, None
     for attempt in attempts:

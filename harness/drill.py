@@ -15,18 +15,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field, model_validator
 
 from harness.configfile import SourceMap, load_model
 from harness.contract import Contract
-from harness.fault_specs import APP_HOOK_FAULTS, CONTAINER_FAULTS, FaultKinds
-from harness.load_specs import LoadExpectation, LoadSpec, SpikeShape, TrafficSurgeFault
+from harness.fault_specs import FaultSpec
+from harness.load_specs import LoadExpectation, LoadSpec, SpikeShape
 from harness.target import TargetConfig
 from harness.types import Frozen, Priority, Seconds
 
-DrillFault = Annotated[FaultKinds | TrafficSurgeFault, Field(discriminator="kind")]
 JourneyName = Literal["login", "template-creation", "service-deployment"]
 Profile = Literal["smoke", "gate", "nightly"]
 
@@ -179,14 +178,14 @@ class Drill(Frozen):
     description: str = ""
     profiles: tuple[Profile, ...] = ("nightly",)
     steady_state_timeout: Seconds = 60.0
-    fault: DrillFault
+    fault: FaultSpec
     load: LoadSpec | None = None
     journeys: list[JourneyName] = Field(default_factory=list)
     expect: Expectations
 
     @model_validator(mode="after")
     def _surge_needs_a_spike(self) -> Drill:
-        if isinstance(self.fault, TrafficSurgeFault) and not (
+        if self.fault.acts_on == "load" and not (
             self.load is not None and isinstance(self.load.shape, SpikeShape)
         ):
             raise ValueError("fault traffic-surge needs a load with a spike shape")
@@ -208,15 +207,16 @@ def check_against_target(
     workloads = target.platform.workloads
     known = ", ".join(sorted(workloads))
     fault = drill.fault
-    if isinstance(fault, CONTAINER_FAULTS) and fault.workload not in workloads:
+    workload = getattr(fault, "workload", None)
+    if fault.acts_on == "workload" and workload not in workloads:
         raise source.error(
-            ("fault", "workload"), f"unknown workload {fault.workload!r}; the target has: {known}"
+            ("fault", "workload"), f"unknown workload {workload!r}; the target has: {known}"
         )
-    if fault.kind == "kill-database-primary" and target.platform.database is None:
+    if fault.acts_on == "database primary" and target.platform.database is None:
         raise source.error(
             ("fault", "kind"), "the target names no platform.database to find the primary in"
         )
-    if isinstance(fault, APP_HOOK_FAULTS) and target.app.admin_token is None:
+    if fault.acts_on == "app hooks" and target.app.admin_token is None:
         raise source.error(
             ("fault", "kind"),
             f"{fault.kind} needs the app's fault hooks; the target names no app.admin_token",

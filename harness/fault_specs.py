@@ -3,19 +3,51 @@ and how it is reverted: README.md, "The fault catalogue"; the code: chaos/faults
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
+from harness.capabilities import Capability
+from harness.load_specs import LoadSpec, SpikeShape
 from harness.types import Frozen, Seconds
 
+ActsOn = Literal["workload", "database primary", "app", "app hooks", "load"]
+"""What a fault acts on: a workload the target names (`workload:`), the database
+primary, the app as its users reach it, the app's fault hooks (the target's
+`app.admin_token`), or the drill's own load."""
 
-class _WorkloadFault(Frozen):
+
+class FaultSpecBase(Frozen):
+    """Every fault kind: its `kind` literal, what it acts on, the platform capability
+    s it needs (none: it uses no platform verb) and its docstring, which `pagerdrill
+    fault --dry-run` and the README's catalogue show."""
+
+    acts_on: ClassVar[ActsOn] = "workload"
+    needs: ClassVar[tuple[Capability, ...]] = ()
+
+    def target_text(self) -> str:
+        """What the fault acts on, for people."""
+        workload = getattr(self, "workload", None)
+        return {
+            "workload": str(workload),
+            "database primary": "the database primary",
+            "load": "the app (the load's spike)",
+        }.get(self.acts_on, "the app")
+
+    def ends_after(self, load: LoadSpec | None) -> float | None:
+        """Seconds after injection at which the fault ends by itself (None: it is held
+        until reverted)."""
+        return None
+
+
+class _WorkloadFault(FaultSpecBase):
     workload: str
 
 
 class CrashProcessFault(_WorkloadFault):
     """SIGKILL the workload's main process, as a real crash would end it."""
+
+    needs: ClassVar[tuple[Capability, ...]] = (Capability.PROCESS_LIFECYCLE,)
 
     kind: Literal["crash-process"]
 
@@ -23,11 +55,15 @@ class CrashProcessFault(_WorkloadFault):
 class KillFault(_WorkloadFault):
     """Kill the container through the engine's API (a manual stop: no restart policy)."""
 
+    needs: ClassVar[tuple[Capability, ...]] = (Capability.PROCESS_LIFECYCLE,)
+
     kind: Literal["kill"]
 
 
 class StopFault(_WorkloadFault):
     """Stop the container gracefully (SIGTERM, then SIGKILL after the grace period)."""
+
+    needs: ClassVar[tuple[Capability, ...]] = (Capability.PROCESS_LIFECYCLE,)
 
     kind: Literal["stop"]
     grace: Seconds = 10.0
@@ -36,11 +72,15 @@ class StopFault(_WorkloadFault):
 class PauseFault(_WorkloadFault):
     """Freeze every process of the container (cgroup freezer): up, but not answering."""
 
+    needs: ClassVar[tuple[Capability, ...]] = (Capability.FREEZE,)
+
     kind: Literal["pause"]
 
 
 class NetworkPartitionFault(_WorkloadFault):
     """Disconnect the container from its networks (or the one named)."""
+
+    needs: ClassVar[tuple[Capability, ...]] = (Capability.NETWORK_PARTITION,)
 
     kind: Literal["network-partition"]
     network: str | None = None
@@ -49,6 +89,8 @@ class NetworkPartitionFault(_WorkloadFault):
 class NetworkLatencyFault(_WorkloadFault):
     """Delay every packet the container sends (tc netem in its network namespace;
     the kernel needs CONFIG_NET_SCH_NETEM)."""
+
+    needs: ClassVar[tuple[Capability, ...]] = (Capability.NETWORK_SHAPING,)
 
     kind: Literal["network-latency"]
     delay: Seconds
@@ -59,6 +101,8 @@ class NetworkLossFault(_WorkloadFault):
     """Drop a share of the packets the container sends (an iptables statistic rule in
     its network namespace)."""
 
+    needs: ClassVar[tuple[Capability, ...]] = (Capability.NETWORK_SHAPING,)
+
     kind: Literal["network-loss"]
     percent: float = Field(gt=0, le=100)
 
@@ -66,6 +110,8 @@ class NetworkLossFault(_WorkloadFault):
 class CpuStressFault(_WorkloadFault):
     """Busy-loop workers inside the container's cgroup, ended by the revert (or by
     themselves after `max_duration`)."""
+
+    needs: ClassVar[tuple[Capability, ...]] = (Capability.RESOURCE_STRESS,)
 
     kind: Literal["cpu-stress"]
     workers: int = Field(default=1, ge=1, le=16)
@@ -75,14 +121,31 @@ class CpuStressFault(_WorkloadFault):
 class MemoryStressFault(_WorkloadFault):
     """Allocate and touch memory inside the container's cgroup."""
 
+    needs: ClassVar[tuple[Capability, ...]] = (Capability.RESOURCE_STRESS,)
+
     kind: Literal["memory-stress"]
     megabytes: int = Field(ge=1, le=16384)
     max_duration: Seconds = 300.0
 
 
+class DiskFillFault(_WorkloadFault):
+    """Write one file of `megabytes` into `directory` inside the workload, as a runaway
+    log or a full volume would; the revert removes it. Refused before writing if it
+    would leave less than `keep_free_mb` free on that filesystem (the host's own disk,
+    for a container's writable layer)."""
+
+    kind: Literal["disk-fill"]
+    needs: ClassVar[tuple[Capability, ...]] = (Capability.DISK_FILL,)
+    directory: str = Field(default="/tmp", pattern=r"^/\S*$")
+    megabytes: int = Field(ge=1, le=65536)
+    keep_free_mb: int = Field(default=1024, ge=0)
+
+
 class ScaleFault(_WorkloadFault):
     """Set the workload's Deployment to `replicas` (Kubernetes); reverted to the count
     it had before."""
+
+    needs: ClassVar[tuple[Capability, ...]] = (Capability.ORCHESTRATOR,)
 
     kind: Literal["scale"]
     replicas: int = Field(ge=0, le=100)
@@ -92,75 +155,101 @@ class EvictFault(_WorkloadFault):
     """Evict the workload's pods through the Eviction API, so PodDisruptionBudgets
     apply (Kubernetes)."""
 
+    needs: ClassVar[tuple[Capability, ...]] = (Capability.ORCHESTRATOR,)
+
     kind: Literal["evict"]
 
 
-class DrainNodeFault(Frozen):
+class DrainNodeFault(FaultSpecBase):
     """Cordon a node and evict the drillable pods of the workload on it (Kubernetes);
     reverted by uncordoning."""
+
+    needs: ClassVar[tuple[Capability, ...]] = (Capability.ORCHESTRATOR,)
 
     kind: Literal["drain-node"]
     workload: str
     """Whose pods' node is drained (the node of its first pod, in name order)."""
 
 
-class KillDatabasePrimaryFault(Frozen):
+class KillDatabasePrimaryFault(FaultSpecBase):
     """Kill the container of the database primary, as Patroni names it right now."""
+
+    acts_on: ClassVar[ActsOn] = "database primary"
+    needs: ClassVar[tuple[Capability, ...]] = (
+        Capability.DATABASE_PRIMARY,
+        Capability.PROCESS_LIFECYCLE,
+    )
 
     kind: Literal["kill-database-primary"]
 
 
-class AppErrorRateFault(Frozen):
+class AppErrorRateFault(FaultSpecBase):
     """The app answers a share of a route's requests with HTTP 500 (fault hooks)."""
+
+    acts_on: ClassVar[ActsOn] = "app hooks"
 
     kind: Literal["app-error-rate"]
     route: str = "*"
     ratio: float = Field(gt=0, le=1)
 
 
-class AppLatencyFault(Frozen):
+class AppLatencyFault(FaultSpecBase):
     """The app delays a route's answers (fault hooks)."""
+
+    acts_on: ClassVar[ActsOn] = "app hooks"
 
     kind: Literal["app-latency"]
     route: str = "*"
     delay: Seconds
 
 
-class PluginFailureFault(Frozen):
+class PluginFailureFault(FaultSpecBase):
     """Plugins report unhealthy and their operations fail (fault hooks)."""
+
+    acts_on: ClassVar[ActsOn] = "app hooks"
 
     kind: Literal["plugin-failure"]
     plugins: list[str] = Field(min_length=1)
 
 
-class ReadinessFailureFault(Frozen):
+class ReadinessFailureFault(FaultSpecBase):
     """The app's readiness check fails while its liveness check passes (fault hooks)."""
+
+    acts_on: ClassVar[ActsOn] = "app hooks"
 
     kind: Literal["readiness-failure"]
 
 
-class LivenessFailureFault(Frozen):
+class LivenessFailureFault(FaultSpecBase):
     """The app's liveness check fails while it still serves (fault hooks): only a
     health-based restart brings it back."""
+
+    acts_on: ClassVar[ActsOn] = "app hooks"
 
     kind: Literal["liveness-failure"]
 
 
-class DeploymentFailureFault(Frozen):
+class DeploymentFailureFault(FaultSpecBase):
     """Service deployments roll out and fail (fault hooks)."""
+
+    acts_on: ClassVar[ActsOn] = "app hooks"
 
     kind: Literal["deployment-failure"]
 
 
-class CacheFlushFault(Frozen):
+class CacheFlushFault(FaultSpecBase):
     """Empty the app's catalog cache once (nothing to revert: it refills)."""
+
+    acts_on: ClassVar[ActsOn] = "app hooks"
 
     kind: Literal["cache-flush"]
 
 
-class BruteForceFault(Frozen):
+class BruteForceFault(FaultSpecBase):
     """Failed sign-ins from one client, bounded in count and time (nothing to revert:
     the platform's block expires by itself)."""
+
+    acts_on: ClassVar[ActsOn] = "app"
 
     kind: Literal["brute-force"]
     attempts: int = Field(default=10, ge=1, le=200)
@@ -173,6 +262,18 @@ class BruteForceFault(Frozen):
     within: Seconds = 30.0
 
 
+class TrafficSurgeFault(FaultSpecBase):
+    """The drill's load spike is the fault: injected when the load first reaches its
+    peak users, over when the spike ends (nothing else to revert)."""
+
+    kind: Literal["traffic-surge"]
+    acts_on: ClassVar[ActsOn] = "load"
+
+    def ends_after(self, load: LoadSpec | None) -> float | None:
+        shape = None if load is None else load.shape
+        return shape.hold if isinstance(shape, SpikeShape) else None
+
+
 FaultKinds = (
     CrashProcessFault
     | KillFault
@@ -183,6 +284,7 @@ FaultKinds = (
     | NetworkLossFault
     | CpuStressFault
     | MemoryStressFault
+    | DiskFillFault
     | ScaleFault
     | EvictFault
     | DrainNodeFault
@@ -195,41 +297,6 @@ FaultKinds = (
     | DeploymentFailureFault
     | CacheFlushFault
     | BruteForceFault
+    | TrafficSurgeFault
 )
 FaultSpec = Annotated[FaultKinds, Field(discriminator="kind")]
-
-
-def target_of(spec: Frozen) -> str:
-    """What the fault acts on, for people: a workload, the database primary, the app."""
-    if isinstance(spec, CONTAINER_FAULTS):
-        return spec.workload
-    if isinstance(spec, KillDatabasePrimaryFault):
-        return "the database primary"
-    if getattr(spec, "kind", None) == "traffic-surge":
-        return "the app (the load's spike)"
-    return "the app"
-
-
-CONTAINER_FAULTS = (
-    CrashProcessFault,
-    KillFault,
-    StopFault,
-    PauseFault,
-    NetworkPartitionFault,
-    NetworkLatencyFault,
-    NetworkLossFault,
-    CpuStressFault,
-    MemoryStressFault,
-    ScaleFault,
-    EvictFault,
-    DrainNodeFault,
-)
-APP_HOOK_FAULTS = (
-    AppErrorRateFault,
-    AppLatencyFault,
-    PluginFailureFault,
-    ReadinessFailureFault,
-    LivenessFailureFault,
-    DeploymentFailureFault,
-    CacheFlushFault,
-)

@@ -123,13 +123,6 @@ class LoadSpec(Frozen):
         return self
 
 
-class TrafficSurgeFault(Frozen):
-    """The drill's load spike is the fault: injected when the load first reaches its
-    peak users, over when the spike ends (nothing else to revert)."""
-
-    kind: Literal["traffic-surge"]
-
-
 class LoadExpectation(Frozen):
     """SLOs the load must meet over the whole run."""
 

@@ -1,4 +1,4 @@
-"""The one polling primitive."""
+"""The one polling primitive, and the check a deadline turns it into."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import TypeVar
 
 from harness import clock
 from harness.errors import WaitTimeout
+from harness.results import Check
 
 T = TypeVar("T")
 
@@ -45,3 +46,20 @@ def wait_until(
         if remaining <= 0:
             raise WaitTimeout(expected, last_seen, where, hint, timeout)
         clock.sleep(min(interval, remaining))
+
+
+def timed_check(
+    name: str, deadline_s: float, wait: Callable[[], T], failure: Callable[[WaitTimeout], str]
+) -> T | Check:
+    """What `wait` (a `wait_until`) returned, or, if it timed out, the failed check
+    named `name` whose detail `failure` writes from what was last seen::
+
+        outcome = timed_check(name, 30, lambda: wait_until(...),
+                              lambda exc: f"not restarted (last seen: {exc.last_seen})")
+        if isinstance(outcome, Check):
+            return outcome
+    """
+    try:
+        return wait()
+    except WaitTimeout as exc:
+        return Check(name, False, failure(exc), None, deadline_s)

@@ -5,14 +5,24 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
-from typing import Literal
 
 from harness import clock
 from harness.load_results import LoadResult
 from harness.timeline import Event
 
-Verdict = Literal["passed", "failed", "error"]
+
+class Verdict(StrEnum):
+    """A drill's verdict. `refused`: the drill or target was invalid or a guard refused
+    it, so nothing was touched (exit 2); `error`: the platform or tools failed (exit 3)."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    REFUSED = "refused"
+
+
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "results-v1.schema.json"
 """The JSON Schema of results.json (pagerdrill/report.py writes it)."""
 
@@ -117,8 +127,8 @@ class DrillResult:
     @property
     def verdict(self) -> Verdict:
         if self.error is not None:
-            return "error"
-        return "passed" if all(c.passed for c in self.checks) else "failed"
+            return Verdict.ERROR
+        return Verdict.PASSED if all(c.passed for c in self.checks) else Verdict.FAILED
 
     @property
     def failed_checks(self) -> list[Check]:
@@ -207,7 +217,7 @@ class RunResult:
 
     @property
     def passed(self) -> bool:
-        drills_ok = bool(self.drills) and all(d.verdict == "passed" for d in self.drills)
+        drills_ok = bool(self.drills) and all(d.verdict is Verdict.PASSED for d in self.drills)
         return drills_ok and all(g.passed for g in self.gate)
 
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from harness.events import EventKind
 from harness.sli import push_registry
 from harness.timeline import Event
 from journeys.result import JourneyResult, StepResult
@@ -91,7 +92,7 @@ class JourneySlis:
     def observe_events(self, events: Iterable[Event]) -> None:
         """The prober's attempts as recorded on drill timelines (`journey.attempt`)."""
         for event in sorted(events, key=lambda e: e.at):
-            if event.kind == "journey.attempt":
+            if event.kind == EventKind.JOURNEY_ATTEMPT:
                 self.observe(_result_of(event))
 
     @property

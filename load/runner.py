@@ -25,6 +25,7 @@ from pydantic import SecretStr
 from harness import clock
 from harness.closing import Closing
 from harness.errors import GuardRefused, InfrastructureError
+from harness.events import EventKind
 from harness.load_results import LoadResult
 from harness.load_specs import LoadSpec
 from harness.polling import wait_until
@@ -119,7 +120,7 @@ class LoadRunner(Closing):
         )
         output.close()
         self.timeline.record(
-            "load.started",
+            EventKind.LOAD_STARTED,
             at=self.started_at,
             shape=self.spec.shape.kind,
             processes=self.spec.processes,
@@ -153,7 +154,7 @@ class LoadRunner(Closing):
             rows = stats.history(self.prefix)
             for row in rows[seen:]:
                 self.timeline.record(
-                    "load.stats",
+                    EventKind.LOAD_STATS,
                     at=row.at,
                     users=row.users,
                     requests_per_s=round(row.requests_per_s, 1),
@@ -207,7 +208,7 @@ class LoadRunner(Closing):
         if self._watcher.is_alive():
             self._watcher.join(timeout=5)
         self._result = self._read_result()
-        self.timeline.record("load.stopped", stopped_by=self._stopped_by)
+        self.timeline.record(EventKind.LOAD_STOPPED, stopped_by=self._stopped_by)
         return self._result
 
     def _read_result(self) -> LoadResult:

@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 
 from harness.errors import ConfigError, GuardRefused, HarnessError
+from harness.results import Verdict
 
 EXIT_PASSED, EXIT_FAILED, EXIT_CONFIG, EXIT_INFRASTRUCTURE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
@@ -38,7 +39,7 @@ class _Outcome:
 
     def __init__(self) -> None:
         self.collect_errors = 0
-        self.verdicts: list[str] = []
+        self.verdicts: list[Verdict] = []
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -47,11 +48,14 @@ class _Outcome:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when == "call":
             verdict = dict(report.user_properties).get("verdict")
-            self.verdicts.append(str(verdict) if verdict else report.outcome)
+            if verdict is not None:  # a drill item (the plugin sets it)
+                self.verdicts.append(Verdict(str(verdict)))
+            elif report.outcome in ("passed", "failed"):  # any other pytest item
+                self.verdicts.append(Verdict(report.outcome))
 
     def exit_code(self, pytest_code: int) -> int:
         if (
-            "refused" in self.verdicts
+            Verdict.REFUSED in self.verdicts
             or self.collect_errors
             or pytest_code
             in (
@@ -62,9 +66,9 @@ class _Outcome:
             return EXIT_CONFIG
         if pytest_code == pytest.ExitCode.INTERRUPTED:
             return EXIT_INTERRUPTED
-        if "error" in self.verdicts or pytest_code == pytest.ExitCode.INTERNAL_ERROR:
+        if Verdict.ERROR in self.verdicts or pytest_code == pytest.ExitCode.INTERNAL_ERROR:
             return EXIT_INFRASTRUCTURE
-        if pytest_code != pytest.ExitCode.OK or "failed" in self.verdicts:
+        if pytest_code != pytest.ExitCode.OK or Verdict.FAILED in self.verdicts:
             return EXIT_FAILED
         return EXIT_PASSED
 

@@ -13,8 +13,11 @@ from prometheus_client import CollectorRegistry, Gauge
 
 from harness.clients import AlertmanagerClient, PrometheusClient
 from harness.contract import Contract
+from harness.events import EventKind
 from harness.history import PastRun
+from harness.results import Verdict
 from harness.sli import push_registry
+from harness.stages import Stage, StageKind, of_kind
 from harness.target import TargetConfig
 
 Status = Literal["proven", "fired, never asserted", "never fired"]
@@ -93,32 +96,26 @@ def compute(
 ) -> Coverage:
     """`rules` as (alert name, priority label); `receivers` as Alertmanager names them."""
     drills = _drills(runs)
-    passed = [d for d in drills if d.get("verdict") == "passed"]
+    passed = [d for d in drills if d.get("verdict") == Verdict.PASSED]
     covered_rules = []
     for name, priority in sorted(rules):
-        proofs = [
-            (d, d["mttd_s"][f"firing.{name}"])
-            for d in passed
-            if f"firing.{name}" in d.get("mttd_s", {})
-        ]
+        firing = Stage(StageKind.FIRING, name).key
+        proofs = [(d, d["mttd_s"][firing]) for d in passed if firing in d.get("mttd_s", {})]
         seen = [(d, None) for d in drills if name in d.get("alerts_seen", [])]
         covered_rules.append(_covered(name, priority, proofs, seen))
     covered_receivers = []
     for receiver in sorted(receivers):
         proofs = []
         for d in passed:
-            stages = [
-                v
-                for k, v in d.get("mttd_s", {}).items()
-                if k.startswith("notified.") and k.endswith(f".{receiver}")
-            ]
+            notified = of_kind(d.get("mttd_s", {}), StageKind.NOTIFIED)
+            stages = [v for stage, v in notified.items() if stage.receiver == receiver]
             if stages:
                 proofs.append((d, min(stages)))
         seen = [
             (d, None)
             for d in drills
             if any(
-                e.get("kind") == "notification.firing" and e.get("receiver") == receiver
+                e.get("kind") == EventKind.NOTIFICATION_FIRING and e.get("receiver") == receiver
                 for e in d.get("timeline", [])
             )
         ]

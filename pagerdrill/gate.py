@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harness.history import PastRun, baseline
-from harness.results import DrillResult, GateCheck, Regression
+from harness.results import DrillResult, GateCheck, Regression, Verdict
 from harness.target import GateCriteria
 from pagerdrill.coverage import Coverage
 
@@ -35,7 +35,7 @@ def evaluate_gate(
 ) -> list[GateCheck]:
     required = {str(p) for p in criteria.required_priorities}
     concerned = [d for d in drills if required & set(d.priorities)]
-    failing = [d.drill for d in concerned if d.verdict != "passed"]
+    failing = [d.drill for d in concerned if d.verdict is not Verdict.PASSED]
     names = ", ".join(sorted(required))
     checks = [
         GateCheck(

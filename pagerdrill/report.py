@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from harness import clock
-from harness.results import DrillResult, RunResult
+from harness.results import DrillResult, RunResult, Verdict
+from harness.stages import Stage, StageKind, of_kind
 
 JSON_SCHEMA_VERSION = 1
 
@@ -21,11 +22,11 @@ def format_seconds(value: float | None) -> str:
 
 def _row(r: DrillResult) -> tuple[str, ...]:
     passed = sum(c.passed for c in r.checks)
-    firing = min((v for k, v in r.mttd_s.items() if k.startswith("firing.")), default=None)
-    notified = max((v for k, v in r.mttd_s.items() if k.startswith("notified.")), default=None)
-    journey = max((v for k, v in r.mttr_s.items() if k.startswith("journey.")), default=None)
+    firing = min(of_kind(r.mttd_s, StageKind.FIRING).values(), default=None)
+    notified = max(of_kind(r.mttd_s, StageKind.NOTIFIED).values(), default=None)
+    journey = max(of_kind(r.mttr_s, StageKind.JOURNEY).values(), default=None)
     budget = "-" if r.budget_burned_percent is None else f"{r.budget_burned_percent:.2f} %"
-    verdict = r.verdict if r.verdict == "passed" else r.verdict.upper()
+    verdict = r.verdict.value if r.verdict is Verdict.PASSED else r.verdict.value.upper()
     return (
         r.drill,
         verdict,
@@ -74,9 +75,9 @@ def summary_table(results: Sequence[DrillResult]) -> str:
 
 
 _DETECTION_STAGES = (
-    ("pending", "pending"),
-    ("firing", "firing"),
-    ("alertmanager", "in Alertmanager"),
+    (StageKind.PENDING, "pending"),
+    (StageKind.FIRING, "firing"),
+    (StageKind.ALERTMANAGER, "in Alertmanager"),
 )
 
 
@@ -96,32 +97,28 @@ def stage_lines(r: DrillResult) -> list[str]:
     IDPDown: pending 0.21 s · firing 0.76 s (floor 0 s, deadline 30 s) · ...
     recovery: restart.idp 0.55 s (deadline 30 s) · journey.login 2.04 s (deadline 60 s)
     """
-    alerts = sorted(
-        {k.split(".", 2)[1] for k in r.mttd_s} | {k.split(".", 2)[1] for k in r.floors_s}
-    )
+    known = [Stage.parse(k) for k in {*r.mttd_s, *r.deadlines_s, *r.mttr_s}]
     lines = []
-    for alert in alerts:
+    for alert in sorted({Stage.parse(k).subject for k in {*r.mttd_s, *r.floors_s}}):
         parts = [
-            f"{label} {format_seconds(r.mttd_s.get(f'{stage}.{alert}'))}"
-            + _bounds(r, f"{stage}.{alert}")
-            for stage, label in _DETECTION_STAGES
+            f"{label} {format_seconds(r.mttd_s.get(Stage(kind, alert).key))}"
+            + _bounds(r, Stage(kind, alert).key)
+            for kind, label in _DETECTION_STAGES
         ]
-        prefix = f"notified.{alert}."
-        for key in sorted(k for k in {*r.deadlines_s, *r.mttd_s} if k.startswith(prefix)):
+        notified = (s for s in known if s.kind is StageKind.NOTIFIED and s.subject == alert)
+        for stage in sorted(notified, key=lambda s: s.key):
             parts.append(
-                f"{key.removeprefix(prefix)} {format_seconds(r.mttd_s.get(key))}" + _bounds(r, key)
+                f"{stage.receiver} {format_seconds(r.mttd_s.get(stage.key))}"
+                + _bounds(r, stage.key)
             )
         lines.append(f"{alert}: " + " · ".join(parts))
-    if r.mttr_s or any(not k.startswith(("firing.", "notified.")) for k in r.deadlines_s):
-        keys = sorted({*r.mttr_s, *(k for k in r.deadlines_s if k.split(".")[0] in _RECOVERY)})
+    recovery_keys = sorted(s.key for s in known if not s.kind.is_detection)
+    if recovery_keys:
         recovery = " · ".join(
-            f"{key} {format_seconds(r.mttr_s.get(key))}{_bounds(r, key)}" for key in keys
+            f"{key} {format_seconds(r.mttr_s.get(key))}{_bounds(r, key)}" for key in recovery_keys
         )
         lines.append(f"recovery: {recovery}")
     return lines
-
-
-_RECOVERY = ("restart", "scaled", "failover", "condition", "journey")
 
 
 def run_summary(run: RunResult) -> str:
@@ -137,7 +134,9 @@ def run_summary(run: RunResult) -> str:
 def verdict_line(run: RunResult) -> str:
     verdicts = [r.verdict for r in run.drills]
     counts = ", ".join(
-        f"{verdicts.count(v)} {v}" for v in ("passed", "failed", "error") if verdicts.count(v)
+        f"{verdicts.count(v)} {v}"
+        for v in (Verdict.PASSED, Verdict.FAILED, Verdict.ERROR)
+        if verdicts.count(v)
     )
     gate = ""
     if run.gate:

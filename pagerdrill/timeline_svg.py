@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from harness.events import EventKind
 from harness.timeline import Event
 
 Scale = Callable[[float], float]
@@ -38,10 +39,10 @@ def _marks(events: Sequence[Event]) -> list[Mark]:
     marks = []
     for e in events:
         d = e.detail
-        if e.kind in ("alert.pending", "alert.firing"):
+        if e.kind in (EventKind.ALERT_PENDING, EventKind.ALERT_FIRING):
             state = e.kind.split(".")[1]
             marks.append(Mark(f"alert {d['alert']}", e.at, COLORS[state], f"{d['alert']} {state}"))
-        elif e.kind.startswith("notification."):
+        elif e.kind.is_notification:
             status = e.kind.split(".")[1]
             marks.append(
                 Mark(
@@ -51,7 +52,7 @@ def _marks(events: Sequence[Event]) -> list[Mark]:
                     f"{d['alert']} {status} to {d['receiver']} ({d.get('channel')})",
                 )
             )
-        elif e.kind == "recovery.restarted":
+        elif e.kind == EventKind.RECOVERY_RESTARTED:
             marks.append(
                 Mark(
                     f"restart {d['workload']}",
@@ -60,13 +61,13 @@ def _marks(events: Sequence[Event]) -> list[Mark]:
                     f"{d['workload']} restarted (count {d.get('restart_count')})",
                 )
             )
-        elif e.kind == "recovery.journey_green":
+        elif e.kind == EventKind.RECOVERY_JOURNEY_GREEN:
             marks.append(
                 Mark(
                     f"journey {d['journey']}", e.at, COLORS["green"], f"{d['journey']} green again"
                 )
             )
-        elif e.kind == "journey.attempt":
+        elif e.kind == EventKind.JOURNEY_ATTEMPT:
             ok = bool(d.get("ok"))
             why = "" if ok else f": {d.get('failed_step')}: {d.get('error')}"
             marks.append(
@@ -83,7 +84,7 @@ def _marks(events: Sequence[Event]) -> list[Mark]:
 
 def timeline_svg(events: Sequence[Event]) -> str:
     """The picture, or a short note when nothing was injected."""
-    fault = next((e for e in events if e.kind == "fault.injected"), None)
+    fault = next((e for e in events if e.kind == EventKind.FAULT_INJECTED), None)
     if fault is None:
         return '<p class="note">No fault was injected: no timeline.</p>'
     marks = _marks(events)

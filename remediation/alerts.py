@@ -17,8 +17,10 @@ from harness.clients import (
 )
 from harness.drill import AlertContract
 from harness.errors import WaitTimeout
-from harness.polling import wait_until
+from harness.events import EventKind
+from harness.polling import timed_check, wait_until
 from harness.results import Check
+from harness.stages import Stage, StageKind
 from harness.timeline import Timeline
 
 
@@ -116,26 +118,26 @@ class AlertWatcher:
             ]
             return done if reached <= {n.receiver for n in done} else None
 
-        try:
-            done = wait_until(
+        done = timed_check(
+            name,
+            deadline_s,
+            lambda: wait_until(
                 resolved,
                 clock.left_until(recovered_at, deadline_s),
                 expected=f"{expectation.name} resolved",
                 where="Prometheus and the sink",
-            )
-        except WaitTimeout as exc:
-            return Check(
-                name,
-                False,
+            ),
+            lambda exc: (
                 f"{expectation.name} not resolved within {deadline_s:g} s "
-                f"of recovery; last seen: {exc.last_seen}",
-                None,
-                deadline_s,
-            )
+                f"of recovery; last seen: {exc.last_seen}"
+            ),
+        )
+        if isinstance(done, Check):
+            return done
         last = max((n.received_at for n in done), default=clock.now())
         for n in done:
             timeline.record(
-                "notification.resolved",
+                EventKind.NOTIFICATION_RESOLVED,
                 at=n.received_at,
                 alert=n.alertname,
                 receiver=n.receiver,
@@ -153,25 +155,42 @@ class AlertWatcher:
 def record_observation(observation: AlertObservation, timeline: Timeline) -> None:
     name = observation.expectation.name
     if observation.pending is not None:
-        timeline.record("alert.pending", at=observation.pending.at, alert=name)
+        timeline.record(EventKind.ALERT_PENDING, at=observation.pending.at, alert=name)
     if observation.firing is not None:
         timeline.record(
-            "alert.firing",
+            EventKind.ALERT_FIRING,
             at=observation.firing.at,
             alert=name,
             priority=observation.firing.labels.get("priority"),
         )
     if observation.in_alertmanager_at is not None:
-        timeline.record("alert.in_alertmanager", at=observation.in_alertmanager_at, alert=name)
+        timeline.record(
+            EventKind.ALERT_IN_ALERTMANAGER, at=observation.in_alertmanager_at, alert=name
+        )
     for n in observation.notifications:
         timeline.record(
-            "notification.firing",
+            EventKind.NOTIFICATION_FIRING,
             at=n.received_at,
             alert=name,
             receiver=n.receiver,
             channel=n.channel,
             priority=n.priority,
         )
+
+
+def detection_stages(observation: AlertObservation) -> dict[Stage, float]:
+    """MTTD per stage, in seconds from the fault: pending and firing (Prometheus' own
+    evaluations), in Alertmanager, and each receiver's first notification."""
+    name, fault_at = observation.expectation.name, observation.fault_at
+    seen = {
+        StageKind.PENDING: None if observation.pending is None else observation.pending.at,
+        StageKind.FIRING: None if observation.firing is None else observation.firing.at,
+        StageKind.ALERTMANAGER: observation.in_alertmanager_at,
+    }
+    stages = {Stage(kind, name): at - fault_at for kind, at in seen.items() if at is not None}
+    for receiver, n in observation.first_notified().items():
+        stages[Stage.notified(name, receiver)] = n.received_at - fault_at
+    return stages
 
 
 def alert_checks(observation: AlertObservation) -> list[Check]:

@@ -1,4 +1,6 @@
-"""The state one drill accumulates while its phases run (remediation/runner.py)."""
+"""What every phase of one drill works in: the validated drill, the settings and
+the drill's timeline. Frozen: phases return what they measured
+(remediation/outcome.py) instead of writing into shared state."""
 
 from __future__ import annotations
 
@@ -6,31 +8,29 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from harness.drill import AlertContract, Drill
-from harness.load_results import LoadResult
-from harness.results import Check
+from harness.events import EventKind
 from harness.settings import Settings
 from harness.timeline import Timeline
-from remediation.detection import DetectionFloor
+from remediation.validation import ValidDrill
 
 PhaseListener = Callable[[str, str], None]
 
 
-@dataclass
-class DrillRun:
-    """The state one drill accumulates while its phases run."""
-
-    drill: Drill
+@dataclass(frozen=True)
+class DrillScope:
+    valid: ValidDrill
     settings: Settings
     on_phase: PhaseListener
-    alerts: list[AlertContract]
     timeline: Timeline = field(default_factory=Timeline)
-    checks: list[Check] = field(default_factory=list)
-    mttd_s: dict[str, float] = field(default_factory=dict)
-    mttr_s: dict[str, float] = field(default_factory=dict)
-    load: LoadResult | None = None
-    alerts_seen: tuple[str, ...] = ()
-    floors: dict[str, DetectionFloor] = field(default_factory=dict)
+
+    @property
+    def drill(self) -> Drill:
+        return self.valid.drill
+
+    @property
+    def alerts(self) -> tuple[AlertContract, ...]:
+        return self.valid.alerts
 
     def phase(self, name: str) -> None:
-        self.timeline.record("phase", phase=name)
+        self.timeline.record(EventKind.PHASE, phase=name)
         self.on_phase(self.drill.name, name)

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chaos.platform import Platform
+from chaos.platform import DatabasePrimary
 from harness import clock
 from harness.drill import FailoverExpectation
-from harness.errors import InfrastructureError, WaitTimeout
-from harness.polling import wait_until
+from harness.errors import InfrastructureError
+from harness.events import EventKind
+from harness.polling import timed_check, wait_until
 from harness.results import Check
 from harness.timeline import Timeline
 from remediation.data_probe import ProbeWriter
@@ -25,7 +26,7 @@ class FailoverWatch:
 
 
 def check_failover(
-    platform: Platform,
+    platform: DatabasePrimary,
     watch: FailoverWatch,
     expectation: FailoverExpectation,
     fault_at: float,
@@ -39,27 +40,24 @@ def check_failover(
         primary = platform.database_primary()
         return primary if primary != primary_before else None
 
-    try:
-        primary = wait_until(
+    primary = timed_check(
+        name,
+        within,
+        lambda: wait_until(
             promoted,
             clock.left_until(fault_at, within),
             expected=f"a primary other than {primary_before}",
             where="the platform's database",
-        )
-    except WaitTimeout as exc:
-        checks.append(
-            Check(
-                name,
-                False,
-                f"still no new primary after {within:g} s ({exc.last_seen}); "
-                "is automatic failover on?",
-                None,
-                within,
-            )
-        )
+        ),
+        lambda exc: (
+            f"still no new primary after {within:g} s ({exc.last_seen}); is automatic failover on?"
+        ),
+    )
+    if isinstance(primary, Check):
+        checks.append(primary)
     else:
         delay = clock.now() - fault_at
-        timeline.record("recovery.new_primary", primary=primary, was=primary_before)
+        timeline.record(EventKind.RECOVERY_NEW_PRIMARY, primary=primary, was=primary_before)
         checks.append(
             Check(name, True, f"{primary} promoted (was {primary_before})", delay, within)
         )
@@ -70,23 +68,24 @@ def check_failover(
 
 def _writes_back(writer: ProbeWriter, within: float, fault_at: float, timeline: Timeline) -> Check:
     name = f"writes acknowledged again within {within:g} s (RTO)"
-    try:
-        back = wait_until(
+    back = timed_check(
+        name,
+        within,
+        lambda: wait_until(
             lambda: writer.writes_back_after(fault_at),
             clock.left_until(fault_at, within) + 1.0,
             expected="a probe write acknowledged after the failed ones",
             where="the data probe",
-        )
-    except WaitTimeout:
-        failed = writer.failures_since(fault_at)
-        return Check(
-            name,
-            False,
-            f"no write acknowledged within {within:g} s ({failed} failed)",
-            None,
-            within,
-        )
-    timeline.record("recovery.writes_back", at=back, failed_writes=writer.failures_since(fault_at))
+        ),
+        lambda _: (
+            f"no write acknowledged within {within:g} s ({writer.failures_since(fault_at)} failed)"
+        ),
+    )
+    if isinstance(back, Check):
+        return back
+    timeline.record(
+        EventKind.RECOVERY_WRITES_BACK, at=back, failed_writes=writer.failures_since(fault_at)
+    )
     delay = back - fault_at
     detail = f"writes back {delay:.2f} s after the fault, {writer.failures_since(fault_at)} failed"
     return Check(name, delay <= within, detail, delay, within)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from harness.events import EventKind
 from harness.results import JourneyWindow, JourneyWindows
 from harness.timeline import Event
 
@@ -34,7 +35,7 @@ def journey_windows(
     """
     by_journey: dict[str, list[Event]] = {}
     for event in sorted(events, key=lambda e: e.at):
-        if event.kind == "journey.attempt":
+        if event.kind == EventKind.JOURNEY_ATTEMPT:
             by_journey.setdefault(str(event.detail["journey"]), []).append(event)
     windows: JourneyWindows = {}
     for journey, attempts in by_journey.items():

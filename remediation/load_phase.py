@@ -1,35 +1,18 @@
-"""The drill's load: started before the fault, its stress as the fault when the
-drill says `traffic-surge`, stopped after recovery, checked against the drill's
-load SLOs."""
+"""The drill's load: started before the fault (its spike is the fault when the
+drill says `traffic-surge`, chaos/faults/traffic.py), stopped after recovery,
+checked against the drill's load SLOs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
-from chaos.faults import inject, plan
-from chaos.faults.base import FaultContext
 from harness.drill import Drill
 from harness.load_results import LoadResult
-from harness.load_specs import LoadExpectation, SpikeShape, TrafficSurgeFault
+from harness.load_specs import LoadExpectation
 from harness.results import Check
 from harness.settings import Settings
 from harness.timeline import Timeline
 from load.runner import LoadRunner, check_host
-
-
-def plan_fault(drill: Drill, faults: FaultContext) -> list[str]:
-    if isinstance(drill.fault, TrafficSurgeFault):
-        assert drill.load is not None
-        assert isinstance(drill.load.shape, SpikeShape)
-        shape = drill.load.shape
-        return [
-            f"the load's spike: {shape.base} -> {shape.peak} users at {shape.at:g} s for "
-            f"{shape.hold:g} s ({drill.load.locustfile})",
-            "revert: the spike ends by itself; the load is stopped after recovery",
-        ]
-    return plan(drill.fault, faults)
 
 
 def plan_load(drill: Drill, settings: Settings) -> list[str]:
@@ -52,34 +35,6 @@ def start_load(drill: Drill, settings: Settings, timeline: Timeline) -> LoadRunn
     return LoadRunner(
         drill.load, app.base_url, (app.credentials.username, settings.password), timeline, workdir
     )
-
-
-@contextmanager
-def _surge(load: LoadRunner, shape: SpikeShape, timeline: Timeline) -> Iterator[float]:
-    at = load.wait_for_users(shape.peak, timeout=shape.at + 60)
-    timeline.record("fault.injected", at=at, fault="traffic-surge", users=shape.peak)
-    yield at
-    timeline.record("fault.reverted", fault="traffic-surge")
-
-
-def drill_fault(
-    drill: Drill, faults: FaultContext, load: LoadRunner | None, timeline: Timeline
-) -> AbstractContextManager[float]:
-    """The drill's fault as a context manager yielding the injection time."""
-    if isinstance(drill.fault, TrafficSurgeFault):
-        assert load is not None
-        assert drill.load is not None
-        assert isinstance(drill.load.shape, SpikeShape)
-        return _surge(load, drill.load.shape, timeline)
-    return inject(drill.fault, faults)
-
-
-def surge_end(drill: Drill, fault_at: float) -> float | None:
-    """When a traffic surge's spike ends (None for other faults)."""
-    if not isinstance(drill.fault, TrafficSurgeFault) or drill.load is None:
-        return None
-    shape = drill.load.shape
-    return fault_at + shape.hold if isinstance(shape, SpikeShape) else None
 
 
 def load_checks(expectation: LoadExpectation | None, result: LoadResult) -> list[Check]:

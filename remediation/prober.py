@@ -14,6 +14,7 @@ from pathlib import Path
 from types import TracebackType
 
 from harness.errors import InfrastructureError
+from harness.events import EventKind
 from harness.polling import wait_until
 from harness.timeline import Timeline
 from journeys.result import JourneyResult
@@ -96,7 +97,7 @@ class JourneyProber:
     def _record(self, result: JourneyResult) -> None:
         failed = result.failed_step
         self.timeline.record(
-            "journey.attempt",
+            EventKind.JOURNEY_ATTEMPT,
             at=result.started_at,
             journey=result.journey,
             ok=result.ok,

@@ -14,8 +14,8 @@ from harness.drill import (
     RestartExpectation,
     ScaleExpectation,
 )
-from harness.errors import WaitTimeout
-from harness.polling import wait_until
+from harness.events import EventKind
+from harness.polling import timed_check, wait_until
 from harness.results import Check
 from harness.timeline import Timeline
 from remediation.prober import JourneyProber
@@ -41,26 +41,26 @@ def check_restart(
         )
         return again and platform.is_running(workload)
 
-    try:
-        wait_until(
+    outcome = timed_check(
+        name,
+        within,
+        lambda: wait_until(
             restarted,
             within,
             expected=f"{workload} restart count above {baseline_restarts} or started anew, running",
             where="the platform",
             describe=lambda: f"restart count {platform.restart_count(workload)}",
-        )
-    except WaitTimeout as exc:
-        return Check(
-            name,
-            False,
+        ),
+        lambda exc: (
             f"{workload} was not restarted within {within:g} s "
-            f"(last seen: {exc.last_seen}); is its restart policy or health-based restart on?",
-            None,
-            within,
-        )
+            f"(last seen: {exc.last_seen}); is its restart policy or health-based restart on?"
+        ),
+    )
+    if isinstance(outcome, Check):
+        return outcome
     started_at = platform.started_at(workload)
     timeline.record(
-        "recovery.restarted",
+        EventKind.RECOVERY_RESTARTED,
         at=started_at,
         workload=workload,
         restart_count=platform.restart_count(workload),
@@ -88,18 +88,18 @@ def check_journeys_green(
     # The K successes that prove recovery may complete after the deadline; their
     # first one must start before it.
     remaining = clock.left_until(fault_at, within) + k * CONFIRMING_ATTEMPT_S
-    try:
-        success = prober.first_recovered(journey, fault_at, remaining, consecutive=k)
-    except WaitTimeout as exc:
-        return Check(
-            name,
-            False,
+    success = timed_check(
+        name,
+        within,
+        lambda: prober.first_recovered(journey, fault_at, remaining, consecutive=k),
+        lambda exc: (
             f"no {k} successful {journey} journeys in a row within {within:g} s of the "
-            f"fault; last failure: {exc.last_seen}",
-            None,
-            within,
-        ), None
-    timeline.record("recovery.journey_green", at=success.started_at, journey=journey)
+            f"fault; last failure: {exc.last_seen}"
+        ),
+    )
+    if isinstance(success, Check):
+        return success, None
+    timeline.record(EventKind.RECOVERY_JOURNEY_GREEN, at=success.started_at, journey=journey)
     delay = success.started_at - fault_at
     failures = len([a for a in prober.attempts(journey, fault_at) if not a.ok])
     return Check(
@@ -166,25 +166,25 @@ def _replicas_check(
         seen.append(platform.replicas(workload))
         return reached(seen[-1])
 
-    try:
-        wait_until(
+    outcome = timed_check(
+        name,
+        within,
+        lambda: wait_until(
             count,
             clock.left_until(since, within),
             interval=0.5,
             expected=f"{wanted} replicas of {workload}",
             where="the platform",
             describe=lambda: f"{seen[-1] if seen else '?'} replicas",
-        )
-    except WaitTimeout:
-        return Check(
-            name,
-            False,
-            f"{workload} had {seen[-1] if seen else '?'} replicas (max {max(seen, default=0)})",
-            None,
-            within,
-        )
+        ),
+        lambda _: (
+            f"{workload} had {seen[-1] if seen else '?'} replicas (max {max(seen, default=0)})"
+        ),
+    )
+    if isinstance(outcome, Check):
+        return outcome
     at = clock.now()
-    timeline.record("recovery.scaled", workload=workload, replicas=seen[-1])
+    timeline.record(EventKind.RECOVERY_SCALED, workload=workload, replicas=seen[-1])
     delay = max(0.0, at - since)
     return Check(name, delay <= within, f"{seen[-1]} replicas {delay:.1f} s after", delay, within)
 
@@ -202,25 +202,25 @@ def check_condition(
     def holds() -> bool:
         return bool(prometheus.query(expectation.query))
 
-    try:
-        wait_until(
+    outcome = timed_check(
+        name,
+        within,
+        lambda: wait_until(
             holds,
             clock.left_until(fault_at, within),
             expected=expectation.query,
             where="Prometheus",
             describe=lambda: prometheus.query(expectation.query) or "empty result",
-        )
-    except WaitTimeout as exc:
-        return Check(
-            name,
-            False,
+        ),
+        lambda exc: (
             f"{expectation.query} still empty {within:g} s after the fault "
-            f"(last seen: {exc.last_seen})",
-            None,
-            within,
-        )
+            f"(last seen: {exc.last_seen})"
+        ),
+    )
+    if isinstance(outcome, Check):
+        return outcome
     delay = clock.now() - fault_at
-    timeline.record("recovery.condition", condition=expectation.name)
+    timeline.record(EventKind.RECOVERY_CONDITION, condition=expectation.name)
     return Check(
         name, True, f"{expectation.query} held {delay:.2f} s after the fault", delay, within
     )

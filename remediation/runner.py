@@ -3,118 +3,89 @@
 Phases, always in this order (DESIGN.md): steady state checked -> observers
 started -> load started -> fault injected -> alerts and notifications awaited ->
 recovery awaited -> fault reverted -> steady state checked again -> results exported.
-Each phase is announced (timeline event `phase`, and the progress line) as it begins.
+Each phase is announced (timeline event `phase`, and the progress line) as it begins
+and returns a `PhaseOutcome`; `build_result` assembles them.
 """
 
 from __future__ import annotations
 
 import logging
 from contextlib import ExitStack, closing
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from chaos.adapters import open_platform
+from chaos.faults import inject, plan
 from chaos.faults.base import fault_context
-from chaos.platform import Platform
 from harness import clock
-from harness.budget import burned_percent
-from harness.clients import AlertmanagerClient, NotificationSinkClient, PrometheusClient
-from harness.configfile import SourceMap
-from harness.drill import Drill, check_against_target
 from harness.errors import ConfigError, GuardRefused, HarnessError, InfrastructureError
-from harness.fault_specs import target_of
-from harness.results import DrillResult, JourneyWindows
+from harness.events import EventKind
+from harness.results import DrillResult
 from harness.settings import Settings
 from harness.sli import push_drill_slis, push_load_slis
 from harness.timeline import Timeline
 from journeys.target import JourneyTarget
-from remediation.alerts import AlertWatcher, alert_checks, record_observation
-from remediation.data_probe import ProbeWriter
+from remediation.alerts import (
+    AlertWatcher,
+    alert_checks,
+    detection_stages,
+    record_observation,
+)
 from remediation.detection import check_deadlines
-from remediation.drill_run import DrillRun, PhaseListener
-from remediation.failover import FailoverWatch, check_failover
-from remediation.journey_windows import journey_windows
-from remediation.load_phase import (
-    drill_fault,
-    load_checks,
-    plan_fault,
-    plan_load,
-    start_load,
-    surge_end,
-)
+from remediation.drill_run import DrillScope, PhaseListener
+from remediation.load_phase import load_checks, plan_load, start_load
+from remediation.monitoring import Monitoring
+from remediation.outcome import DrillFacts, PhaseOutcome, build_result
 from remediation.prober import JourneyProber
-from remediation.recovery import (
-    check_condition,
-    check_journeys_green,
-    check_restart,
-    check_scaled_in,
-    check_scaled_out,
-)
-from remediation.stages import deadline_stages, detection_floors, floor_stages, floor_text
+from remediation.recovery_phase import Observers, await_recovery, check_scaled_in, start_observers
+from remediation.stages import detection_floors, floor_text
 from remediation.steady_state import await_steady_state, check_steady_state_again
+from remediation.validation import ValidDrill
 
 log = logging.getLogger("pagerdrill.drill")
 
 
 def run_drill(
-    drill: Drill,
-    source: SourceMap,
+    valid: ValidDrill,
     settings: Settings,
     on_phase: PhaseListener = lambda drill, phase: log.info("%s: %s", drill, phase),
 ) -> DrillResult:
-    """Validate the drill against the target (nothing is touched if that fails), then
-    run it::
+    """Run a drill validated against the target (`validate_drill`: nothing is touched
+    if that fails)::
 
-        drill, source = load_drill(Path("drills/app-crash.drill.yaml"))
-        result = run_drill(drill, source, load_settings())
+        valid = validate_drill(*load_drill(Path("drills/app-crash.drill.yaml")), settings)
+        result = run_drill(valid, settings)
         print(result.verdict, result.failed_checks)
     """
-    alerts = check_against_target(drill, source, settings.target, settings.contract)
-    run = DrillRun(drill, settings, on_phase, alerts)
+    scope = DrillScope(valid, settings, on_phase)
     started_at = clock.now()
-    error = None
-    try:
-        run.floors = detection_floors(alerts, settings)
-        check_deadlines(source, alerts, run.floors)  # before anything is touched
-        _run_phases(run)
-    except (ConfigError, GuardRefused):
-        raise
-    except HarnessError as exc:
-        error = f"{type(exc).__name__}: {exc}"
-        run.timeline.record("drill.error", error=error)
-    result = DrillResult(
-        drill=drill.name,
-        run_id=settings.run_id,
-        target=settings.target.name,
-        environment=settings.target.environment,
-        started_at=started_at,
-        finished_at=clock.now(),
-        checks=tuple(run.checks),
-        mttd_s=run.mttd_s,
-        mttr_s=run.mttr_s,
-        events=tuple(run.timeline.events),
-        error=error,
-        budget_burned_percent=_budget_burned(run),
-        journeys=_journey_windows(run),
-        load=run.load,
-        alerts_seen=run.alerts_seen,
-        priorities=tuple(sorted({str(a.priority) for a in run.alerts})),
-        floors_s=floor_stages(run.alerts, run.floors),
-        deadlines_s=deadline_stages(run.drill, run.alerts),
-    )
-    return _export(run, result)
+    outcome, facts = PhaseOutcome(), DrillFacts()
+    with Monitoring.open(settings.target) as monitoring:
+        floors = detection_floors(valid.alerts, monitoring)
+        check_deadlines(valid.source, list(valid.alerts), floors)  # before anything is touched
+        facts = replace(facts, floors=floors)
+        try:
+            outcome, facts = _run_phases(scope, monitoring, facts)
+        except (ConfigError, GuardRefused):
+            raise
+        except HarnessError as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            scope.timeline.record(EventKind.DRILL_ERROR, error=error)
+            facts = replace(facts, error=error)
+    return _export(scope, build_result(scope, started_at, outcome, facts))
 
 
-def plan_drill(drill: Drill, source: SourceMap, settings: Settings) -> list[str]:
+def plan_drill(valid: ValidDrill, settings: Settings) -> list[str]:
     """What the drill would do, with its targets resolved through the guards; touches
     nothing (`pagerdrill run --dry-run`)."""
-    alerts = check_against_target(drill, source, settings.target, settings.contract)
-    floors = detection_floors(alerts, settings)
-    check_deadlines(source, alerts, floors)
+    drill, alerts = valid.drill, valid.alerts
+    with Monitoring.open(settings.target) as monitoring:
+        floors = detection_floors(alerts, monitoring)
+    check_deadlines(valid.source, list(alerts), floors)
     with (
         closing(open_platform(settings.target.platform)) as platform,
-        fault_context(settings, platform, Timeline()) as faults,
+        fault_context(settings, platform, Timeline(), drill.load) as faults,
     ):
-        steps = plan_fault(drill, faults)
+        steps = plan(drill.fault, faults)
     lines = [f"journeys probed: {', '.join(drill.journeys) or 'none'}", *plan_load(drill, settings)]
     lines += [f"fault {drill.fault.kind}: {step}" for step in steps]
     lines += [
@@ -127,190 +98,72 @@ def plan_drill(drill: Drill, source: SourceMap, settings: Settings) -> list[str]
     return lines
 
 
-def _run_phases(run: DrillRun) -> None:
-    target, drill = run.settings.target, run.drill
+def _run_phases(
+    scope: DrillScope, monitoring: Monitoring, facts: DrillFacts
+) -> tuple[PhaseOutcome, DrillFacts]:
+    settings, drill, timeline = scope.settings, scope.drill, scope.timeline
+    outcomes: list[PhaseOutcome] = []
     with ExitStack() as stack:
-        platform = stack.enter_context(closing(open_platform(target.platform)))
-        faults = stack.enter_context(fault_context(run.settings, platform, run.timeline))
+        platform = stack.enter_context(closing(open_platform(settings.target.platform)))
+        faults = stack.enter_context(fault_context(settings, platform, timeline, drill.load))
         # Targets resolved through the guards before anything starts: a refusal touches nothing.
-        run.timeline.record("fault.planned", steps=plan_fault(drill, faults))
-        load = start_load(drill, run.settings, run.timeline)  # refused here if not allowed
-        prometheus = PrometheusClient(target.prometheus.url)
-        stack.callback(prometheus.close)
-        alertmanager = AlertmanagerClient(target.alertmanager.url)
-        stack.callback(alertmanager.close)
-        if target.notification_sink is None:
-            raise InfrastructureError("the target names no notification_sink to check receivers on")
-        sink = NotificationSinkClient(target.notification_sink.url)
-        stack.callback(sink.close)
+        timeline.record(EventKind.FAULT_PLANNED, steps=plan(drill.fault, faults))
+        load = start_load(drill, settings, timeline)  # refused here if not allowed
+        sink = monitoring.sink  # receivers are checked on it: fail before the fault without one
+        target = JourneyTarget.from_settings(settings)
         prober = stack.enter_context(
-            JourneyProber(
-                drill.journeys,
-                JourneyTarget.from_settings(run.settings),
-                run.settings.chromium,
-                run.timeline,
-            )
+            JourneyProber(drill.journeys, target, settings.chromium, timeline)
         )
 
-        run.phase("checking steady state")
-        await_steady_state(run, prometheus, alertmanager, sink, prober)
-        run.phase("starting observers")
-        observers = _start_observers(run, platform, stack, prober, prometheus)
+        scope.phase("checking steady state")
+        floors = await_steady_state(scope, facts.floors, monitoring, prober)
+        facts = replace(facts, floors=floors)
+        scope.phase("starting observers")
+        observers = start_observers(scope, platform, stack, prober, monitoring.prometheus)
         if load is None:
-            run.phase("starting load (none in this drill)")
+            scope.phase("starting load (none in this drill)")
         else:
-            run.phase(f"starting load ({load.spec.shape.kind} shape)")
+            scope.phase(f"starting load ({load.spec.shape.kind} shape)")
             stack.enter_context(load)
             first = load.spec.shape.tick(0.0)
             load.wait_for_users(first[0] if first else 1, timeout=60)
-        watcher = AlertWatcher(prometheus, alertmanager, sink)
-        run.phase(f"injecting fault {drill.fault.kind} on {target_of(drill.fault)}")
-        with drill_fault(drill, faults, load, run.timeline) as fault_at:
-            run.phase("awaiting alerts and notifications")
-            observations = [watcher.await_alert(exp, fault_at) for exp in run.alerts]
+            faults.load = load
+        watcher = AlertWatcher(monitoring.prometheus, monitoring.alertmanager, sink)
+        scope.phase(f"injecting fault {drill.fault.kind} on {drill.fault.target_text()}")
+        with inject(drill.fault, faults) as fault_at:
+            scope.phase("awaiting alerts and notifications")
+            observations = [watcher.await_alert(exp, fault_at) for exp in scope.alerts]
             for observation in observations:
-                record_observation(observation, run.timeline)
-                run.checks.extend(alert_checks(observation))
-                _record_mttd(run, observation.expectation.name, fault_at)
-            run.phase("awaiting recovery")
-            recovered_at = _await_recovery(run, platform, observers, fault_at)
+                record_observation(observation, timeline)
+                checks = tuple(alert_checks(observation))
+                outcomes.append(PhaseOutcome(checks, detection_stages(observation)))
+            scope.phase("awaiting recovery")
+            recovery, recovered_at = await_recovery(scope, platform, observers, fault_at)
+            outcomes.append(recovery)
             if load is not None:
-                run.phase("stopping load")
-                run.load = load.stop()
-                run.checks.extend(load_checks(drill.expect.load, run.load))
-            run.phase("reverting fault")
-        if drill.expect.recovery.scale is not None and surge_end(drill, fault_at) is None:
-            _check_scaled_in(run, platform, clock.now())
-        run.phase("checking steady state again (alerts resolved, journeys green)")
+                scope.phase("stopping load")
+                load_result = load.stop()
+                facts = replace(facts, load=load_result)
+                outcomes.append(PhaseOutcome(tuple(load_checks(drill.expect.load, load_result))))
+            scope.phase("reverting fault")
+        if drill.fault.ends_after(drill.load) is None:  # scale-in after a held fault's revert
+            outcomes.append(check_scaled_in(scope, platform, clock.now()))
+        scope.phase("checking steady state again (alerts resolved, journeys green)")
         for observation in observations:
             if observation.expectation.resolve_within is not None:
-                run.checks.append(
-                    watcher.await_resolved(observation, recovered_at or clock.now(), run.timeline)
+                resolved = watcher.await_resolved(
+                    observation, recovered_at or clock.now(), timeline
                 )
-        check_steady_state_again(run, prober)
-        began = run.timeline.events[0].at if run.timeline.events else clock.now()
-        run.alerts_seen = tuple(prometheus.firing_alerts(began, clock.now()))
+                outcomes.append(PhaseOutcome((resolved,)))
+        outcomes.append(check_steady_state_again(drill, prober))
+        began = timeline.events[0].at if timeline.events else clock.now()
+        seen = tuple(monitoring.prometheus.firing_alerts(began, clock.now()))
+    return PhaseOutcome.merge(outcomes), replace(facts, alerts_seen=seen)
 
 
-@dataclass(frozen=True)
-class Observers:
-    """What recovery is measured with, started before the fault."""
-
-    prober: JourneyProber
-    prometheus: PrometheusClient
-    baseline_restarts: int
-    failover: FailoverWatch | None
-
-
-def _start_observers(
-    run: DrillRun,
-    platform: Platform,
-    stack: ExitStack,
-    prober: JourneyProber,
-    prometheus: PrometheusClient,
-) -> Observers:
-    recovery = run.drill.expect.recovery
-    baseline = platform.restart_count(recovery.restart.workload) if recovery.restart else 0
-    failover = None
-    probe = run.settings.target.data_probe
-    if recovery.failover is not None and probe is not None:
-        writer = ProbeWriter(probe, run.settings.data_probe_password, run.settings.run_id)
-        stack.enter_context(writer).start()
-        failover = FailoverWatch(writer, platform.database_primary())
-        run.timeline.record(
-            "observer.data_probe", table=probe.table, primary=failover.primary_before
-        )
-    return Observers(prober, prometheus, baseline, failover)
-
-
-def _await_recovery(
-    run: DrillRun, platform: Platform, observers: Observers, fault_at: float
-) -> float | None:
-    recovery = run.drill.expect.recovery
-    prober = observers.prober
-    recovered_at = None
-    if recovery.restart is not None:
-        check = check_restart(
-            platform, recovery.restart, observers.baseline_restarts, fault_at, run.timeline
-        )
-        run.checks.append(check)
-        if check.measured_s is not None:
-            run.mttr_s[f"restart.{recovery.restart.workload}"] = check.measured_s
-    if recovery.scale is not None:
-        check = check_scaled_out(platform, recovery.scale, fault_at, run.timeline)
-        run.checks.append(check)
-        if check.measured_s is not None:
-            run.mttr_s[f"scaled.{recovery.scale.workload}"] = check.measured_s
-        spike = surge_end(run.drill, fault_at)
-        if spike is not None:  # the surge ends by itself: scale-in is part of recovery
-            _check_scaled_in(run, platform, spike)
-    if recovery.failover is not None and observers.failover is not None:
-        checks = check_failover(
-            platform, observers.failover, recovery.failover, fault_at, run.timeline
-        )
-        run.checks.extend(checks)
-        for key, check in zip(("failover.primary", "failover.writes"), checks, strict=False):
-            if check.measured_s is not None:
-                run.mttr_s[key] = check.measured_s
-    for condition in recovery.conditions:
-        check = check_condition(observers.prometheus, condition, fault_at, run.timeline)
-        run.checks.append(check)
-        if check.measured_s is not None:
-            run.mttr_s[f"condition.{condition.name}"] = check.measured_s
-    if recovery.journeys_green is not None:
-        check, recovered_at = check_journeys_green(
-            prober, recovery.journeys_green, fault_at, run.timeline
-        )
-        run.checks.append(check)
-        if check.measured_s is not None:
-            run.mttr_s[f"journey.{recovery.journeys_green.journey}"] = check.measured_s
-    return recovered_at
-
-
-def _check_scaled_in(run: DrillRun, platform: Platform, stress_ended_at: float) -> None:
-    scale = run.drill.expect.recovery.scale
-    if scale is None:
-        return
-    check = check_scaled_in(platform, scale, stress_ended_at, run.timeline)
-    if check is not None:
-        run.checks.append(check)
-
-
-def _budget_burned(run: DrillRun) -> float | None:
-    fault = run.timeline.first("fault.injected")
-    if fault is None or not run.drill.journeys:
-        return None
-    return burned_percent(run.timeline.events, fault.at, run.settings.target.slo)
-
-
-def _journey_windows(run: DrillRun) -> JourneyWindows:
-    fault = run.timeline.first("fault.injected")
-    if fault is None:
-        return {}
-    green = run.drill.expect.recovery.journeys_green
-    consecutive = {str(green.journey): green.consecutive} if green else None
-    return journey_windows(run.timeline.events, fault.at, consecutive)
-
-
-def _record_mttd(run: DrillRun, alertname: str, fault_at: float) -> None:
-    for kind, stage in (
-        ("alert.pending", "pending"),
-        ("alert.firing", "firing"),
-        ("alert.in_alertmanager", "alertmanager"),
-    ):
-        event = run.timeline.first(kind, lambda e: e.detail.get("alert") == alertname)
-        if event is not None:
-            run.mttd_s[f"{stage}.{alertname}"] = event.at - fault_at
-    for event in run.timeline.events:
-        if event.kind == "notification.firing" and event.detail.get("alert") == alertname:
-            run.mttd_s.setdefault(
-                f"notified.{alertname}.{event.detail['receiver']}", event.at - fault_at
-            )
-
-
-def _export(run: DrillRun, result: DrillResult) -> DrillResult:
-    run.phase("exporting results")
-    pushgateway = run.settings.target.pushgateway
+def _export(scope: DrillScope, result: DrillResult) -> DrillResult:
+    scope.phase("exporting results")
+    pushgateway = scope.settings.target.pushgateway
     if pushgateway is None:
         return result
     try:
@@ -319,3 +172,6 @@ def _export(run: DrillRun, result: DrillResult) -> DrillResult:
     except InfrastructureError as exc:
         return replace(result, error=result.error or f"SLI export failed: {exc}")
     return result
+
+
+__all__ = ["Observers", "plan_drill", "run_drill"]

@@ -1,58 +1,61 @@
 """Stage maps of a drill's result: the deadline and the detection floor of every
-MTTD/MTTR stage, under the same keys (`firing.<alert>`, `notified.<alert>.<receiver>`,
-`restart.<workload>` ...)."""
+MTTD/MTTR stage, under the same keys (harness/stages.py)."""
 
 from __future__ import annotations
 
-from harness.clients import AlertmanagerClient, PrometheusClient
+from collections.abc import Mapping, Sequence
+
 from harness.drill import AlertContract, Drill
-from harness.settings import Settings
+from harness.stages import Stage, StageKind
 from remediation.detection import DetectionFloor, read_floors
+from remediation.monitoring import Monitoring
+
+FAILOVER_PRIMARY = Stage(StageKind.FAILOVER, "primary")
+FAILOVER_WRITES = Stage(StageKind.FAILOVER, "writes")
 
 
-def detection_floors(alerts: list[AlertContract], settings: Settings) -> dict[str, DetectionFloor]:
+def detection_floors(
+    alerts: Sequence[AlertContract], monitoring: Monitoring
+) -> dict[str, DetectionFloor]:
     if not alerts:
         return {}
-    with (
-        PrometheusClient(settings.target.prometheus.url) as prometheus,
-        AlertmanagerClient(settings.target.alertmanager.url) as alertmanager,
-    ):
-        return read_floors(alerts, prometheus, alertmanager)
+    return read_floors(list(alerts), monitoring.prometheus, monitoring.alertmanager)
 
 
-def deadline_stages(drill: Drill, alerts: list[AlertContract]) -> dict[str, float]:
-    stages: dict[str, float] = {}
+def deadline_stages(drill: Drill, alerts: Sequence[AlertContract]) -> dict[str, float]:
+    stages: dict[Stage, float] = {}
     for alert in alerts:
-        stages[f"firing.{alert.name}"] = alert.within
-        stages.update({f"notified.{alert.name}.{r}": alert.within for r in alert.receivers})
+        stages[Stage(StageKind.FIRING, alert.name)] = alert.within
+        stages.update({Stage.notified(alert.name, r): alert.within for r in alert.receivers})
     recovery = drill.expect.recovery
     if recovery.restart is not None:
-        stages[f"restart.{recovery.restart.workload}"] = recovery.restart.within
+        stages[Stage(StageKind.RESTART, recovery.restart.workload)] = recovery.restart.within
     if recovery.scale is not None:
-        stages[f"scaled.{recovery.scale.workload}"] = recovery.scale.within
+        stages[Stage(StageKind.SCALED, recovery.scale.workload)] = recovery.scale.within
     if recovery.failover is not None:
-        stages["failover.primary"] = stages["failover.writes"] = recovery.failover.within
-    stages.update({f"condition.{c.name}": c.within for c in recovery.conditions})
-    if recovery.journeys_green is not None:
-        stages[f"journey.{recovery.journeys_green.journey}"] = recovery.journeys_green.within
-    return stages
+        stages[FAILOVER_PRIMARY] = stages[FAILOVER_WRITES] = recovery.failover.within
+    stages.update({Stage(StageKind.CONDITION, c.name): c.within for c in recovery.conditions})
+    green = recovery.journeys_green
+    if green is not None:
+        stages[Stage(StageKind.JOURNEY, str(green.journey))] = green.within
+    return {stage.key: seconds for stage, seconds in stages.items()}
 
 
 def floor_stages(
-    alerts: list[AlertContract], floors: dict[str, DetectionFloor]
+    alerts: Sequence[AlertContract], floors: Mapping[str, DetectionFloor]
 ) -> dict[str, float]:
-    """The floors under the same stage names as the MTTDs they bound."""
-    stages: dict[str, float] = {}
+    """The floors under the same stage keys as the MTTDs they bound."""
+    stages: dict[Stage, float] = {}
     for alert in alerts:
         floor = floors.get(alert.name)
         if floor is None:
             continue
-        stages[f"firing.{alert.name}"] = floor.firing_s
+        stages[Stage(StageKind.FIRING, alert.name)] = floor.firing_s
         for receiver in alert.receivers:
             notified = floor.notified_s(receiver)
             if notified is not None:
-                stages[f"notified.{alert.name}.{receiver}"] = notified
-    return stages
+                stages[Stage.notified(alert.name, receiver)] = notified
+    return {stage.key: seconds for stage, seconds in stages.items()}
 
 
 def floor_text(floor: DetectionFloor, alert: AlertContract) -> str:

@@ -3,26 +3,36 @@ Alertmanager groups flushed, the journeys green."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from harness import clock
-from harness.clients import AlertmanagerClient, NotificationSinkClient, PrometheusClient
+from harness.clients import NotificationSinkClient
+from harness.drill import Drill
 from harness.errors import HarnessError
+from harness.events import EventKind
 from harness.polling import wait_until
 from harness.results import Check
-from remediation.drill_run import DrillRun
+from harness.timeline import Timeline
+from remediation.detection import DetectionFloor
+from remediation.drill_run import DrillScope
+from remediation.monitoring import Monitoring
+from remediation.outcome import PhaseOutcome
 from remediation.prober import JourneyProber
 
 
 def await_steady_state(
-    run: DrillRun,
-    prometheus: PrometheusClient,
-    alertmanager: AlertmanagerClient,
-    sink: NotificationSinkClient,
+    scope: DrillScope,
+    floors: Mapping[str, DetectionFloor],
+    monitoring: Monitoring,
     prober: JourneyProber,
-) -> None:
+) -> dict[str, DetectionFloor]:
     """No expected alert active anywhere (a previous drill's may linger), their
-    Alertmanager groups flushed, journeys green."""
-    names = [a.name for a in run.alerts]
-    timeout = run.drill.steady_state_timeout
+    Alertmanager groups flushed, journeys green. Returns the detection floors the
+    drill is held to (raised where a group's memory could not be waited out)."""
+    drill, timeline = scope.drill, scope.timeline
+    names = [a.name for a in scope.alerts]
+    timeout = drill.steady_state_timeout
+    prometheus, alertmanager = monitoring.prometheus, monitoring.alertmanager
 
     def quiet() -> bool:
         return not prometheus.active_alerts(names) and not any(
@@ -37,22 +47,28 @@ def await_steady_state(
         where="Prometheus and Alertmanager",
         hint="the platform is not at steady state; a previous fault may not have healed",
     )
-    await_groups_cleared(run, sink)
+    floors = await_groups_cleared(drill, floors, monitoring.sink, timeline)
     now = clock.now()
-    for journey in run.drill.journeys:
+    for journey in drill.journeys:
         prober.first_recovered(journey, since=now, timeout=timeout)
+    return floors
 
 
-def await_groups_cleared(run: DrillRun, sink: NotificationSinkClient) -> None:
+def await_groups_cleared(
+    drill: Drill,
+    floors: Mapping[str, DetectionFloor],
+    sink: NotificationSinkClient,
+    timeline: Timeline,
+) -> dict[str, DetectionFloor]:
     """Alertmanager keeps an alert's aggregation group until the flush after it
     resolved; a new alert joining it is notified at the group's next flush
     (`group_interval`), not after `group_wait`. Wait until the last notification of
     every expected alert is a `group_interval` old, or was the resolution for every
     receiver; if that takes longer than the steady-state timeout, the floors account
     for `group_interval` instead (and the timeline says so)."""
-    names = {a.name: run.floors[a.name] for a in run.alerts if a.name in run.floors}
+    names = dict(floors)
     if not names:
-        return
+        return names
     longest = max(f.group_interval_s() for f in names.values())
 
     def cleared() -> bool:
@@ -70,24 +86,25 @@ def await_groups_cleared(run: DrillRun, sink: NotificationSinkClient) -> None:
     try:
         wait_until(
             cleared,
-            run.drill.steady_state_timeout,
+            drill.steady_state_timeout,
             interval=0.5,
             expected="Alertmanager's groups of the expected alerts flushed",
             where="the notification sink",
         )
     except HarnessError:
-        for name, floor in names.items():
-            run.floors[name] = floor.with_group_memory()
-        run.timeline.record("alertmanager.group_memory", alerts=sorted(names))
+        timeline.record(EventKind.ALERTMANAGER_GROUP_MEMORY, alerts=sorted(names))
+        return {name: floor.with_group_memory() for name, floor in names.items()}
+    return names
 
 
-def check_steady_state_again(run: DrillRun, prober: JourneyProber) -> None:
-    now = clock.now()
-    for journey in run.drill.journeys:
+def check_steady_state_again(drill: Drill, prober: JourneyProber) -> PhaseOutcome:
+    now, checks = clock.now(), []
+    for journey in drill.journeys:
         name = f"{journey} journey green after the fault was reverted"
         try:
-            prober.first_recovered(journey, since=now, timeout=run.drill.steady_state_timeout)
+            prober.first_recovered(journey, since=now, timeout=drill.steady_state_timeout)
         except HarnessError as exc:
-            run.checks.append(Check(name, False, str(exc)))
+            checks.append(Check(name, False, str(exc)))
         else:
-            run.checks.append(Check(name, True, "steady state restored"))
+            checks.append(Check(name, True, "steady state restored"))
+    return PhaseOutcome(tuple(checks))

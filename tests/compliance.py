@@ -1,14 +1,18 @@
-"""The platform adapter compliance checks: what every adapter (Docker, the
-in-memory fake, Kubernetes when a cluster is configured) must do, through the
-Protocol only. Each check leaves the workload as it found it."""
+"""The platform adapter compliance checks, one per capability: what every adapter
+(Docker, Kubernetes when a cluster is configured) must do for each capability it
+declares, through the capability's Protocol only. Each check leaves the workload as
+it found it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
+from chaos.disk import FILE_PREFIX
 from chaos.platform import Platform
+from harness.capabilities import Capability
 from harness.errors import GuardRefused
 from harness.polling import wait_until
 
@@ -70,10 +74,29 @@ def refuses_undrillable(platform: Platform, undrillable: str) -> None:
         platform.pause(undrillable)
 
 
-CHECKS: dict[str, Callable[[Platform, str], None]] = {
-    "pause": pause_and_unpause,
-    "kill": kill_and_start,
-    "partition": disconnect_and_reconnect,
-    "loss": packet_loss_and_clear,
-    "stress": stress_and_stop,
+def fill_and_remove(platform: Any, workload: str) -> None:
+    before = platform.free_bytes(workload, "/tmp")
+    path = f"/tmp/{FILE_PREFIX}compliance"
+    platform.fill_disk(workload, path, 32)
+    assert platform.fill_files(workload, "/tmp", FILE_PREFIX) == [path]
+    assert platform.free_bytes(workload, "/tmp") <= before - 16 * 2**20
+    platform.remove_fill(workload, path)
+    platform.remove_fill(workload, path)  # idempotent
+    assert platform.fill_files(workload, "/tmp", FILE_PREFIX) == []
+
+
+CHECKS: dict[Capability, Callable[[Any, str], None]] = {
+    Capability.FREEZE: pause_and_unpause,
+    Capability.PROCESS_LIFECYCLE: kill_and_start,
+    Capability.NETWORK_PARTITION: disconnect_and_reconnect,
+    Capability.NETWORK_SHAPING: packet_loss_and_clear,
+    Capability.RESOURCE_STRESS: stress_and_stop,
+    Capability.DISK_FILL: fill_and_remove,
 }
+"""One check per capability that can be exercised on one workload and left as found
+(orchestrator and database-primary are exercised by their drills)."""
+
+
+def checked(adapter: type[Platform]) -> list[Capability]:
+    """The capabilities an adapter declares that have a compliance check, in order."""
+    return sorted(c for c in adapter.capabilities if c in CHECKS)

@@ -27,7 +27,7 @@ def pagerdrill_cli(*args: str, state_dir: Path) -> subprocess.CompletedProcess[s
     """Run `pagerdrill ARGS` as a user would, with its own fault journal folder."""
     env = {**os.environ, "PAGERDRILL_STATE_DIR": str(state_dir)}
     return subprocess.run(
-        [sys.executable, "-m", "harness", *args],
+        [sys.executable, "-m", "pagerdrill", *args],
         cwd=REPO,
         env=env,
         capture_output=True,

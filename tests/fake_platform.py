@@ -5,9 +5,11 @@ revert leaves the journal open). Never a stand-in for the Docker integration tes
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from chaos.platform import ResolvedTarget
 from harness import clock
+from harness.capabilities import Capability
 from harness.errors import GuardRefused, InfrastructureError
 
 
@@ -22,9 +24,14 @@ class FakeWorkload:
     stress: dict[int, str] = field(default_factory=dict)
     replicas: int = 2
     node: str = "node-1"
+    files: dict[str, int] = field(default_factory=dict)
+    free_mb: int = 10_000
 
 
 class FakePlatform:
+    name: ClassVar[str] = "fake"
+    capabilities: ClassVar[frozenset[Capability]] = frozenset(Capability)
+
     def __init__(self, **workloads: FakeWorkload) -> None:
         self.workloads = workloads
         self.primary = next(iter(workloads))
@@ -154,6 +161,20 @@ class FakePlatform:
 
     def is_paused(self, workload: str) -> bool:
         return self._w(workload).paused
+
+    def free_bytes(self, workload: str, directory: str) -> int:
+        w = self._w(workload)
+        return (w.free_mb - sum(w.files.values())) * 1024 * 1024
+
+    def fill_disk(self, workload: str, path: str, megabytes: int) -> float:
+        self._act("fill-disk", workload).files[path] = megabytes
+        return clock.now()
+
+    def remove_fill(self, workload: str, path: str) -> None:
+        self._revert("remove-fill", workload).files.pop(path, None)
+
+    def fill_files(self, workload: str, directory: str, prefix: str) -> list[str]:
+        return [f for f in self._w(workload).files if f.startswith(f"{directory}/{prefix}")]
 
     def close(self) -> None:
         pass

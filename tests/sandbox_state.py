@@ -7,6 +7,7 @@ from __future__ import annotations
 import httpx
 
 from chaos.app_hooks import AppHooks
+from chaos.disk import FILE_PREFIX
 from chaos.platform import Platform
 from harness.errors import InfrastructureError
 from harness.polling import wait_until
@@ -56,6 +57,7 @@ def residue(platform: Platform, hooks: AppHooks) -> list[str]:
         found += [f"{workload}: {rule}" for rule in platform.network_faults(workload)]
         if platform.stress_processes(workload, "pagerdrill-stress-"):
             found.append(f"{workload}: stress processes")
+        found += [f"{workload}: {f}" for f in platform.fill_files(workload, "/tmp", FILE_PREFIX)]
     if (
         platform.is_running("idp")
         and platform.networks("idp")

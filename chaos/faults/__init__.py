@@ -5,50 +5,30 @@ yields the injection time and always reverts, with a plan for `--dry-run`::
     print(plan(drill.fault, ctx))         # touches nothing
     with inject(drill.fault, ctx) as injected_at:
         ...observe the platform...
+
+Each module of this package registers its kinds (chaos/faults/registry.py); they
+are all imported here, so adding a fault kind adds a module and touches no list.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+import pkgutil
+import typing
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import Any
 
-from chaos.faults import app, containers, database, network, orchestrator, resources
 from chaos.faults.base import FaultContext, revert
+from chaos.faults.registry import CATALOGUE, kind_of
 from chaos.journal import JournalEntry
-from harness.fault_specs import FaultSpec
+from harness.fault_specs import FaultSpec, FaultSpecBase
 
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
 
-@dataclass(frozen=True)
-class FaultKind:
-    inject: Callable[[Any, FaultContext], AbstractContextManager[float]]
-    plan: Callable[[Any, FaultContext], list[str]]
-
-
-CATALOGUE: dict[str, FaultKind] = {
-    "crash-process": FaultKind(containers.inject, containers.plan),
-    "kill": FaultKind(containers.inject, containers.plan),
-    "stop": FaultKind(containers.inject, containers.plan),
-    "pause": FaultKind(containers.inject, containers.plan),
-    "network-partition": FaultKind(network.partition, network.plan_partition),
-    "network-latency": FaultKind(network.shaping, network.plan_shaping),
-    "network-loss": FaultKind(network.shaping, network.plan_shaping),
-    "cpu-stress": FaultKind(resources.inject, resources.plan),
-    "memory-stress": FaultKind(resources.inject, resources.plan),
-    "scale": FaultKind(orchestrator.inject, orchestrator.plan),
-    "evict": FaultKind(orchestrator.inject, orchestrator.plan),
-    "drain-node": FaultKind(orchestrator.inject, orchestrator.plan),
-    "kill-database-primary": FaultKind(database.inject, database.plan),
-    "app-error-rate": FaultKind(app.hooks, app.plan_hooks),
-    "app-latency": FaultKind(app.hooks, app.plan_hooks),
-    "plugin-failure": FaultKind(app.hooks, app.plan_hooks),
-    "readiness-failure": FaultKind(app.hooks, app.plan_hooks),
-    "liveness-failure": FaultKind(app.hooks, app.plan_hooks),
-    "deployment-failure": FaultKind(app.hooks, app.plan_hooks),
-    "cache-flush": FaultKind(app.cache_flush, app.plan_cache_flush),
-    "brute-force": FaultKind(app.brute_force, app.plan_brute_force),
-}
+_SPECS: tuple[type[FaultSpecBase], ...] = typing.get_args(typing.get_args(FaultSpec)[0])
+_unregistered = sorted({kind_of(s) for s in _SPECS} - set(CATALOGUE))
+if _unregistered:  # a spec a drill can name but nothing can inject: a programming error
+    raise RuntimeError(f"fault kinds without an implementation: {', '.join(_unregistered)}")
 
 
 def inject(spec: FaultSpec, ctx: FaultContext) -> AbstractContextManager[float]:

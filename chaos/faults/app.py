@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from chaos.faults.base import FaultContext, injected, journaled, revert_action
+from chaos.faults.registry import register
 from harness import clock
 from harness.fault_specs import (
     AppErrorRateFault,
@@ -150,3 +151,16 @@ def brute_force(spec: BruteForceFault, ctx: FaultContext) -> Iterator[float]:
                     status = type(exc).__name__
                 answers[status] = answers.get(status, 0) + 1
         yield injected(ctx, spec.kind, at, client=spec.client or "self", answers=answers)
+
+
+for _spec in (
+    AppErrorRateFault,
+    AppLatencyFault,
+    PluginFailureFault,
+    ReadinessFailureFault,
+    LivenessFailureFault,
+    DeploymentFailureFault,
+):
+    register(_spec, inject=hooks, plan=plan_hooks)
+register(CacheFlushFault, inject=cache_flush, plan=plan_cache_flush)
+register(BruteForceFault, inject=brute_force, plan=plan_brute_force)

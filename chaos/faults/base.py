@@ -6,16 +6,31 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from chaos.app_hooks import AppHooks
 from chaos.journal import FaultJournal, JournalEntry
 from chaos.platform import Platform
 from harness import clock
 from harness.closing import Closing
-from harness.errors import FaultRevertError, HarnessError, InfrastructureError
+from harness.errors import (
+    FaultInjectionError,
+    FaultRevertError,
+    HarnessError,
+    InfrastructureError,
+)
+from harness.events import EventKind
+from harness.load_specs import LoadSpec
 from harness.settings import Settings
 from harness.timeline import Timeline
+
+P = TypeVar("P", bound=Platform)
+
+
+class RunningLoad(Protocol):
+    """The drill's load while it runs (load/runner.py's LoadRunner), for traffic-surge."""
+
+    def wait_for_users(self, users: int, timeout: float) -> float: ...
 
 
 @dataclass
@@ -28,6 +43,20 @@ class FaultContext(Closing):
     """Where users reach the app (brute force signs in here)."""
     hooks_url: str = ""
     """Where its fault hooks answer."""
+    load_spec: LoadSpec | None = None
+    """The drill's load, if it has one (traffic-surge plans from its shape)."""
+    load: RunningLoad | None = None
+    """The drill's load once started (traffic-surge waits for its peak)."""
+
+    def able(self, capability: type[P]) -> P:
+        """The platform as the capability a fault needs; drills are checked against
+        the platform's capabilities before anything is touched, so a refusal here is
+        a fault used outside a drill (`pagerdrill recover` replaying an old journal)."""
+        if not isinstance(self.platform, capability):
+            raise FaultInjectionError(
+                f"the {self.platform.name} platform cannot do this ({capability.__name__})"
+            )
+        return self.platform
 
     def app_hooks(self) -> AppHooks:
         if self.app is None:
@@ -39,13 +68,15 @@ class FaultContext(Closing):
             self.app.close()
 
 
-def fault_context(settings: Settings, platform: Platform, timeline: Timeline) -> FaultContext:
+def fault_context(
+    settings: Settings, platform: Platform, timeline: Timeline, load_spec: LoadSpec | None = None
+) -> FaultContext:
     """Everything faults need for the target of `settings` (close it after use)."""
     base_url = settings.target.app.base_url
     hooks_url = settings.target.app.admin_url or base_url
     app = None if settings.admin_token is None else AppHooks(hooks_url, settings.admin_token)
     journal = FaultJournal(settings.journal_path)
-    return FaultContext(platform, journal, timeline, app, base_url, hooks_url)
+    return FaultContext(platform, journal, timeline, app, base_url, hooks_url, load_spec)
 
 
 Revert = Callable[[FaultContext, dict[str, Any]], None]
@@ -95,9 +126,9 @@ def journaled(
     finally:
         revert(ctx, entry)
         ctx.journal.closed(entry)
-        ctx.timeline.record("fault.reverted", clock.now(), fault=kind, **target)
+        ctx.timeline.record(EventKind.FAULT_REVERTED, clock.now(), fault=kind, **target)
 
 
 def injected(ctx: FaultContext, kind: str, at: float, **detail: object) -> float:
-    ctx.timeline.record("fault.injected", at=at, fault=kind, **detail)
+    ctx.timeline.record(EventKind.FAULT_INJECTED, at=at, fault=kind, **detail)
     return at

@@ -1,4 +1,5 @@
-"""Process and container faults: crash-process, kill, stop, pause."""
+"""Process and container faults: crash-process, kill, stop (process lifecycle) and
+pause (freezing)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from chaos.faults.base import FaultContext, injected, journaled, revert_action
+from chaos.faults.registry import register
+from chaos.platform import Freezing, ProcessLifecycle
 from harness.fault_specs import CrashProcessFault, KillFault, PauseFault, StopFault
 
 ContainerFault = CrashProcessFault | KillFault | StopFault | PauseFault
@@ -14,12 +17,12 @@ ContainerFault = CrashProcessFault | KillFault | StopFault | PauseFault
 
 @revert_action("ensure-running")
 def _ensure_running(ctx: FaultContext, params: dict[str, Any]) -> None:
-    ctx.platform.ensure_running(params["workload"])
+    ctx.able(ProcessLifecycle).ensure_running(params["workload"])
 
 
 @revert_action("unpause")
 def _unpause(ctx: FaultContext, params: dict[str, Any]) -> None:
-    ctx.platform.unpause(params["workload"])
+    ctx.able(Freezing).unpause(params["workload"])
 
 
 def plan(spec: ContainerFault, ctx: FaultContext) -> list[str]:
@@ -41,16 +44,20 @@ def inject(spec: ContainerFault, ctx: FaultContext) -> Iterator[float]:
     with inject(PauseFault(kind="pause", workload="idp"), ctx) as injected_at:
         ...observe the platform...
     """
-    workload, platform = spec.workload, ctx.platform
-    container = platform.resolve(workload).name
+    workload = spec.workload
+    container = ctx.platform.resolve(workload).name
     undo = {"action": "unpause" if spec.kind == "pause" else "ensure-running", "workload": workload}
     with journaled(ctx, spec.kind, {"workload": workload, "container": container}, undo):
         if isinstance(spec, CrashProcessFault):
-            at = platform.crash(workload)
+            at = ctx.able(ProcessLifecycle).crash(workload)
         elif isinstance(spec, KillFault):
-            at = platform.kill(workload)
+            at = ctx.able(ProcessLifecycle).kill(workload)
         elif isinstance(spec, StopFault):
-            at = platform.stop(workload, spec.grace)
+            at = ctx.able(ProcessLifecycle).stop(workload, spec.grace)
         else:
-            at = platform.pause(workload)
+            at = ctx.able(Freezing).pause(workload)
         yield injected(ctx, spec.kind, at, workload=workload)
+
+
+for _spec in (CrashProcessFault, KillFault, StopFault, PauseFault):
+    register(_spec, inject=inject, plan=plan)

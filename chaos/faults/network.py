@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from chaos.faults.base import FaultContext, injected, journaled, revert_action
+from chaos.faults.registry import register
+from chaos.platform import NetworkPartition, NetworkShaping
 from harness.errors import GuardRefused
 from harness.fault_specs import NetworkLatencyFault, NetworkLossFault, NetworkPartitionFault
 
@@ -16,16 +18,16 @@ from harness.fault_specs import NetworkLatencyFault, NetworkLossFault, NetworkPa
 @revert_action("reconnect")
 def _reconnect(ctx: FaultContext, params: dict[str, Any]) -> None:
     for network, aliases in json.loads(params["networks"]).items():
-        ctx.platform.reconnect(params["workload"], network, aliases)
+        ctx.able(NetworkPartition).reconnect(params["workload"], network, aliases)
 
 
 @revert_action("clear-network-faults")
 def _clear_network_faults(ctx: FaultContext, params: dict[str, Any]) -> None:
-    ctx.platform.clear_network_faults(params["workload"])
+    ctx.able(NetworkShaping).clear_network_faults(params["workload"])
 
 
 def _partitioned(spec: NetworkPartitionFault, ctx: FaultContext) -> dict[str, list[str]]:
-    attached = ctx.platform.networks(spec.workload)
+    attached = ctx.able(NetworkPartition).networks(spec.workload)
     if spec.network is None:
         return attached
     if spec.network not in attached:
@@ -50,7 +52,8 @@ def partition(spec: NetworkPartitionFault, ctx: FaultContext) -> Iterator[float]
     undo = {"action": "reconnect", "workload": workload, "networks": json.dumps(networks)}
     target = {"workload": workload, "container": container, "networks": ",".join(networks)}
     with journaled(ctx, spec.kind, target, undo):
-        at = min(ctx.platform.disconnect(workload, network) for network in networks)
+        platform = ctx.able(NetworkPartition)
+        at = min(platform.disconnect(workload, network) for network in networks)
         yield injected(ctx, spec.kind, at, workload=workload, networks=sorted(networks))
 
 
@@ -78,7 +81,12 @@ def shaping(spec: NetemFault, ctx: FaultContext) -> Iterator[float]:
     undo = {"action": "clear-network-faults", "workload": workload}
     with journaled(ctx, spec.kind, {"workload": workload, "container": container}, undo):
         if isinstance(spec, NetworkLatencyFault):
-            at = ctx.platform.add_latency(workload, spec.delay, spec.jitter)
+            at = ctx.able(NetworkShaping).add_latency(workload, spec.delay, spec.jitter)
         else:
-            at = ctx.platform.add_loss(workload, spec.percent)
+            at = ctx.able(NetworkShaping).add_loss(workload, spec.percent)
         yield injected(ctx, spec.kind, at, workload=workload, rule=_what(spec))
+
+
+register(NetworkPartitionFault, inject=partition, plan=plan_partition)
+for _spec in (NetworkLatencyFault, NetworkLossFault):
+    register(_spec, inject=shaping, plan=plan_shaping)

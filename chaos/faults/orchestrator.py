@@ -7,6 +7,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from chaos.faults.base import FaultContext, injected, journaled, revert_action
+from chaos.faults.registry import register
+from chaos.platform import Orchestrator, ProcessLifecycle
 from harness.fault_specs import DrainNodeFault, EvictFault, ScaleFault
 
 OrchestratorFault = ScaleFault | EvictFault | DrainNodeFault
@@ -14,14 +16,14 @@ OrchestratorFault = ScaleFault | EvictFault | DrainNodeFault
 
 @revert_action("scale-back")
 def _scale_back(ctx: FaultContext, params: dict[str, Any]) -> None:
-    ctx.platform.scale(params["workload"], int(params["replicas"]))
-    ctx.platform.ensure_running(params["workload"])
+    ctx.able(Orchestrator).scale(params["workload"], int(params["replicas"]))
+    ctx.able(ProcessLifecycle).ensure_running(params["workload"])
 
 
 @revert_action("uncordon")
 def _uncordon(ctx: FaultContext, params: dict[str, Any]) -> None:
-    ctx.platform.uncordon(params["node"])
-    ctx.platform.ensure_running(params["workload"])
+    ctx.able(Orchestrator).uncordon(params["node"])
+    ctx.able(ProcessLifecycle).ensure_running(params["workload"])
 
 
 def plan(spec: OrchestratorFault, ctx: FaultContext) -> list[str]:
@@ -31,13 +33,13 @@ def plan(spec: OrchestratorFault, ctx: FaultContext) -> list[str]:
         return [f"scale {target} from {was} to {spec.replicas} replicas", f"revert: scale to {was}"]
     if isinstance(spec, EvictFault):
         return [f"evict {target}", "revert: wait until its controller has it running again"]
-    node = ctx.platform.node_of(spec.workload)
+    node = ctx.able(Orchestrator).node_of(spec.workload)
     return [f"cordon node {node} and evict {target} from it", f"revert: uncordon {node}"]
 
 
 @contextmanager
 def inject(spec: OrchestratorFault, ctx: FaultContext) -> Iterator[float]:
-    workload, platform = spec.workload, ctx.platform
+    workload, platform = spec.workload, ctx.able(Orchestrator)
     pods = platform.resolve(workload).name
     target = {"workload": workload, "pods": pods}
     if isinstance(spec, ScaleFault):
@@ -58,3 +60,7 @@ def inject(spec: OrchestratorFault, ctx: FaultContext) -> Iterator[float]:
         undo = {"action": "uncordon", "node": node, "workload": workload}
         with journaled(ctx, spec.kind, {**target, "node": node}, undo):
             yield injected(ctx, spec.kind, platform.drain(node, workload), node=node)
+
+
+for _spec in (ScaleFault, EvictFault, DrainNodeFault):
+    register(_spec, inject=inject, plan=plan)

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from chaos.faults.base import FaultContext, injected, journaled, revert_action
+from chaos.faults.registry import register
+from chaos.platform import ResourceStress
 from chaos.stress import new_marker
 from harness.fault_specs import CpuStressFault, MemoryStressFault
 
@@ -17,7 +19,7 @@ StressFault = CpuStressFault | MemoryStressFault
 
 @revert_action("stop-stress")
 def _stop_stress(ctx: FaultContext, params: dict[str, Any]) -> None:
-    ctx.platform.stop_stress(params["workload"], params["marker"])
+    ctx.able(ResourceStress).stop_stress(params["workload"], params["marker"])
 
 
 def _resource(spec: StressFault) -> tuple[str, int, str]:
@@ -44,5 +46,10 @@ def inject(spec: StressFault, ctx: FaultContext) -> Iterator[float]:
     marker = new_marker()
     undo = {"action": "stop-stress", "workload": workload, "marker": marker}
     with journaled(ctx, spec.kind, {"workload": workload, "container": container}, undo):
-        at = ctx.platform.start_stress(workload, resource, amount, marker, spec.max_duration)
+        stress = ctx.able(ResourceStress)
+        at = stress.start_stress(workload, resource, amount, marker, spec.max_duration)
         yield injected(ctx, spec.kind, at, workload=workload, resource=resource, amount=amount)
+
+
+for _spec in (CpuStressFault, MemoryStressFault):
+    register(_spec, inject=inject, plan=plan)

@@ -69,8 +69,8 @@ for c in $K8S_CMDS; do
   [ -x "$OUT/$c" ] && continue
   say "building $c v$K8S_VERSION"
   pkg=k8s.io/kubernetes/cmd/$c; [ "$c" = kubectl ] && pkg=k8s.io/kubernetes/cmd/kubectl
-  (cd "$k8s" && go build -p 2 -trimpath -o "$OUT/$c" -ldflags "$ldflags" "$pkg")
+  (cd "$k8s" && go build -p "${GO_BUILD_JOBS:-2}" -trimpath -o "$OUT/$c" -ldflags "$ldflags" "$pkg")
 done
-[ -x "$OUT/etcd" ] || { say "building etcd v$ETCD_VERSION"; (cd "$etcd" && go build -p 2 -trimpath -ldflags "-s -w" -o "$OUT/etcd" go.etcd.io/etcd/server/v3); }
-[ -x "$OUT/metrics-server" ] || { say "building metrics-server v$METRICS_SERVER_VERSION"; (cd "$ms" && go build -p 2 -trimpath -ldflags "-s -w" -o "$OUT/metrics-server" sigs.k8s.io/metrics-server/cmd/metrics-server); }
+[ -x "$OUT/etcd" ] || { say "building etcd v$ETCD_VERSION"; (cd "$etcd" && go build -p "${GO_BUILD_JOBS:-2}" -trimpath -ldflags "-s -w" -o "$OUT/etcd" go.etcd.io/etcd/server/v3); }
+[ -x "$OUT/metrics-server" ] || { say "building metrics-server v$METRICS_SERVER_VERSION"; (cd "$ms" && go build -p "${GO_BUILD_JOBS:-2}" -trimpath -ldflags "-s -w" -o "$OUT/metrics-server" sigs.k8s.io/metrics-server/cmd/metrics-server); }
 say "built into $OUT"

@@ -13,6 +13,7 @@ from harness.drill import load_drill
 from harness.errors import ConfigError
 from harness.settings import Settings
 from remediation.runner import run_drill
+from remediation.validation import validate_drill
 from sandbox.variants import VARIANTS
 from tests.conftest import REPO
 
@@ -66,7 +67,7 @@ def test_the_concerned_drill_fails_naming_what_broke(
     check, words = BROKEN[name]
     for drill_name in VARIANTS[name].drills:
         drill, source = load_drill(REPO / "drills" / f"{drill_name}.drill.yaml")
-        result = run_drill(drill, source, settings)
+        result = run_drill(validate_drill(drill, source, settings), settings)
         failed = {c.name: c.detail for c in result.failed_checks}
         timeline = "\n".join(str(e.as_json()) for e in result.events if e.kind != "phase")
         assert result.verdict == "failed", f"{drill_name} on {name}: {result.error}\n{timeline}"
@@ -81,7 +82,7 @@ def test_an_alert_slower_than_its_deadline_is_refused_before_the_drill(
     variant("for-too-long")
     drill, source = load_drill(REPO / "drills" / "app-crash.drill.yaml")
     with pytest.raises(ConfigError) as raised:
-        run_drill(drill, source, settings)
+        run_drill(validate_drill(drill, source, settings), settings)
     message = str(raised.value)
     assert "app-crash.drill.yaml:" in message
     assert "IDPDown: deadline 30 s is below its detection floor 45 s (the rule's `for`)" in message

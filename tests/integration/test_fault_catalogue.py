@@ -20,10 +20,13 @@ import yaml
 from pydantic import TypeAdapter
 
 from chaos.app_hooks import AppHooks
+from chaos.disk import FILE_PREFIX
 from chaos.docker_platform import DockerPlatform
 from chaos.faults import inject, plan
 from chaos.faults.base import FaultContext
 from chaos.journal import FaultJournal
+from chaos.kubernetes_platform import KubernetesPlatform
+from harness.capabilities import Capability
 from harness.errors import FaultInjectionError, GuardRefused
 from harness.fault_specs import FaultSpec
 from harness.polling import wait_until
@@ -114,6 +117,10 @@ CATALOGUE: dict[str, tuple[dict[str, Any], Effect]] = {
         lambda p, h: _blocked("203.0.113.77"),
     ),
     "cache-flush": ({}, lambda p, h: True),
+    "disk-fill": (
+        {"workload": "idp", "directory": "/tmp", "megabytes": 64},
+        lambda p, h: len(p.fill_files("idp", "/tmp", FILE_PREFIX)) == 1,
+    ),
 }
 
 
@@ -160,11 +167,13 @@ def faults(
     await_steady_state(platform, hooks)
 
 
-@pytest.mark.parametrize("check", compliance.CHECKS.values(), ids=compliance.CHECKS.keys())
+@pytest.mark.parametrize(
+    "capability", compliance.checked(DockerPlatform), ids=compliance.checked(DockerPlatform)
+)
 def test_docker_adapter_passes_the_compliance_checks(
-    check: Any, platform: DockerPlatform, hooks: AppHooks
+    capability: Capability, platform: DockerPlatform, hooks: AppHooks
 ) -> None:
-    check(platform, "idp")
+    compliance.CHECKS[capability](platform, "idp")
     await_steady_state(platform, hooks)
 
 
@@ -177,11 +186,11 @@ K8S_TARGET = os.environ.get("PAGERDRILL_K8S_TARGET")
     "workload `idp` is drillable (network and stress checks need Chaos Mesh)",
 )
 @pytest.mark.parametrize(
-    "check",
-    [c for name, c in compliance.CHECKS.items() if name != "pause"],
-    ids=[name for name in compliance.CHECKS if name != "pause"],
+    "capability",
+    compliance.checked(KubernetesPlatform),
+    ids=compliance.checked(KubernetesPlatform),
 )
-def test_kubernetes_adapter_passes_the_compliance_checks(check: Any) -> None:
+def test_kubernetes_adapter_passes_the_compliance_checks(capability: Capability) -> None:
     from contextlib import closing
 
     from chaos.adapters import open_platform
@@ -189,7 +198,7 @@ def test_kubernetes_adapter_passes_the_compliance_checks(check: Any) -> None:
 
     settings = load_settings(Path(str(K8S_TARGET)))
     with closing(open_platform(settings.target.platform)) as platform:
-        check(platform, "idp")
+        compliance.CHECKS[capability](platform, "idp")
 
 
 def test_guards_refuse_undrillable_and_unlisted_containers(
@@ -255,6 +264,7 @@ HELD = [
     "network-loss",
     "cpu-stress",
     "memory-stress",
+    "disk-fill",
     "app-error-rate",
     "readiness-failure",
     "kill-database-primary",
@@ -276,7 +286,7 @@ def test_recover_reverts_what_a_killed_harness_left(
         [
             sys.executable,
             "-m",
-            "harness",
+            "pagerdrill",
             "fault",
             str(drill),
             "--target",

@@ -18,6 +18,7 @@ import pytest
 
 from chaos.app_hooks import AppHooks
 from harness.clients import PrometheusClient
+from harness.events import EventKind
 from harness.load_specs import LoadSpec
 from harness.polling import wait_until
 from harness.results import SCHEMA_PATH
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.integration
 PASSWORD_FILE = "/var/tmp/pagerdrill/sandbox/secrets/idp-password"
 LOCUST = [sys.executable, "-m", "locust", "-f", "load/locustfiles/idp.py", "--headless"]
 LOCUST += ["-u", "4", "-r", "4", "-t", "6s", "--only-summary"]
-STORM = [sys.executable, "-m", "harness", "run", "drills/error-storm.drill.yaml"]
+STORM = [sys.executable, "-m", "pagerdrill", "run", "drills/error-storm.drill.yaml"]
 
 
 def _locust_processes(marker: str) -> list[int]:
@@ -111,7 +112,7 @@ def test_runner_stops_at_max_requests_and_leaves_no_process(
     assert 20 <= result.total.requests < 200
     assert result.peak_users == 6
     assert {e.name for e in result.endpoints} >= {"/api/login", "/api/templates"}
-    live = [e for e in timeline.events if e.kind == "load.stats"]
+    live = [e for e in timeline.events if e.kind == EventKind.LOAD_STATS]
     assert live, "no live statistics reached the timeline"
     assert _locust_processes(str(tmp_path)) == []
     assert settings.password.get_secret_value() not in json.dumps(

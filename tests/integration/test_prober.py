@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from harness.clients import PrometheusClient
+from harness.events import EventKind
 from harness.polling import wait_until
 from harness.settings import Settings
 from harness.timeline import Timeline
@@ -24,7 +25,7 @@ from tests.conftest import REPO, SANDBOX_TARGET
 from tests.unit.test_journey_model import dashboard_queries
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
-PROBE = [sys.executable, "-m", "harness", "probe"]
+PROBE = [sys.executable, "-m", "pagerdrill", "probe"]
 TWO_JOURNEYS = ["--journey", "login", "--journey", "template-creation"]
 
 
@@ -45,7 +46,7 @@ def test_prober_replays_login_in_its_own_process_every_two_seconds_or_less(
     starts = [a.started_at for a in attempts]
     assert all(a.ok for a in attempts), [a.failed_step for a in attempts]
     assert max(b - a for a, b in itertools.pairwise(starts)) <= 2.0
-    recorded = [e for e in timeline.events if e.kind == "journey.attempt"]
+    recorded = [e for e in timeline.events if e.kind == EventKind.JOURNEY_ATTEMPT]
     assert len(recorded) >= 5
     assert set(recorded[0].detail["steps"]) == {  # type: ignore[arg-type]
         "open login page",

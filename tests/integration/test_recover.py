@@ -51,7 +51,7 @@ def _harness_in_a_fault(state_dir: Path) -> Iterator[subprocess.Popen[str]]:
     drill.parent.mkdir(parents=True, exist_ok=True)
     drill.write_text(CRASH_DRILL)
     with subprocess.Popen(
-        [sys.executable, "-m", "harness", "fault", str(drill), "--hold", "120s"],
+        [sys.executable, "-m", "pagerdrill", "fault", str(drill), "--hold", "120s"],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,

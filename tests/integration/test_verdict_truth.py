@@ -13,6 +13,7 @@ import pytest
 from harness.drill import load_drill
 from harness.settings import Settings
 from remediation.runner import run_drill
+from remediation.validation import validate_drill
 from tests.conftest import REPO, pagerdrill_cli
 
 pytestmark = [pytest.mark.integration, pytest.mark.variant]
@@ -58,7 +59,7 @@ def test_drill_fails_on_broken_variant(
 
 def _via_api(settings: Settings, tmp_path: Path) -> tuple[dict[str, str], str, float]:
     drill, source = load_drill(REPO / "drills" / "app-crash.drill.yaml")
-    result = run_drill(drill, source, settings)
+    result = run_drill(validate_drill(drill, source, settings), settings)
     assert result.verdict == "failed"
     timeline = "\n".join(str(e.as_json()) for e in result.events if e.kind != "phase")
     failed = {c.name: c.detail for c in result.failed_checks}

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from harness.budget import burned_percent, unavailable_seconds
+from harness.events import EventKind
 from harness.history import History, baseline
 from harness.results import Check, DrillResult, Regression
 from harness.target import GateCriteria, SloConfig
@@ -97,7 +98,7 @@ def test_gate_criteria() -> None:
 
 
 def _attempt(at: float, ok: bool) -> Event:
-    return Event(at, "journey.attempt", {"journey": "login", "ok": ok})
+    return Event(at, EventKind.JOURNEY_ATTEMPT, {"journey": "login", "ok": ok})
 
 
 def test_unavailable_time_runs_from_first_failure_to_next_success() -> None:

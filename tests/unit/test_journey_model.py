@@ -11,6 +11,7 @@ import pytest
 
 from harness.drill import JourneyName
 from harness.errors import ConfigError
+from harness.events import EventKind
 from harness.journey_pack import REFERENCE_PACK, load_pack
 from harness.timeline import Event
 from journeys.catalog import JOURNEYS
@@ -64,7 +65,7 @@ def _attempt(at: float, ok: bool, duration: float = 1.0) -> Event:
     failed = None if ok else "see dashboard"
     return Event(
         at,
-        "journey.attempt",
+        EventKind.JOURNEY_ATTEMPT,
         {
             "journey": "login",
             "ok": ok,
@@ -94,7 +95,7 @@ def test_windows_split_attempts_before_during_and_after_the_fault() -> None:
         _attempt(4.0, False, 5.0),
         _attempt(5.0, True, 1.0),  # back: first of 2 successes
         _attempt(6.0, True, 1.0),
-        Event(2.0, "fault.injected", {}),
+        Event(2.0, EventKind.FAULT_INJECTED, {}),
     ]
     windows = journey_windows(events, fault_at=2.0, consecutive={"login": 2})["login"]
     assert (windows["before"].attempts, windows["before"].success_ratio) == (2, 1.0)

@@ -19,7 +19,7 @@ from chaos.kubernetes_platform import (
     stress_chaos,
 )
 from harness.configfile import load_model
-from harness.errors import ConfigError, FaultInjectionError, GuardRefused, InfrastructureError
+from harness.errors import ConfigError, GuardRefused, InfrastructureError
 from harness.target import KubernetesPlatform as KubernetesConfig
 from harness.target import KubernetesWorkload
 
@@ -92,13 +92,6 @@ def test_adapter_opens_only_an_allowed_context_of_the_kubeconfig(tmp_path: Path)
     platform.close()  # no call was made: the server is unreachable on purpose
     with pytest.raises(InfrastructureError, match="no context 'staging'"):
         KubernetesPlatform(_config(_kubeconfig(tmp_path, ["prod"])))
-
-
-def test_pause_is_refused_on_kubernetes(tmp_path: Path) -> None:
-    platform = KubernetesPlatform(_config(_kubeconfig(tmp_path, ["staging"])))
-    with pytest.raises(FaultInjectionError, match="no Kubernetes equivalent"):
-        platform.pause("idp")
-    platform.close()
 
 
 def test_chaos_mesh_resources_target_exactly_the_chosen_pods() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from harness.events import EventKind
 from harness.results import SCHEMA_PATH, Check, DrillResult
 from harness.settings import Settings, load_settings
 from harness.timeline import Timeline
@@ -36,10 +37,10 @@ def settings(tmp_path: Path) -> Settings:
 
 def _drill(passed: bool = True, mttr: float = 1.25, error: str | None = None) -> DrillResult:
     timeline = Timeline()
-    timeline.record("journey.attempt", at=99.0, journey="login", ok=True, duration_s=0.6)
-    timeline.record("fault.injected", at=100.0, fault="crash-process", workload="idp")
+    timeline.record(EventKind.JOURNEY_ATTEMPT, at=99.0, journey="login", ok=True, duration_s=0.6)
+    timeline.record(EventKind.FAULT_INJECTED, at=100.0, fault="crash-process", workload="idp")
     timeline.record(
-        "journey.attempt",
+        EventKind.JOURNEY_ATTEMPT,
         at=100.2,
         journey="login",
         ok=False,
@@ -47,19 +48,25 @@ def _drill(passed: bool = True, mttr: float = 1.25, error: str | None = None) ->
         failed_step="open login page",
         error="net::ERR_CONNECTION_REFUSED",
     )
-    timeline.record("recovery.restarted", at=100.5, workload="idp", restart_count=2)
-    timeline.record("alert.firing", at=101.5, alert="IDPDown", priority="P0")
+    timeline.record(EventKind.RECOVERY_RESTARTED, at=100.5, workload="idp", restart_count=2)
+    timeline.record(EventKind.ALERT_FIRING, at=101.5, alert="IDPDown", priority="P0")
     timeline.record(
-        "notification.firing",
+        EventKind.NOTIFICATION_FIRING,
         at=101.6,
         alert="IDPDown",
         receiver="pager",
         channel="pagerduty",
         priority="P0",
     )
-    timeline.record("journey.attempt", at=100 + mttr, journey="login", ok=True, duration_s=0.6)
     timeline.record(
-        "notification.resolved", at=111.0, alert="IDPDown", receiver="pager", channel="pagerduty"
+        EventKind.JOURNEY_ATTEMPT, at=100 + mttr, journey="login", ok=True, duration_s=0.6
+    )
+    timeline.record(
+        EventKind.NOTIFICATION_RESOLVED,
+        at=111.0,
+        alert="IDPDown",
+        receiver="pager",
+        channel="pagerduty",
     )
     return DrillResult(
         drill="app-crash",
