@@ -15,7 +15,16 @@ from sandbox.variants import VARIANTS
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("sandbox", help="the embedded reference IDP on local Docker")
+    parser = subparsers.add_parser(
+        "sandbox", help="the embedded reference IDP, on local Docker or a local Kubernetes"
+    )
+    parser.add_argument(
+        "--platform",
+        choices=("docker", "kubernetes"),
+        default="docker",
+        help="docker (fast default) or a single-node Kubernetes built offline "
+        "(sandbox/kubernetes/build.sh)",
+    )
     parser.add_argument(
         "--state-dir",
         type=Path,
@@ -39,6 +48,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.platform == "kubernetes":
+        from sandbox.kubernetes.cli import run_kubernetes
+
+        return run_kubernetes(args)
     state = compose.StateDir(args.state_dir)
     if args.sandbox_action == "up":
         started_at = time.monotonic()

@@ -63,12 +63,13 @@ fi
 [ "$MODE" = download ] && { say "modules downloaded"; exit 0; }
 
 V_PKG=k8s.io/component-base/version
-ldflags="-s -w -X $V_PKG.gitVersion=v$K8S_VERSION -X $V_PKG.gitMajor=1 -X $V_PKG.gitMinor=${K8S_VERSION#1.}"
-ldflags="${ldflags%.*}"  # gitMinor is the minor number only
+minor=$(echo "$K8S_VERSION" | cut -d. -f2)
+# Without the version, binaries say v0.0.0-master and version checks refuse them.
+ldflags="-s -w -X $V_PKG.gitVersion=v$K8S_VERSION -X $V_PKG.gitMajor=1 -X $V_PKG.gitMinor=$minor"
 for c in $K8S_CMDS; do
   [ -x "$OUT/$c" ] && continue
   say "building $c v$K8S_VERSION"
-  pkg=k8s.io/kubernetes/cmd/$c; [ "$c" = kubectl ] && pkg=k8s.io/kubernetes/cmd/kubectl
+  pkg=k8s.io/kubernetes/cmd/$c
   (cd "$k8s" && go build -p "${GO_BUILD_JOBS:-2}" -trimpath -o "$OUT/$c" -ldflags "$ldflags" "$pkg")
 done
 [ -x "$OUT/etcd" ] || { say "building etcd v$ETCD_VERSION"; (cd "$etcd" && go build -p "${GO_BUILD_JOBS:-2}" -trimpath -ldflags "-s -w" -o "$OUT/etcd" go.etcd.io/etcd/server/v3); }

@@ -1,0 +1,195 @@
+"""The sandbox on the Kubernetes cluster: the same image, app, monitoring rules,
+Alertmanager routes, sink and SMS relay as on Docker, as Deployments and Services
+(rendered from manifests/sandbox.yaml.j2); restarts, scaling and health restarts
+are Kubernetes' own (kubelet, ReplicaSets, HPA on metrics-server's CPU)."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from sandbox.compose import StateDir
+from sandbox.kubernetes.cluster import kubectl
+from sandbox.kubernetes.layout import Layout
+from sandbox.kubernetes.processes import ClusterError
+from sandbox.monitoring_config import SANDBOX_PROFILE, MonitoringConfig, render_text
+from sandbox.topology import IMAGE, SEED_USER, SOURCE_DIR
+
+NAMESPACE = "pagerdrill-sandbox"
+HERE = Path(__file__).parent
+STATE_DIR = Path("/var/tmp/pagerdrill/sandbox-kubernetes")
+
+
+@dataclass(frozen=True)
+class ServicePorts:
+    ip: str
+    ports: tuple[int, ...]
+    node_ports: dict[int, int] = field(default_factory=dict)
+
+
+SERVICES = {
+    "postgres": ServicePorts("10.96.100.10", (5432,), {5432: 30432}),
+    "redis": ServicePorts("10.96.100.11", (6379,)),
+    "sink": ServicePorts("10.96.100.12", (8080, 2525), {8080: 30095}),
+    "sms-relay": ServicePorts("10.96.100.13", (8080,)),
+    "alertmanager": ServicePorts("10.96.100.14", (9093,), {9093: 30093}),
+    "pushgateway": ServicePorts("10.96.100.15", (9091,), {9091: 30091}),
+    "prometheus": ServicePorts("10.96.100.16", (9090,), {9090: 30090}),
+    "idp": ServicePorts("10.96.100.17", (8000,), {8000: 30080}),
+}
+
+
+def _http_probe(path: str, period: int, failures: int) -> dict[str, Any]:
+    return {
+        "httpGet": {"path": path, "port": 8000},
+        "periodSeconds": period,
+        "failureThreshold": failures,
+        "timeoutSeconds": 1,
+    }
+
+
+@dataclass(frozen=True)
+class App:
+    """One Deployment of the sandbox (its Service is in SERVICES under the same name)."""
+
+    command: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    secret_env: dict[str, str] = field(default_factory=dict)
+    """Variable -> key of the sandbox-secrets Secret."""
+    resources: dict[str, Any] | None = None
+    readiness: dict[str, Any] | None = None
+    liveness: dict[str, Any] | None = None
+    drillable: bool = False
+    scrape: str | None = None
+    """The port Prometheus scrapes (pod annotation pagerdrill.io/scrape)."""
+    service_account: str | None = None
+    strategy: dict[str, Any] = field(default_factory=lambda: {"type": "Recreate"})
+    grace: int = 5
+    scratch: str = "/scratch"
+
+
+IDP_COMMAND = [
+    "uvicorn", "sandbox.idp.app:app", "--host", "0.0.0.0", "--port", "8000", "--no-access-log",
+]  # fmt: skip
+ALERTMANAGER = [
+    "prometheus-alertmanager", "--config.file=/etc/pagerdrill/alertmanager.yml",
+    "--storage.path=/scratch", "--cluster.listen-address=", "--web.listen-address=:9093",
+]  # fmt: skip
+PROMETHEUS = [
+    "prometheus", "--config.file=/etc/pagerdrill/prometheus.yml", "--storage.tsdb.path=/scratch",
+    "--web.listen-address=:9090", "--web.enable-lifecycle", "--web.enable-admin-api",
+    "--rules.alert.resend-delay=1s",
+]  # fmt: skip
+
+
+def apps(database_url: str) -> dict[str, App]:
+    return {
+        "postgres": App(
+            ["/opt/pagerdrill/sandbox/kubernetes/services/postgres.sh"],
+            secret_env={"IDP_DB_PASSWORD": "database-password"},
+            scratch="/var/lib/postgresql",
+        ),
+        "redis": App(
+            ["redis-server", "--save", "", "--appendonly", "no", "--protected-mode", "no"]
+        ),
+        "sink": App(["python", "-m", "sandbox.sink"]),
+        "sms-relay": App(
+            ["python", "-m", "sandbox.sms_relay"],
+            env={
+                "SMS_API_URL": "http://sink:8080/sms",  # the sink plays the SMS provider
+                "SMS_ACCOUNT": "AC-sandbox",
+                "SMS_FROM": "+15550100",
+                "SMS_TO": "+15550199",
+            },
+            secret_env={"SMS_TOKEN": "sms-token"},
+        ),
+        "alertmanager": App(ALERTMANAGER, scrape="9093"),
+        "pushgateway": App(["prometheus-pushgateway", "--web.listen-address=:9091"]),
+        "prometheus": App(PROMETHEUS, service_account="prometheus"),
+        "idp": App(
+            # tini as PID 1: a crashed app ends the container, and kubelet restarts it
+            ["tini", "--", *IDP_COMMAND],
+            env={"IDP_DATABASE_URL": database_url, "IDP_REDIS_URL": "redis://redis:6379/0"},
+            secret_env={
+                "IDP_DB_PASSWORD": "database-password",
+                "IDP_SEED_USERS": "seed-users",
+                "IDP_ADMIN_TOKEN": "admin-token",
+            },
+            resources={
+                "requests": {"cpu": "200m", "memory": "128Mi"},
+                "limits": {"cpu": "1", "memory": "512Mi"},
+            },
+            readiness=_http_probe("/readyz", 1, 2),
+            liveness={**_http_probe("/healthz", 2, 3), "initialDelaySeconds": 5},
+            drillable=True,
+            scrape="8000",
+            strategy={"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0}},
+        ),
+    }
+
+
+def render(state: StateDir) -> str:
+    environment = jinja2.Environment(
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, autoescape=False
+    )
+    template = environment.from_string((HERE / "manifests" / "sandbox.yaml.j2").read_text())
+    return template.render(
+        namespace=NAMESPACE,
+        image=IMAGE,
+        source_dir=str(SOURCE_DIR),
+        seed_user=SEED_USER,
+        services=SERVICES,
+        apps=apps("postgresql://idp:$(IDP_DB_PASSWORD)@postgres:5432/idp?connect_timeout=2"),
+        hpa={"min": 1, "max": 4, "cpu_percent": 50},
+        secrets={
+            "database_password": state.secret("database-password"),
+            "seed_password": state.secret("idp-password"),
+            "admin_token": state.secret("admin-token"),
+            "sms_token": state.secret("sms-token"),
+        },
+    )
+
+
+def monitoring_configmap(config: MonitoringConfig) -> str:
+    """The shared rules and Alertmanager config, with Kubernetes discovery."""
+    prometheus = render_text(HERE / "monitoring" / "prometheus.yml.j2", SANDBOX_PROFILE)
+    data = {
+        "prometheus.yml": prometheus,
+        "alertmanager.yml": yaml.safe_dump(config.alertmanager, sort_keys=False),
+    }
+    for name, rules in config.rule_files.items():
+        data[f"rules-{name}"] = yaml.safe_dump(rules, sort_keys=False)
+    return yaml.safe_dump({"apiVersion": "v1", "kind": "ConfigMap",
+                           "metadata": {"name": "monitoring", "namespace": NAMESPACE},
+                           "data": data})  # fmt: skip
+
+
+def apply(layout: Layout, config: MonitoringConfig | None = None) -> None:
+    state = StateDir(STATE_DIR)
+    manifests = render(state)
+    kubectl(layout, "apply", "-f", "-", stdin=manifests)
+    kubectl(
+        layout, "apply", "-f", "-", stdin=monitoring_configmap(config or MonitoringConfig.load())
+    )
+
+
+def await_ready(layout: Layout, timeout: float = 180.0) -> None:
+    deadline, last = time.monotonic() + timeout, ""
+    while time.monotonic() < deadline:
+        listing = json.loads(kubectl(layout, "get", "deployments", "-n", NAMESPACE, "-o", "json"))
+        waiting = [
+            d["metadata"]["name"]
+            for d in listing["items"]
+            if d["status"].get("readyReplicas", 0) < d["spec"]["replicas"]
+        ]
+        if listing["items"] and not waiting:
+            return
+        last = ", ".join(waiting)
+        time.sleep(1)
+    raise ClusterError(f"deployments not ready within {timeout:g} s: {last}")
