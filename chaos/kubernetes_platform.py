@@ -10,6 +10,7 @@ no Kubernetes equivalent and is refused."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Sequence
@@ -31,6 +32,8 @@ from harness.target import KubernetesWorkload
 log = logging.getLogger("pagerdrill.api")
 CHAOS_MESH = ("chaos-mesh.org", "v1alpha1")
 FAULT_LABEL = "pagerdrill.io/fault"
+CRASH_SEEN_S = 10.0
+"""How long a crashed container may take to show as ended in the API."""
 PINNED = "#"
 
 
@@ -207,21 +210,47 @@ class KubernetesPlatform(Closing):
     # processes and pods
 
     def crash(self, workload: str) -> float:
-        """SIGKILL the main process (PID 1) of the container through exec."""
+        """SIGKILL every process of the container but its init, through exec. The
+        kernel ignores SIGKILL sent to a PID namespace's init from inside it, so the
+        container's init must end with its child (tini, dumb-init, a shell that
+        waits): checked, and refused with that hint if the container did not end."""
         container = self._workload(workload).container
+        pods = self._targets(workload)
+        before = {pod: self._restarts_of(pod) for pod in pods}
         at = clock.now()
-        for pod in self._targets(workload):
-            log.debug("exec %s kill -KILL 1", pod)
+        for pod in pods:
+            log.debug("exec %s kill -KILL -1", pod)
             kwargs = {"container": container} if container else {}
             stream(
                 self.core.connect_get_namespaced_pod_exec,
                 pod,
                 self.cfg.namespace,
-                command=["/bin/sh", "-c", "kill -KILL 1"],
+                command=["/bin/sh", "-c", "kill -KILL -1"],
                 stderr=True, stdin=False, stdout=True, tty=False,
                 **kwargs,
             )  # fmt: skip
+        for pod, restarts in before.items():
+            wait_until(
+                functools.partial(self._ended, pod, restarts),
+                CRASH_SEEN_S,
+                expected=f"a container of {pod} ended",
+                where="the Kubernetes API",
+                hint="run the app under an init that ends with it (tini), or use kill",
+            )
         return at
+
+    def _container_statuses(self, pod: str) -> list[Any]:
+        found: Any = self.core.read_namespaced_pod(pod, self.cfg.namespace)
+        return list(found.status.container_statuses or [])
+
+    def _restarts_of(self, pod: str) -> int:
+        return sum(int(c.restart_count) for c in self._container_statuses(pod))
+
+    def _ended(self, pod: str, restarts: int) -> bool:
+        statuses = self._container_statuses(pod)
+        return sum(int(c.restart_count) for c in statuses) > restarts or any(
+            c.state.terminated is not None or c.state.waiting is not None for c in statuses
+        )
 
     def _delete(self, workload: str, grace_s: int) -> float:
         at = clock.now()
@@ -265,6 +294,16 @@ class KubernetesPlatform(Closing):
         wait_until(ready, timeout, expected=f"{workload} ready", where="the Kubernetes API")
 
     def replicas(self, workload: str) -> int:
+        """Ready pods of the workload right now (what serves, not what is asked for)."""
+        return sum(
+            1
+            for p in self._pods(workload)
+            if p.metadata.deletion_timestamp is None
+            and any(c.type == "Ready" and c.status == "True" for c in p.status.conditions or [])
+        )
+
+    def desired_replicas(self, workload: str) -> int:
+        """The replica count its Deployment asks for."""
         deployment = self._deployment(workload)
         scale = self.apps.read_namespaced_deployment_scale(deployment, self.cfg.namespace)
         return int(scale.spec.replicas or 0) if scale.spec else 0

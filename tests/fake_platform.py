@@ -90,6 +90,9 @@ class FakePlatform:
     def replicas(self, workload: str) -> int:
         return self._w(workload).replicas
 
+    def desired_replicas(self, workload: str) -> int:
+        return self._w(workload).replicas
+
     def scale(self, workload: str, replicas: int) -> float:
         self._act("scale", workload).replicas = replicas
         return clock.now()

@@ -29,7 +29,7 @@ def _uncordon(ctx: FaultContext, params: dict[str, Any]) -> None:
 def plan(spec: OrchestratorFault, ctx: FaultContext) -> list[str]:
     target = ctx.platform.resolve(spec.workload).describe()
     if isinstance(spec, ScaleFault):
-        was = ctx.platform.replicas(spec.workload)
+        was = ctx.able(Orchestrator).desired_replicas(spec.workload)
         return [f"scale {target} from {was} to {spec.replicas} replicas", f"revert: scale to {was}"]
     if isinstance(spec, EvictFault):
         return [f"evict {target}", "revert: wait until its controller has it running again"]
@@ -46,7 +46,7 @@ def inject(spec: OrchestratorFault, ctx: FaultContext) -> Iterator[float]:
         undo = {
             "action": "scale-back",
             "workload": workload,
-            "replicas": platform.replicas(workload),
+            "replicas": platform.desired_replicas(workload),
         }
         with journaled(ctx, spec.kind, target, undo):
             yield injected(
