@@ -164,7 +164,9 @@ def kube_proxy_config(layout: Layout) -> str:
             "healthzBindAddress": "127.0.0.1:10256",
             "metricsBindAddress": "127.0.0.1:10249",
             "conntrack": {"maxPerCore": 0},  # leave the host's conntrack sysctls alone
-            "iptables": {"syncPeriod": "5s", "minSyncPeriod": "0s"},
+            # NodePorts only on the node address; never route_localnet on this host
+            "nodePortAddresses": [f"{layout.node_ip}/32"],
+            "iptables": {"syncPeriod": "5s", "minSyncPeriod": "0s", "localhostNodePorts": False},
         }
     )
 

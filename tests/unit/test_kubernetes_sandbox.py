@@ -1,0 +1,96 @@
+"""The Kubernetes sandbox's rendered objects and configs, without a cluster (the
+cluster itself: tests/integration/test_kubernetes_sandbox.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from harness.configfile import load_model
+from harness.target import TargetConfig
+from sandbox.compose import StateDir
+from sandbox.kubernetes.components import components
+from sandbox.kubernetes.compose import SERVICES, monitoring_configmap, render
+from sandbox.kubernetes.configs import kube_proxy_config, kubelet_config
+from sandbox.kubernetes.layout import Layout
+from sandbox.monitoring_config import MonitoringConfig
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _objects(tmp_path: Path) -> list[dict[str, Any]]:
+    return list(yaml.safe_load_all(render(StateDir(tmp_path))))
+
+
+def _deployments(objects: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {o["metadata"]["name"]: o for o in objects if o["kind"] == "Deployment"}
+
+
+def test_every_service_has_its_deployment_and_every_pod_resolves_every_name(
+    tmp_path: Path,
+) -> None:
+    deployments = _deployments(_objects(tmp_path))
+    assert set(deployments) == set(SERVICES)
+    for name, deployment in deployments.items():
+        pod = deployment["spec"]["template"]["spec"]
+        aliases = {h["hostnames"][0]: h["ip"] for h in pod["hostAliases"]}
+        assert aliases == {n: s.ip for n, s in SERVICES.items()}, name
+        assert pod["containers"][0]["imagePullPolicy"] == "Never"
+
+
+def test_the_app_has_probes_requests_an_hpa_and_a_pdb_and_no_secret_in_plain_env(
+    tmp_path: Path,
+) -> None:
+    objects = _objects(tmp_path)
+    idp = _deployments(objects)["idp"]["spec"]["template"]
+    container = idp["spec"]["containers"][0]
+    assert idp["metadata"]["labels"]["pagerdrill.io/drillable"] == "true"
+    assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert container["resources"]["requests"]["cpu"]
+    assert container["command"][:2] == ["tini", "--"]
+    kinds = {o["kind"]: o for o in objects}
+    assert kinds["HorizontalPodAutoscaler"]["spec"]["maxReplicas"] > 1
+    assert kinds["PodDisruptionBudget"]["spec"]["selector"] == {"matchLabels": {"app": "idp"}}
+    secrets = StateDir(tmp_path)
+    literal = yaml.safe_dump([c for d in _deployments(objects).values()
+                              for c in d["spec"]["template"]["spec"]["containers"]])  # fmt: skip
+    for name in ("database-password", "idp-password", "admin-token", "sms-token"):
+        assert secrets.secret(name) not in literal, name
+
+
+def test_node_ports_are_unique_and_in_range(tmp_path: Path) -> None:
+    ports = [p for s in SERVICES.values() for p in s.node_ports.values()]
+    assert len(ports) == len(set(ports))
+    assert all(30000 <= p <= 32767 for p in ports)
+
+
+def test_monitoring_configmap_holds_the_shared_rules_and_kubernetes_discovery() -> None:
+    config = MonitoringConfig.load()
+    data = yaml.safe_load(monitoring_configmap(config))["data"]
+    assert {f"rules-{name}" for name in config.rule_files} <= set(data)
+    prometheus = yaml.safe_load(data["prometheus.yml"])
+    assert prometheus["rule_files"] == ["/etc/pagerdrill/rules-*.yml"]
+    assert prometheus["scrape_configs"][0]["kubernetes_sd_configs"]
+    assert yaml.safe_load(data["alertmanager.yml"]) == config.alertmanager
+
+
+def test_components_read_only_files_of_the_layout() -> None:
+    layout = Layout()
+    for component in components(layout):
+        for argument in component.argv[1:]:
+            value = argument.split("=", 1)[-1]
+            if value.startswith("/") and not value.startswith(("/usr/", "/etc/")):
+                assert value.startswith((str(layout.state), str(layout.bin))), argument
+    kubelet = yaml.safe_load(kubelet_config(layout))
+    assert kubelet["cgroupDriver"] == "cgroupfs"
+    assert kubelet["imageGCHighThresholdPercent"] == 100
+    assert yaml.safe_load(kube_proxy_config(layout))["mode"] == "iptables"
+
+
+def test_the_kubernetes_target_file_is_valid() -> None:
+    target, _ = load_model(REPO / "targets" / "sandbox-kubernetes.yaml", TargetConfig)
+    assert target.platform.kind == "kubernetes"
+    assert Layout().node_ip in target.app.base_url
