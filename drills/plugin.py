@@ -88,7 +88,11 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DrillFile 
 class DrillFile(pytest.File):
     def collect(self) -> Iterator[DrillItem]:
         try:
-            valid = validate_drill(*load_drill(self.path), settings_of(self.config))
+            settings = settings_of(self.config)
+            drill, source = load_drill(self.path)
+            if settings.target.platform.kind not in drill.platforms:
+                return  # written for another platform: left out, as a profile does
+            valid = validate_drill(drill, source, settings)
         except ConfigError as exc:
             raise self.CollectError(str(exc)) from exc
         profile = self.config.getoption("pagerdrill_profile")

@@ -28,6 +28,7 @@ from harness.types import Frozen, Priority, Seconds
 
 JourneyName = Literal["login", "template-creation", "service-deployment"]
 Profile = Literal["smoke", "gate", "nightly"]
+PlatformKind = Literal["docker", "kubernetes"]
 
 
 class AlertExpectation(Frozen):
@@ -177,6 +178,9 @@ class Drill(Frozen):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     description: str = ""
     profiles: tuple[Profile, ...] = ("nightly",)
+    platforms: tuple[PlatformKind, ...] = ("docker", "kubernetes")
+    """The platforms the drill is written for; a run against a target on another
+    platform leaves it out (as a profile does)."""
     steady_state_timeout: Seconds = 60.0
     fault: FaultSpec
     load: LoadSpec | None = None

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from sandbox import compose
+from sandbox.kubernetes.variants import KUBERNETES_VARIANTS
 from sandbox.monitoring_config import PROFILES, render_profile
 from sandbox.topology import DEFAULT_STATE_DIR, IMAGE, Service
 from sandbox.variants import VARIANTS
@@ -33,11 +34,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     actions = parser.add_subparsers(dest="sandbox_action", required=True)
     start = actions.add_parser("up", help="(re)start every sandbox service and wait until ready")
-    start.add_argument("--variant", choices=sorted(VARIANTS), default="healthy")
+    start.add_argument(
+        "--variant",
+        choices=sorted({*VARIANTS, *KUBERNETES_VARIANTS}),
+        default="healthy",
+        help="a broken variant (Docker and Kubernetes have their own; README)",
+    )
     actions.add_parser("status", help="state, restarts and health of every service")
     actions.add_parser("down", help="remove every sandbox container and network")
     switch = actions.add_parser("variant", help="switch a running sandbox to a (broken) variant")
-    switch.add_argument("name", choices=sorted(VARIANTS))
+    switch.add_argument("name", choices=sorted({*VARIANTS, *KUBERNETES_VARIANTS}))
     monitoring = actions.add_parser(
         "monitoring",
         help="render the monitoring config (rules, promtool tests, Prometheus, Alertmanager)",
@@ -52,6 +58,10 @@ def run(args: argparse.Namespace) -> int:
         from sandbox.kubernetes.cli import run_kubernetes
 
         return run_kubernetes(args)
+    name = getattr(args, "variant", None) or getattr(args, "name", None)
+    if name is not None and name not in VARIANTS:
+        print(f"sandbox: {name} is a Kubernetes variant; add --platform kubernetes")
+        return 2
     state = compose.StateDir(args.state_dir)
     if args.sandbox_action == "up":
         started_at = time.monotonic()

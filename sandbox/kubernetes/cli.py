@@ -8,23 +8,32 @@ import time
 from sandbox.kubernetes import cluster, compose
 from sandbox.kubernetes.layout import Layout
 from sandbox.kubernetes.processes import ClusterError
+from sandbox.kubernetes.variants import KUBERNETES_VARIANTS
 from sandbox.topology import IMAGE
 
 
 def run_kubernetes(args: argparse.Namespace) -> int:
     layout = Layout()
+    name = getattr(args, "variant", None) or getattr(args, "name", None) or "healthy"
+    if name not in KUBERNETES_VARIANTS:
+        print(f"sandbox: {name} is not a Kubernetes variant ({', '.join(KUBERNETES_VARIANTS)})")
+        return 2
     try:
         if args.sandbox_action == "up":
             started = time.monotonic()
             print(f"kubernetes sandbox up: cluster from {layout.bin}", flush=True)
             cluster.up(layout, [IMAGE])
             print(f"  {time.monotonic() - started:5.1f} s  cluster ready", flush=True)
-            compose.apply(layout)
+            compose.apply(layout, name)
             compose.await_ready(layout)
             print(
-                f"kubernetes sandbox up in {time.monotonic() - started:.1f} s; "
+                f"kubernetes sandbox up ({name}) in {time.monotonic() - started:.1f} s; "
                 f"kubeconfig {layout.admin_kubeconfig}"
             )
+        elif args.sandbox_action == "variant":
+            compose.apply(layout, name)
+            compose.await_ready(layout)
+            print(f"kubernetes sandbox switched to {name}: {KUBERNETES_VARIANTS[name].breaks}")
         elif args.sandbox_action == "down":
             removed = cluster.down(layout)
             left = cluster.leftovers(layout)
@@ -33,6 +42,7 @@ def run_kubernetes(args: argparse.Namespace) -> int:
                 print(f"  still there: {thing}")
             return 1 if left else 0
         elif args.sandbox_action == "status":
+            print(f"variant: {compose.current_variant()}")
             for line in cluster.status(layout):
                 print(line)
         else:

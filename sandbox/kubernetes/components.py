@@ -133,4 +133,15 @@ def components(layout: Layout) -> list[Component]:
                 "--kubelet-use-node-status-port", "--metric-resolution=10s",
             ],
         ),
+        Component(
+            "kube-state-metrics",
+            [
+                str(b / "kube-state-metrics"), f"--kubeconfig={layout.admin_kubeconfig}",
+                f"--host={layout.node_ip}", "--port=8081",
+                "--telemetry-host=127.0.0.1", "--telemetry-port=8082",
+                "--namespaces=pagerdrill-sandbox",
+                "--resources=deployments,pods,horizontalpodautoscalers,nodes,replicasets",
+            ],
+            f"http://{layout.node_ip}:8081/healthz",
+        ),
     ]  # fmt: skip

@@ -18,6 +18,7 @@ from sandbox.compose import StateDir
 from sandbox.kubernetes.cluster import kubectl
 from sandbox.kubernetes.layout import Layout
 from sandbox.kubernetes.processes import ClusterError
+from sandbox.kubernetes.variants import KUBERNETES_VARIANTS
 from sandbox.monitoring_config import SANDBOX_PROFILE, MonitoringConfig, render_text
 from sandbox.topology import IMAGE, SEED_USER, SOURCE_DIR
 
@@ -165,31 +166,67 @@ def monitoring_configmap(config: MonitoringConfig) -> str:
     }
     for name, rules in config.rule_files.items():
         data[f"rules-{name}"] = yaml.safe_dump(rules, sort_keys=False)
+    kubernetes_rules = HERE / "monitoring" / "rules-kubernetes.yml.j2"
+    data["rules-kubernetes.yml"] = render_text(kubernetes_rules, SANDBOX_PROFILE)
     return yaml.safe_dump({"apiVersion": "v1", "kind": "ConfigMap",
                            "metadata": {"name": "monitoring", "namespace": NAMESPACE},
                            "data": data})  # fmt: skip
 
 
-def apply(layout: Layout, config: MonitoringConfig | None = None) -> None:
-    state = StateDir(STATE_DIR)
-    manifests = render(state)
-    kubectl(layout, "apply", "-f", "-", stdin=manifests)
-    kubectl(
-        layout, "apply", "-f", "-", stdin=monitoring_configmap(config or MonitoringConfig.load())
-    )
+def apply(layout: Layout, variant_name: str = "healthy") -> None:
+    """The sandbox's objects as `variant_name` has them; objects the variant replaces
+    (the app's Deployment by a bare Pod, and back) are deleted first."""
+    variant = KUBERNETES_VARIANTS[variant_name]
+    objects = variant.objects(list(yaml.safe_load_all(render(StateDir(STATE_DIR)))))
+    config = MonitoringConfig.load()
+    variant.monitoring(config)
+    wanted = {(o["kind"], o["metadata"]["name"]) for o in objects}
+    for kind in ("Deployment", "Pod", "HorizontalPodAutoscaler"):
+        if (kind, "idp") not in wanted:
+            kubectl(layout, "delete", kind.lower(), "idp", "-n", NAMESPACE, "--ignore-not-found")
+    documents = [yaml.safe_dump(o) for o in objects] + [monitoring_configmap(config)]
+    kubectl(layout, "apply", "-f", "-", stdin="---\n".join(documents))
+    if current_variant() != variant_name:  # their config changed: start them afresh
+        kubectl(layout, "rollout", "restart", "deployment/prometheus", "deployment/alertmanager",
+                "-n", NAMESPACE)  # fmt: skip
+    STATE_DIR.mkdir(parents=True, exist_ok=True)
+    (STATE_DIR / "variant").write_text(variant_name)
+
+
+def current_variant() -> str:
+    path = STATE_DIR / "variant"
+    return path.read_text().strip() if path.exists() else "healthy"
 
 
 def await_ready(layout: Layout, timeout: float = 180.0) -> None:
-    deadline, last = time.monotonic() + timeout, ""
+    """Every Deployment rolled out and ready, and every bare Pod ready."""
+    deadline, last = time.monotonic() + timeout, "nothing listed yet"
     while time.monotonic() < deadline:
-        listing = json.loads(kubectl(layout, "get", "deployments", "-n", NAMESPACE, "-o", "json"))
-        waiting = [
-            d["metadata"]["name"]
-            for d in listing["items"]
-            if d["status"].get("readyReplicas", 0) < d["spec"]["replicas"]
-        ]
+        listing = json.loads(
+            kubectl(layout, "get", "deployments,pods", "-n", NAMESPACE, "-o", "json")
+        )
+        waiting = [w for w in map(_not_ready, listing["items"]) if w is not None]
         if listing["items"] and not waiting:
             return
-        last = ", ".join(waiting)
+        last = "; ".join(waiting)
         time.sleep(1)
-    raise ClusterError(f"deployments not ready within {timeout:g} s: {last}")
+    raise ClusterError(f"the sandbox is not ready within {timeout:g} s: {last}")
+
+
+def _not_ready(item: dict[str, Any]) -> str | None:
+    name, status = item["metadata"]["name"], item.get("status", {})
+    if item["kind"] == "Deployment":
+        wanted = item["spec"]["replicas"]
+        current = (
+            status.get("observedGeneration") == item["metadata"]["generation"]
+            and status.get("updatedReplicas", 0) == wanted
+            and status.get("readyReplicas", 0) == wanted
+            and status.get("replicas", 0) == wanted
+        )
+        return None if current else f"deployment {name}: {status.get('readyReplicas', 0)}/{wanted}"
+    if item["metadata"].get("ownerReferences"):
+        return None  # pods of a Deployment: counted above
+    ready = any(
+        c["type"] == "Ready" and c["status"] == "True" for c in status.get("conditions", [])
+    )
+    return None if ready else f"pod {name}: {status.get('phase')}"
