@@ -33,9 +33,10 @@ def check_capabilities(
     """Refuse (ConfigError at the drill's `fault.kind` line) a fault the target's
     platform cannot do, before anything is touched."""
     adapter = adapter_class(config)
-    missing = [c for c in drill.fault.needs if c not in adapter.capabilities]
+    able = adapter.capabilities_for(config)
+    missing = [c for c in drill.fault.needs if c not in able]
     if missing:
-        can = ", ".join(sorted(adapter.capabilities)) or "nothing"
+        can = ", ".join(sorted(able)) or "nothing"
         raise source.error(
             ("fault", "kind"),
             f"fault {drill.fault.kind} needs {', '.join(missing)}, which the {adapter.name} "

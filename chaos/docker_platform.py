@@ -48,6 +48,10 @@ class DockerPlatform(Closing):
         }
     )
 
+    @classmethod
+    def capabilities_for(cls, config: object) -> frozenset[Capability]:
+        return cls.capabilities
+
     def __init__(self, config: DockerPlatformConfig) -> None:
         self.config = config
         try:

@@ -32,6 +32,9 @@ from harness.target import KubernetesWorkload
 log = logging.getLogger("pagerdrill.api")
 CHAOS_MESH = ("chaos-mesh.org", "v1alpha1")
 FAULT_LABEL = "pagerdrill.io/fault"
+CHAOS_MESH_CAPABILITIES = frozenset(
+    {Capability.NETWORK_PARTITION, Capability.NETWORK_SHAPING, Capability.RESOURCE_STRESS}
+)
 CRASH_SEEN_S = 10.0
 """How long a crashed container may take to show as ended in the API."""
 PINNED = "#"
@@ -107,8 +110,8 @@ def stress_chaos(
 
 class KubernetesPlatform(Closing):
     """Pods of one namespace. No freezing (Kubernetes has no pause); network and stress
-    faults need Chaos Mesh in the cluster (checked when they are injected); the
-    partition acts on "the pod network", the one network a pod has."""
+    faults are Chaos Mesh resources, available where the target says `chaos_mesh:
+    true`; the partition acts on "the pod network", the one network a pod has."""
 
     name: ClassVar[str] = "kubernetes"
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
@@ -121,6 +124,14 @@ class KubernetesPlatform(Closing):
             Capability.DATABASE_PRIMARY,
         }
     )
+
+    @classmethod
+    def capabilities_for(cls, config: object) -> frozenset[Capability]:
+        """Network and stress faults are Chaos Mesh resources: only where the target
+        says the cluster has Chaos Mesh (`chaos_mesh: true`)."""
+        if isinstance(config, KubernetesConfig) and config.chaos_mesh:
+            return cls.capabilities
+        return cls.capabilities - CHAOS_MESH_CAPABILITIES
 
     def __init__(self, cfg: KubernetesConfig) -> None:
         self.cfg = cfg

@@ -37,6 +37,13 @@ class Platform(Protocol):
 
     name: ClassVar[str]
     capabilities: ClassVar[frozenset[Capability]]
+    """What the adapter implements."""
+
+    @classmethod
+    def capabilities_for(cls, config: object) -> frozenset[Capability]:
+        """What it can do on the platform a target file describes (a subset of
+        `capabilities`: some need an add-on the target says it has)."""
+        ...
 
     def resolve(self, workload: str) -> ResolvedTarget: ...
     def replicas(self, workload: str) -> int:

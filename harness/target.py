@@ -162,6 +162,8 @@ class KubernetesPlatform(Frozen):
     namespace: str
     allowed_namespaces: list[str] = Field(min_length=1)
     drillable_label: str = "pagerdrill.io/drillable"
+    chaos_mesh: bool = False
+    """The cluster has Chaos Mesh: network and stress faults become its resources."""
     max_targets: int = Field(default=1, ge=1)
     workloads: dict[str, KubernetesWorkload] = Field(min_length=1)
     database: CloudNativePgDatabase | PatroniLabelDatabase | None = Field(

@@ -32,6 +32,10 @@ class FakePlatform:
     name: ClassVar[str] = "fake"
     capabilities: ClassVar[frozenset[Capability]] = frozenset(Capability)
 
+    @classmethod
+    def capabilities_for(cls, config: object) -> frozenset[Capability]:
+        return cls.capabilities
+
     def __init__(self, **workloads: FakeWorkload) -> None:
         self.workloads = workloads
         self.primary = next(iter(workloads))
