@@ -23,7 +23,9 @@ REPO = Path(__file__).resolve().parents[1]
 SANDBOX_TARGET = REPO / "targets" / "sandbox.yaml"
 
 
-def pagerdrill_cli(*args: str, state_dir: Path) -> subprocess.CompletedProcess[str]:
+def pagerdrill_cli(
+    *args: str, state_dir: Path, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """Run `pagerdrill ARGS` as a user would, with its own fault journal folder."""
     env = {**os.environ, "PAGERDRILL_STATE_DIR": str(state_dir)}
     return subprocess.run(
@@ -32,7 +34,7 @@ def pagerdrill_cli(*args: str, state_dir: Path) -> subprocess.CompletedProcess[s
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         check=False,
     )
 

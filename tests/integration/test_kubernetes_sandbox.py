@@ -1,0 +1,115 @@
+"""The sandbox on a real single-node Kubernetes, used as a user would: bring it up,
+run the pod drills against targets/sandbox-kubernetes.yaml, switch to broken variants
+and see the concerned drill fail naming what broke, then `down` and find nothing
+left. Its own pytest run in scripts/check (`-m kubernetes`), after the Docker
+sandbox is down, so the two sandboxes never compete for the machine."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chaos.adapters import open_platform
+from chaos.kubernetes_platform import KubernetesPlatform
+from harness.capabilities import Capability
+from harness.settings import load_settings
+from sandbox.kubernetes.cluster import leftovers
+from sandbox.kubernetes.layout import Layout
+from tests import compliance
+from tests.conftest import pagerdrill_cli
+
+pytestmark = [pytest.mark.integration, pytest.mark.kubernetes]
+REPO = Path(__file__).resolve().parents[2]
+TARGET = REPO / "targets" / "sandbox-kubernetes.yaml"
+POD_DRILLS = [
+    "drills/app-crash.drill.yaml",
+    "drills/kubernetes/pod-deleted.drill.yaml",
+    "drills/unhealthy-instance.drill.yaml",
+    "drills/load-spike.drill.yaml",
+    "drills/kubernetes/all-replicas-down.drill.yaml",
+]
+
+
+STATE = Path("/var/tmp/pagerdrill/test-kubernetes")  # the fault journal of these runs
+
+
+def _pagerdrill(*args: str) -> subprocess.CompletedProcess[str]:
+    return pagerdrill_cli(*args, state_dir=STATE, timeout=900)
+
+
+def _sandbox(*args: str) -> None:
+    done = _pagerdrill("sandbox", "--platform", "kubernetes", *args)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Layout]:
+    _sandbox("up")
+    yield Layout()
+    _pagerdrill("sandbox", "--platform", "kubernetes", "down")  # also after a failure
+
+
+def _run(drills: list[str], out: Path) -> tuple[int, dict[str, Any], str]:
+    done = _pagerdrill("run", *drills, "--target", str(TARGET), "--output", str(out))
+    results = json.loads((out / "results.json").read_text())
+    return done.returncode, {d["drill"]: d for d in results["drills"]}, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    "capability",
+    compliance.checked(KubernetesPlatform),
+    ids=compliance.checked(KubernetesPlatform),
+)
+def test_adapter_passes_the_compliance_checks_on_the_api_server(
+    cluster: Layout, capability: Capability
+) -> None:
+    settings = load_settings(TARGET)
+    assert capability in type(open_platform(settings.target.platform)).capabilities_for(
+        settings.target.platform
+    ) or pytest.skip(f"{capability}: needs Chaos Mesh")
+    with closing(open_platform(settings.target.platform)) as platform:
+        compliance.CHECKS[capability](platform, "idp")
+        platform.ensure_running("idp")  # type: ignore[attr-defined]
+
+
+def test_pod_drills_pass_with_kubernetes_timestamps(cluster: Layout, tmp_path: Path) -> None:
+    code, drills, output = _run(POD_DRILLS, tmp_path)
+    assert code == 0, output
+    crash = drills["app-crash"]
+    assert crash["mttd_s"]["firing.IDPDown"] < 30
+    assert 0 < crash["mttr_s"]["restart.idp"] < 30  # the container's start, from kubelet
+    assert drills["pod-deleted"]["mttr_s"]["restart.idp"] < 30  # the replacement's start
+    assert drills["load-spike"]["mttr_s"]["scaled.idp"] < 60  # the HPA's scale-out
+
+
+@pytest.mark.parametrize(
+    ("variant", "drill", "words"),
+    [
+        ("bare-pod", "drills/kubernetes/pod-deleted.drill.yaml", "idp was not restarted"),
+        ("no-liveness-probe", "drills/unhealthy-instance.drill.yaml", "idp was not restarted"),
+        ("hpa-max-is-min", "drills/load-spike.drill.yaml", "idp had 1 replicas (max 1)"),
+        ("wrong-priority", "drills/app-crash.drill.yaml", "fired with priority P2, expected P0"),
+    ],
+)
+def test_drill_fails_on_the_broken_variant_naming_what_broke(
+    cluster: Layout, tmp_path: Path, variant: str, drill: str, words: str
+) -> None:
+    _sandbox("variant", variant)
+    try:
+        code, drills, output = _run([drill], tmp_path)
+    finally:
+        _sandbox("variant", "healthy")
+    assert code == 1, output
+    failed = [c["detail"] for d in drills.values() for c in d["checks"] if not c["passed"]]
+    assert any(words in detail for detail in failed), failed
+
+
+def test_down_leaves_nothing_behind(cluster: Layout) -> None:
+    _sandbox("down")
+    assert leftovers(cluster) == []
