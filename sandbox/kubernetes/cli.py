@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from sandbox.kubernetes import cluster, compose
+from sandbox.kubernetes import cluster, compose, images
 from sandbox.kubernetes.layout import Layout
 from sandbox.kubernetes.processes import ClusterError
 from sandbox.kubernetes.variants import KUBERNETES_VARIANTS
@@ -22,7 +22,7 @@ def run_kubernetes(args: argparse.Namespace) -> int:
         if args.sandbox_action == "up":
             started = time.monotonic()
             print(f"kubernetes sandbox up: cluster from {layout.bin}", flush=True)
-            cluster.up(layout, [IMAGE])
+            cluster.up(layout, [images.pinned(IMAGE)])
             print(f"  {time.monotonic() - started:5.1f} s  cluster ready", flush=True)
             compose.apply(layout, name)
             compose.await_ready(layout)

@@ -16,6 +16,7 @@ import yaml
 
 from sandbox.compose import StateDir
 from sandbox.kubernetes.cluster import kubectl
+from sandbox.kubernetes.images import pinned
 from sandbox.kubernetes.layout import Layout
 from sandbox.kubernetes.processes import ClusterError
 from sandbox.kubernetes.variants import KUBERNETES_VARIANTS
@@ -142,7 +143,7 @@ def render(state: StateDir) -> str:
     template = environment.from_string((HERE / "manifests" / "sandbox.yaml.j2").read_text())
     return template.render(
         namespace=NAMESPACE,
-        image=IMAGE,
+        image=pinned(IMAGE),
         source_dir=str(SOURCE_DIR),
         seed_user=SEED_USER,
         services=SERVICES,

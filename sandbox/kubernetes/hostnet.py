@@ -1,6 +1,7 @@
-"""The host side of the cluster's network: the node address on a dummy interface,
-kernel settings, FORWARD rules past Docker's DROP policy, and the teardown of
-everything kube-proxy and the CNI plugins add (chains, bridge, veths)."""
+"""The host side of the cluster's network: the node address on a portless bridge
+(this kernel has no dummy interfaces), kernel settings, FORWARD rules past Docker's
+DROP policy, and the teardown of everything kube-proxy and the CNI plugins add
+(chains, bridge, veths)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def set_up(layout: Layout) -> None:
         if path.exists() and path.read_text().strip() != value:
             path.write_text(value)
     if _run("ip", "link", "show", layout.node_interface, check=False).returncode != 0:
-        _run("ip", "link", "add", layout.node_interface, "type", "dummy")
+        _run("ip", "link", "add", layout.node_interface, "type", "bridge")
     addresses = _run("ip", "-o", "addr", "show", "dev", layout.node_interface).stdout
     if f" {layout.node_ip}/" not in addresses:
         _run("ip", "addr", "add", f"{layout.node_ip}/32", "dev", layout.node_interface)

@@ -4,6 +4,7 @@ saved from Docker and imported into the cluster's containerd."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import tempfile
 from pathlib import Path
@@ -52,6 +53,20 @@ def build_pause_image() -> None:
             check=True,
             capture_output=True,
         )
+
+
+def pinned(image: str) -> str:
+    """The content-hash tag of a `:latest` Docker image (build.sh tags both), so that
+    a changed image is imported anew and pods run exactly it."""
+    tags = subprocess.run(
+        ["docker", "image", "inspect", "-f", "{{json .RepoTags}}", image],
+        capture_output=True, text=True, check=False,
+    ).stdout  # fmt: skip
+    repository = image.rsplit(":", 1)[0]
+    for tag in json.loads(tags or "[]"):
+        if tag.startswith(f"{repository}:") and not tag.endswith(":latest"):
+            return str(tag)
+    return image
 
 
 def ctr(layout: Layout, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

@@ -1,5 +1,5 @@
 """Where the Kubernetes sandbox lives on this machine: addresses, ports and folders.
-Everything is on loopback or a dummy interface of its own (the node address), so
+Everything is on loopback or a portless bridge of its own (the node address), so
 no traffic leaves the machine."""
 
 from __future__ import annotations
