@@ -303,20 +303,18 @@ class DockerPlatform(Closing):
 
     def remove_fill(self, workload: str, path: str) -> None:
         container = self._container(workload)
-        if container.attrs["State"]["Running"]:
+        if _execable(container):
             self._exec(container, ["rm", "-f", path])
             return
-        # A stopped container keeps its writable layer: remove the file there.
-        upper = (container.attrs.get("GraphDriver") or {}).get("Data", {}).get("UpperDir")
-        if upper:
-            with contextlib.suppress(FileNotFoundError):
-                (Path(upper) / path.lstrip("/")).unlink()
+        with contextlib.suppress(FileNotFoundError):  # stopped or paused: its layer
+            _in_layer(container, path).unlink()
 
     def fill_files(self, workload: str, directory: str, prefix: str) -> list[str]:
         container = self._container(workload)
-        if not container.attrs["State"]["Running"]:
-            return []
-        return disk.parse_find(self._exec(container, disk.find_command(directory, prefix)))
+        if _execable(container):
+            return disk.parse_find(self._exec(container, disk.find_command(directory, prefix)))
+        folder = _in_layer(container, directory)
+        return sorted(f"{directory.rstrip('/')}/{f.name}" for f in folder.glob(f"{prefix}*"))
 
     # observation
 
@@ -333,3 +331,15 @@ class DockerPlatform(Closing):
 
     def is_paused(self, workload: str) -> bool:
         return bool(self._container(workload).attrs["State"]["Paused"])
+
+
+def _execable(container: Container) -> bool:
+    state = container.attrs["State"]
+    return bool(state["Running"]) and not state["Paused"]
+
+
+def _in_layer(container: Container, path: str) -> Path:
+    """Where `path` of a stopped or paused container is on the host: its writable
+    layer (files under a volume mount are not there)."""
+    upper = (container.attrs.get("GraphDriver") or {}).get("Data", {}).get("UpperDir", "")
+    return Path(upper or "/nonexistent") / path.lstrip("/")

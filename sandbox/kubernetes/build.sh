@@ -49,8 +49,7 @@ if [ ! -f "$k8s/.ready" ]; then
   for m in $(sed -n 's|^\s*\(k8s.io/[a-z0-9-]*\) => \./staging/.*|\1|p' "$gomod"); do
     go mod edit "-replace=$m=$m@v0.$minor_patch"
   done
-  go get -tool $(for c in $K8S_CMDS; do
-    [ "$c" = kubectl ] && echo "k8s.io/kubectl@v0.$minor_patch" || echo "k8s.io/kubernetes/cmd/$c@v$K8S_VERSION"; done) >/dev/null
+  go get -tool $(for c in $K8S_CMDS; do echo "k8s.io/kubernetes/cmd/$c@v$K8S_VERSION"; done) >/dev/null
   touch .ready
 fi
 etcd=$WORK/etcd-$ETCD_VERSION
