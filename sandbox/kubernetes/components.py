@@ -131,6 +131,7 @@ def components(layout: Layout) -> list[Component]:
                 f"--requestheader-client-ca-file={pki / 'front-proxy-ca.crt'}",
                 "--kubelet-preferred-address-types=InternalIP",
                 "--kubelet-use-node-status-port", "--metric-resolution=10s",
+                "--kubelet-request-timeout=5s",
             ],
         ),
         Component(

@@ -74,6 +74,13 @@ class App:
     strategy: dict[str, Any] = field(default_factory=lambda: {"type": "Recreate"})
     grace: int = 5
     scratch: str = "/scratch"
+    sidecar: Sidecar | None = None
+
+
+@dataclass(frozen=True)
+class Sidecar:
+    name: str
+    command: list[str]
 
 
 IDP_COMMAND = [
@@ -113,7 +120,11 @@ def apps(database_url: str) -> dict[str, App]:
         ),
         "alertmanager": App(ALERTMANAGER, scrape="9093"),
         "pushgateway": App(["prometheus-pushgateway", "--web.listen-address=:9091"]),
-        "prometheus": App(PROMETHEUS, service_account="prometheus"),
+        "prometheus": App(
+            PROMETHEUS,
+            service_account="prometheus",
+            sidecar=Sidecar("discovery", ["python", "-m", "sandbox.kubernetes.discovery"]),
+        ),
         "idp": App(
             # tini as PID 1: a crashed app ends the container, and kubelet restarts it
             ["tini", "--", *IDP_COMMAND],

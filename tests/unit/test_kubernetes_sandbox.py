@@ -14,6 +14,7 @@ from sandbox.compose import StateDir
 from sandbox.kubernetes.components import components
 from sandbox.kubernetes.compose import SERVICES, monitoring_configmap, render
 from sandbox.kubernetes.configs import kube_proxy_config, kubelet_config
+from sandbox.kubernetes.discovery import targets
 from sandbox.kubernetes.layout import Layout
 from sandbox.monitoring_config import MonitoringConfig
 
@@ -73,7 +74,7 @@ def test_monitoring_configmap_holds_the_shared_rules_and_kubernetes_discovery() 
     assert {f"rules-{name}" for name in config.rule_files} <= set(data)
     prometheus = yaml.safe_load(data["prometheus.yml"])
     assert prometheus["rule_files"] == ["/etc/pagerdrill/rules-*.yml"]
-    assert prometheus["scrape_configs"][0]["kubernetes_sd_configs"]
+    assert prometheus["scrape_configs"][0]["http_sd_configs"][0]["url"].endswith("/targets")
     assert yaml.safe_load(data["alertmanager.yml"]) == config.alertmanager
 
 
@@ -94,3 +95,29 @@ def test_the_kubernetes_target_file_is_valid() -> None:
     target, _ = load_model(REPO / "targets" / "sandbox-kubernetes.yaml", TargetConfig)
     assert target.platform.kind == "kubernetes"
     assert Layout().node_ip in target.app.base_url
+
+
+def test_discovery_serves_running_annotated_pods_by_their_app() -> None:
+    def pod(name: str, phase: str = "Running", scrape: str | None = "8000", **meta: Any) -> Any:
+        annotations = {} if scrape is None else {"pagerdrill.io/scrape": scrape}
+        return {
+            "metadata": {
+                "name": name,
+                "labels": {"app": "idp"},
+                "annotations": annotations,
+                **meta,
+            },
+            "status": {"phase": phase, "podIP": f"10.244.0.{len(name)}"},
+        }
+
+    groups = targets(
+        [
+            pod("idp-a"),
+            pod("idp-pending", phase="Pending"),
+            pod("idp-no-scrape", scrape=None),
+            pod("idp-leaving", deletionTimestamp="2026-12-02T00:00:00Z"),
+        ]
+    )
+    assert groups == [
+        {"targets": ["10.244.0.5:8000"], "labels": {"job": "idp", "service": "idp", "pod": "idp-a"}}
+    ]

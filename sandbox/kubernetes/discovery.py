@@ -1,0 +1,73 @@
+"""Pod discovery for the Kubernetes sandbox's Prometheus, as a Prometheus HTTP SD
+endpoint: Debian's Prometheus is built without `kubernetes_sd_configs`, so this
+sidecar lists the namespace's pods through the Kubernetes API (with the pod's
+service account) and serves those annotated `pagerdrill.io/scrape: <port>` as
+targets, `job` and `service` from their `app` label::
+
+    python -m sandbox.kubernetes.discovery   # GET http://127.0.0.1:8089/targets
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ACCOUNT = Path("/var/run/secrets/kubernetes.io/serviceaccount")
+ANNOTATION = "pagerdrill.io/scrape"
+
+
+def targets(pods: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Prometheus HTTP SD groups for the running, annotated pods with an address."""
+    groups = []
+    for pod in pods:
+        meta, status = pod["metadata"], pod.get("status", {})
+        port = (meta.get("annotations") or {}).get(ANNOTATION)
+        app = (meta.get("labels") or {}).get("app")
+        if not port or not app or status.get("phase") != "Running" or not status.get("podIP"):
+            continue
+        if meta.get("deletionTimestamp"):
+            continue
+        labels = {"job": app, "service": app, "pod": meta["name"]}
+        groups.append({"targets": [f"{status['podIP']}:{port}"], "labels": labels})
+    return groups
+
+
+def _list_pods(client: httpx.Client, namespace: str) -> list[dict[str, Any]]:
+    answer = client.get(f"/api/v1/namespaces/{namespace}/pods")
+    answer.raise_for_status()
+    items: list[dict[str, Any]] = answer.json()["items"]
+    return items
+
+
+def main() -> None:
+    namespace = (ACCOUNT / "namespace").read_text().strip()
+    api = f"https://{os.environ['KUBERNETES_SERVICE_HOST']}:{os.environ['KUBERNETES_SERVICE_PORT']}"
+    client = httpx.Client(base_url=api, verify=str(ACCOUNT / "ca.crt"), timeout=5)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            token = (ACCOUNT / "token").read_text().strip()  # rotated by the kubelet
+            client.headers["Authorization"] = f"Bearer {token}"
+            try:
+                body = json.dumps(targets(_list_pods(client, namespace))).encode()
+                status = 200
+            except httpx.HTTPError as exc:
+                body, status = str(exc).encode(), 502
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            """Quiet: Prometheus asks every second."""
+
+    ThreadingHTTPServer(("127.0.0.1", 8089), Handler).serve_forever()
+
+
+if __name__ == "__main__":
+    main()
