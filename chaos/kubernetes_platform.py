@@ -293,6 +293,16 @@ class KubernetesPlatform(Closing):
         """The workload's Deployment has every replica ready (its controller replaces
         deleted pods); without a Deployment, some pod of it is running."""
         deployment = self._workload(workload).deployment
+        if deployment is not None:
+            try:
+                self.apps.read_namespaced_deployment(deployment, self.cfg.namespace)
+            except ApiException as exc:
+                if exc.status != 404:
+                    raise
+                raise InfrastructureError(
+                    f"workload {workload} names Deployment {deployment}, which does not exist "
+                    f"in {self.cfg.namespace}: nothing recreates its pods; recreate them by hand"
+                ) from None
 
         def ready() -> bool:
             if deployment is None:

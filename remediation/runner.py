@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import ExitStack, closing
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from chaos.adapters import open_platform
 from chaos.faults import inject, plan
@@ -58,20 +58,30 @@ def run_drill(
     """
     scope = DrillScope(valid, settings, on_phase)
     started_at = clock.now()
-    outcome, facts = PhaseOutcome(), DrillFacts()
+    record = _Record()
     with Monitoring.open(settings.target) as monitoring:
         floors = detection_floors(valid.alerts, monitoring)
         check_deadlines(valid.source, list(valid.alerts), floors)  # before anything is touched
-        facts = replace(facts, floors=floors)
+        record.facts = replace(record.facts, floors=floors)
         try:
-            outcome, facts = _run_phases(scope, monitoring, facts)
+            _run_phases(scope, monitoring, record)
         except (ConfigError, GuardRefused):
             raise
         except HarnessError as exc:
             error = f"{type(exc).__name__}: {exc}"
             scope.timeline.record(EventKind.DRILL_ERROR, error=error)
-            facts = replace(facts, error=error)
-    return _export(scope, build_result(scope, started_at, outcome, facts))
+            record.facts = replace(record.facts, error=error)
+    outcome = PhaseOutcome.merge(record.outcomes)
+    return _export(scope, build_result(scope, started_at, outcome, record.facts))
+
+
+@dataclass
+class _Record:
+    """What the phases produced so far, owned by `run_drill`: kept when a phase
+    raises, so a drill that ends in an error still reports the checks it made."""
+
+    outcomes: list[PhaseOutcome] = field(default_factory=list)
+    facts: DrillFacts = field(default_factory=DrillFacts)
 
 
 def plan_drill(valid: ValidDrill, settings: Settings) -> list[str]:
@@ -98,11 +108,9 @@ def plan_drill(valid: ValidDrill, settings: Settings) -> list[str]:
     return lines
 
 
-def _run_phases(
-    scope: DrillScope, monitoring: Monitoring, facts: DrillFacts
-) -> tuple[PhaseOutcome, DrillFacts]:
+def _run_phases(scope: DrillScope, monitoring: Monitoring, record: _Record) -> None:
     settings, drill, timeline = scope.settings, scope.drill, scope.timeline
-    outcomes: list[PhaseOutcome] = []
+    outcomes = record.outcomes
     with ExitStack() as stack:
         platform = stack.enter_context(closing(open_platform(settings.target.platform)))
         faults = stack.enter_context(fault_context(settings, platform, timeline, drill.load))
@@ -116,8 +124,8 @@ def _run_phases(
         )
 
         scope.phase("checking steady state")
-        floors = await_steady_state(scope, facts.floors, monitoring, prober)
-        facts = replace(facts, floors=floors)
+        floors = await_steady_state(scope, record.facts.floors, monitoring, prober)
+        record.facts = replace(record.facts, floors=floors)
         scope.phase("starting observers")
         observers = start_observers(scope, platform, stack, prober, monitoring.prometheus)
         if load is None:
@@ -143,7 +151,7 @@ def _run_phases(
             if load is not None:
                 scope.phase("stopping load")
                 load_result = load.stop()
-                facts = replace(facts, load=load_result)
+                record.facts = replace(record.facts, load=load_result)
                 outcomes.append(PhaseOutcome(tuple(load_checks(drill.expect.load, load_result))))
             scope.phase("reverting fault")
         if drill.fault.ends_after(drill.load) is None:  # scale-in after a held fault's revert
@@ -158,7 +166,7 @@ def _run_phases(
         outcomes.append(check_steady_state_again(drill, prober))
         began = timeline.events[0].at if timeline.events else clock.now()
         seen = tuple(monitoring.prometheus.firing_alerts(began, clock.now()))
-    return PhaseOutcome.merge(outcomes), replace(facts, alerts_seen=seen)
+    record.facts = replace(record.facts, alerts_seen=seen)
 
 
 def _export(scope: DrillScope, result: DrillResult) -> DrillResult:
