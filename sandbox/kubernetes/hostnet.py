@@ -6,6 +6,7 @@ DROP policy, and the teardown of everything kube-proxy and the CNI plugins add
 from __future__ import annotations
 
 import contextlib
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -41,16 +42,24 @@ def set_up(layout: Layout) -> None:
             _run("iptables", "-I", "FORWARD", "1", *rule)
 
 
-def _chains(table: str) -> list[str]:
-    listing = _run("iptables-save", "-t", table, check=False).stdout
-    return [line[1:].split()[0] for line in listing.splitlines() if line.startswith(":")]
+FAMILIES = ("iptables", "ip6tables")  # kubelet and kube-proxy write both
+TABLES = ("filter", "nat", "mangle")
 
 
-def _jumps_to_ours(table: str) -> list[list[str]]:
-    """Rules in built-in chains that jump to a chain of ours, as `-D` argument lists."""
+def _save(family: str, table: str) -> list[str]:
+    return _run(f"{family}-save", "-t", table, check=False).stdout.splitlines()
+
+
+def _chains(family: str, table: str) -> list[str]:
+    return [line[1:].split()[0] for line in _save(family, table) if line.startswith(":")]
+
+
+def _jumps_to_ours(family: str, table: str) -> list[list[str]]:
+    """Rules in built-in chains that jump to a chain of ours (or carry our comment),
+    as `-D` argument lists."""
     rules = []
-    for line in _run("iptables-save", "-t", table, check=False).stdout.splitlines():
-        parts = line.split()
+    for line in _save(family, table):
+        parts = shlex.split(line)  # comments are quoted and hold spaces
         if (
             line.startswith("-A ")
             and not _ours(parts[1])
@@ -68,21 +77,28 @@ def tear_down(layout: Layout) -> list[str]:
     """Remove every rule, chain, bridge and interface the cluster added; returns what
     was removed (empty: nothing was left)."""
     removed = []
-    for table in ("filter", "nat", "mangle"):
-        for rule in _jumps_to_ours(table):
-            if _run("iptables", "-t", table, "-D", *rule, check=False).returncode == 0:
-                removed.append(f"{table}: {' '.join(rule)}")
-        chains = [c for c in _chains(table) if _ours(c)]
-        for chain in chains:
-            _run("iptables", "-t", table, "-F", chain, check=False)
-        for chain in chains:
-            if _run("iptables", "-t", table, "-X", chain, check=False).returncode == 0:
-                removed.append(f"{table}: chain {chain}")
+    for family in FAMILIES:
+        for table in TABLES:
+            removed += _remove_rules(family, table)
     for link in leftover_links(layout):
         _run("ip", "link", "del", link, check=False)
         removed.append(f"link {link}")
     with contextlib.suppress(OSError):
         (Path("/var/lib/cni/networks") / "pagerdrill-sandbox").rmdir()
+    return removed
+
+
+def _remove_rules(family: str, table: str) -> list[str]:
+    removed = []
+    for rule in _jumps_to_ours(family, table):
+        if _run(family, "-t", table, "-D", *rule, check=False).returncode == 0:
+            removed.append(f"{family} {table}: {' '.join(rule)}")
+    chains = [c for c in _chains(family, table) if _ours(c)]
+    for chain in chains:
+        _run(family, "-t", table, "-F", chain, check=False)
+    for chain in chains:
+        if _run(family, "-t", table, "-X", chain, check=False).returncode == 0:
+            removed.append(f"{family} {table}: chain {chain}")
     return removed
 
 
@@ -98,7 +114,8 @@ def leftover_links(layout: Layout) -> list[str]:
 
 def leftover_rules() -> list[str]:
     found = []
-    for table in ("filter", "nat", "mangle"):
-        found += [f"{table}: chain {c}" for c in _chains(table) if _ours(c)]
-        found += [f"{table}: {' '.join(r)}" for r in _jumps_to_ours(table)]
+    for family in FAMILIES:
+        for table in TABLES:
+            found += [f"{family} {table}: chain {c}" for c in _chains(family, table) if _ours(c)]
+            found += [f"{family} {table}: {' '.join(r)}" for r in _jumps_to_ours(family, table)]
     return found
