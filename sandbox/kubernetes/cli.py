@@ -36,6 +36,7 @@ def run_kubernetes(args: argparse.Namespace) -> int:
             print(f"kubernetes sandbox switched to {name}: {KUBERNETES_VARIANTS[name].breaks}")
         elif args.sandbox_action == "down":
             removed = cluster.down(layout)
+            (compose.STATE_DIR / "variant").unlink(missing_ok=True)
             left = cluster.leftovers(layout)
             print(f"kubernetes sandbox down: removed {len(removed)} things")
             for thing in left:
