@@ -18,7 +18,9 @@ import pytest
 from chaos.adapters import open_platform
 from chaos.kubernetes_platform import KubernetesPlatform
 from harness.capabilities import Capability
+from harness.configfile import load_model
 from harness.settings import load_settings
+from harness.target import TargetConfig
 from sandbox.kubernetes.cluster import leftovers
 from sandbox.kubernetes.layout import Layout
 from tests import compliance
@@ -61,21 +63,20 @@ def _run(drills: list[str], out: Path) -> tuple[int, dict[str, Any], str]:
     return done.returncode, {d["drill"]: d for d in results["drills"]}, done.stdout + done.stderr
 
 
-@pytest.mark.parametrize(
-    "capability",
-    compliance.checked(KubernetesPlatform),
-    ids=compliance.checked(KubernetesPlatform),
-)
+# The capabilities this target has (no Chaos Mesh here: no network or stress ones).
+CHECKED = [
+    c
+    for c in compliance.checked(KubernetesPlatform)
+    if c in KubernetesPlatform.capabilities_for(load_model(TARGET, TargetConfig)[0].platform)
+]
+
+
+@pytest.mark.parametrize("capability", CHECKED, ids=CHECKED)
 def test_adapter_passes_the_compliance_checks_on_the_api_server(
     cluster: Layout, capability: Capability
 ) -> None:
-    settings = load_settings(TARGET)
-    assert capability in type(open_platform(settings.target.platform)).capabilities_for(
-        settings.target.platform
-    ) or pytest.skip(f"{capability}: needs Chaos Mesh")
-    with closing(open_platform(settings.target.platform)) as platform:
+    with closing(open_platform(load_settings(TARGET).target.platform)) as platform:
         compliance.CHECKS[capability](platform, "idp")
-        platform.ensure_running("idp")  # type: ignore[attr-defined]
 
 
 def test_pod_drills_pass_with_kubernetes_timestamps(cluster: Layout, tmp_path: Path) -> None:
@@ -91,17 +92,19 @@ def test_pod_drills_pass_with_kubernetes_timestamps(cluster: Layout, tmp_path: P
 # A bare pod cannot be brought back by the revert either: the drill ends in an error
 # (exit 3) naming the missing controller, with its failed checks kept.
 @pytest.mark.parametrize(
-    ("variant", "drill", "exit_code", "words"),
+    "case",
     [
         ("bare-pod", "drills/kubernetes/pod-deleted.drill.yaml", 3, "idp was not restarted"),
         ("no-liveness-probe", "drills/unhealthy-instance.drill.yaml", 1, "idp was not restarted"),
         ("hpa-max-is-min", "drills/load-spike.drill.yaml", 1, "idp had 1 replicas (max 1)"),
         ("wrong-priority", "drills/app-crash.drill.yaml", 1, "fired with priority P2, expected P0"),
     ],
+    ids=lambda case: case[0],
 )
 def test_drill_fails_on_the_broken_variant_naming_what_broke(
-    cluster: Layout, tmp_path: Path, variant: str, drill: str, exit_code: int, words: str
+    cluster: Layout, tmp_path: Path, case: tuple[str, str, int, str]
 ) -> None:
+    variant, drill, exit_code, words = case
     _sandbox("variant", variant)
     try:
         code, drills, output = _run([drill], tmp_path)
