@@ -8,11 +8,12 @@ import sys
 import time
 from pathlib import Path
 
-from sandbox import compose
+from sandbox.common import IMAGE
+from sandbox.docker import compose
+from sandbox.docker.topology import DEFAULT_STATE_DIR, Service
+from sandbox.docker.variants import VARIANTS
 from sandbox.kubernetes.variants import KUBERNETES_VARIANTS
 from sandbox.monitoring_config import PROFILES, render_profile
-from sandbox.topology import DEFAULT_STATE_DIR, IMAGE, Service
-from sandbox.variants import VARIANTS
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

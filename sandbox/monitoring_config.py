@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from sandbox.topology import SOURCE_DIR
+from sandbox.common import SOURCE_DIR
 
 MONITORING_DIR = SOURCE_DIR / "monitoring"
 PROFILES = ("fast", "production")
@@ -105,6 +105,10 @@ class MonitoringConfig:
                         return found
         raise KeyError(f"no alert rule named {alertname}")
 
+    def relabel(self, alertname: str, priority: str) -> None:
+        """Give an alert another priority (the wrong-priority variants)."""
+        self.rule(alertname)["labels"]["priority"] = priority
+
     def routes(self) -> list[dict[str, Any]]:
         routes: list[dict[str, Any]] = self.alertmanager["route"]["routes"]
         return routes
@@ -118,6 +122,12 @@ class MonitoringConfig:
                 stale.unlink()
         for name, rules in self.rule_files.items():
             _write(target / "rules" / name, rules)
+
+
+def wrong_priority(config: MonitoringConfig) -> None:
+    """IDPDown at P2 instead of P0: the outage-at-the-wrong-priority variant of both
+    platforms."""
+    config.relabel("IDPDown", "P2")
 
 
 def _read(path: Path) -> dict[str, Any]:

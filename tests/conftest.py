@@ -67,8 +67,8 @@ def await_notified(
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[Any]:
     """The running sandbox (healthy variant), as its state folder."""
-    from sandbox import compose
-    from sandbox.topology import DEFAULT_STATE_DIR
+    from sandbox.docker import compose
+    from sandbox.docker.topology import DEFAULT_STATE_DIR
 
     state = compose.StateDir(DEFAULT_STATE_DIR)
     compose.up(state)
@@ -80,7 +80,7 @@ def sandbox() -> Iterator[Any]:
 def variant(sandbox: Any) -> Iterator[Any]:
     """Switch the sandbox to a broken variant (`variant("wrong-priority")`); healthy
     again after the test."""
-    from sandbox import compose
+    from sandbox.docker import compose
 
     def switch(name: str) -> None:
         compose.apply_variant(sandbox, name)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import time
 
+from sandbox.common import IMAGE
 from sandbox.kubernetes import cluster, compose, images
 from sandbox.kubernetes.layout import Layout
 from sandbox.kubernetes.processes import ClusterError
 from sandbox.kubernetes.variants import KUBERNETES_VARIANTS
-from sandbox.topology import IMAGE
 
 
 def run_kubernetes(args: argparse.Namespace) -> int:

@@ -14,14 +14,13 @@ from typing import Any
 import jinja2
 import yaml
 
-from sandbox.compose import StateDir
+from sandbox.common import IMAGE, SEED_USER, SOURCE_DIR, Secrets
 from sandbox.kubernetes.cluster import kubectl
 from sandbox.kubernetes.images import pinned
 from sandbox.kubernetes.layout import Layout
 from sandbox.kubernetes.processes import ClusterError
 from sandbox.kubernetes.variants import KUBERNETES_VARIANTS
 from sandbox.monitoring_config import SANDBOX_PROFILE, MonitoringConfig, render_text
-from sandbox.topology import IMAGE, SEED_USER, SOURCE_DIR
 
 NAMESPACE = "pagerdrill-sandbox"
 HERE = Path(__file__).parent
@@ -147,7 +146,7 @@ def apps(database_url: str) -> dict[str, App]:
     }
 
 
-def render(state: StateDir) -> str:
+def render(state: Secrets) -> str:
     environment = jinja2.Environment(
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, autoescape=False
     )
@@ -189,7 +188,7 @@ def apply(layout: Layout, variant_name: str = "healthy") -> None:
     """The sandbox's objects as `variant_name` has them; objects the variant replaces
     (the app's Deployment by a bare Pod, and back) are deleted first."""
     variant = KUBERNETES_VARIANTS[variant_name]
-    objects = variant.objects(list(yaml.safe_load_all(render(StateDir(STATE_DIR)))))
+    objects = variant.objects(list(yaml.safe_load_all(render(Secrets(STATE_DIR / "secrets")))))
     config = MonitoringConfig.load()
     variant.monitoring(config)
     wanted = {(o["kind"], o["metadata"]["name"]) for o in objects}

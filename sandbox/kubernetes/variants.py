@@ -8,8 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sandbox.monitoring_config import MonitoringConfig
-from sandbox.variants import _wrong_priority
+from sandbox.monitoring_config import MonitoringConfig, wrong_priority
 
 Objects = list[dict[str, Any]]
 
@@ -92,7 +91,7 @@ KUBERNETES_VARIANTS = {
             "wrong-priority",
             "IDPDown labelled P2 instead of P0",
             ("app-crash",),
-            monitoring=_wrong_priority,
+            monitoring=wrong_priority,
         ),
     )
 }

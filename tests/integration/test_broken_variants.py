@@ -14,7 +14,7 @@ from harness.errors import ConfigError
 from harness.settings import Settings
 from remediation.runner import run_drill
 from remediation.validation import validate_drill
-from sandbox.variants import VARIANTS
+from sandbox.docker.variants import VARIANTS
 from tests.conftest import REPO
 
 pytestmark = [pytest.mark.integration, pytest.mark.variant]

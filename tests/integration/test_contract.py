@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from sandbox import compose
+from sandbox.docker import compose
 from tests.conftest import SANDBOX_TARGET, pagerdrill_cli
 
 pytestmark = [pytest.mark.integration, pytest.mark.variant]

@@ -18,8 +18,8 @@ import redis
 from harness.clients import NotificationSinkClient, PrometheusClient
 from harness.polling import wait_until
 from harness.settings import Settings
+from sandbox.docker.topology import CONTAINER_PREFIX
 from sandbox.idp.cache import TEMPLATES_KEY
-from sandbox.topology import CONTAINER_PREFIX
 
 pytestmark = pytest.mark.integration
 APP_CONTAINER = CONTAINER_PREFIX + "idp"

@@ -11,9 +11,10 @@ import pytest
 from harness.clients import PrometheusClient
 from harness.polling import wait_until
 from harness.settings import Settings
-from sandbox import compose
+from sandbox.common import IMAGE
+from sandbox.docker import compose
+from sandbox.docker.topology import NETWORK_NAME, SANDBOX_LABEL
 from sandbox.monitoring_config import MonitoringConfig
-from sandbox.topology import IMAGE, NETWORK_NAME, SANDBOX_LABEL
 
 pytestmark = pytest.mark.integration
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox.controller.hpa import Autoscaler, Policy, recommend
+from sandbox.docker.controller.hpa import Autoscaler, Policy, recommend
 
 POLICY = Policy(min_replicas=1, max_replicas=4, target=15.0, tolerance=0.1, scale_down_window_s=20)
 

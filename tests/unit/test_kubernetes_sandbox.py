@@ -10,7 +10,7 @@ import yaml
 
 from harness.configfile import load_model
 from harness.target import TargetConfig
-from sandbox.compose import StateDir
+from sandbox.common import Secrets
 from sandbox.kubernetes.components import components
 from sandbox.kubernetes.compose import SERVICES, monitoring_configmap, render
 from sandbox.kubernetes.configs import kube_proxy_config, kubelet_config
@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _objects(tmp_path: Path) -> list[dict[str, Any]]:
-    return list(yaml.safe_load_all(render(StateDir(tmp_path))))
+    return list(yaml.safe_load_all(render(Secrets(tmp_path))))
 
 
 def _deployments(objects: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -55,7 +55,7 @@ def test_the_app_has_probes_requests_an_hpa_and_a_pdb_and_no_secret_in_plain_env
     kinds = {o["kind"]: o for o in objects}
     assert kinds["HorizontalPodAutoscaler"]["spec"]["maxReplicas"] > 1
     assert kinds["PodDisruptionBudget"]["spec"]["selector"] == {"matchLabels": {"app": "idp"}}
-    secrets = StateDir(tmp_path)
+    secrets = Secrets(tmp_path)
     literal = yaml.safe_dump([c for d in _deployments(objects).values()
                               for c in d["spec"]["template"]["spec"]["containers"]])  # fmt: skip
     for name in ("database-password", "idp-password", "admin-token", "sms-token"):

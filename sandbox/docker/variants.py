@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sandbox.monitoring_config import MonitoringConfig
-from sandbox.topology import Service
+from sandbox.docker.topology import Service
+from sandbox.monitoring_config import MonitoringConfig, wrong_priority
 
 
 def _unchanged(config: MonitoringConfig) -> None:
@@ -31,10 +31,6 @@ class Variant:
     service: Callable[[Service], Service] = _same
     failover_paused: bool = False
     """Patroni in maintenance mode (`pause`): no automatic failover."""
-
-
-def _wrong_priority(config: MonitoringConfig) -> None:
-    config.rule("IDPDown")["labels"]["priority"] = "P2"
 
 
 def _p0_routed_to_p2(config: MonitoringConfig) -> None:
@@ -74,7 +70,7 @@ VARIANTS: dict[str, Variant] = {
             "wrong-priority",
             "the outage alert IDPDown is labelled P2 instead of P0",
             ("app-crash",),
-            monitoring=_wrong_priority,
+            monitoring=wrong_priority,
         ),
         Variant(
             "p0-routed-to-p2",

@@ -1,4 +1,4 @@
-"""`python -m sandbox.controller`: every few seconds, restart the app's replicas
+"""`python -m sandbox.docker.controller`: every few seconds, restart the app's replicas
 whose liveness probe keeps failing, read the app's load from Prometheus and scale
 its replicas with the HPA algorithm. Its decisions are metrics on :9100
 (sandbox_autoscaler_*, sandbox_controller_health_restarts_total), so drills
@@ -20,10 +20,10 @@ import time
 import httpx
 from prometheus_client import Counter, Gauge, start_http_server
 
-from sandbox.controller.docker_api import DockerApi
-from sandbox.controller.health import HealthRestarter
-from sandbox.controller.hpa import Autoscaler, Policy
-from sandbox.controller.replicas import Replicas
+from sandbox.docker.controller.docker_api import DockerApi
+from sandbox.docker.controller.health import HealthRestarter
+from sandbox.docker.controller.hpa import Autoscaler, Policy
+from sandbox.docker.controller.replicas import Replicas
 
 log = logging.getLogger("controller")
 REPLICAS = Gauge("sandbox_autoscaler_replicas", "Replicas of the app.", ["kind"])

@@ -7,7 +7,6 @@ engine (whose `on-failure` containers would otherwise come back and clash).
 
 from __future__ import annotations
 
-import secrets
 import socket
 import time
 from collections.abc import Callable
@@ -25,14 +24,13 @@ from testcontainers.core.wait_strategies import (
     LogMessageWaitStrategy,
 )
 
-from sandbox import variants
-from sandbox.topology import (
+from sandbox.common import IMAGE, SOURCE_DIR, Secrets
+from sandbox.docker import variants
+from sandbox.docker.topology import (
     DRILLABLE_LABEL,
-    IMAGE,
     NETWORK_NAME,
     SANDBOX_LABEL,
     SERVICE_LABEL,
-    SOURCE_DIR,
     Service,
     services,
 )
@@ -63,12 +61,7 @@ class StateDir:
 
     def secret(self, name: str) -> str:
         """A random secret, generated once per state folder and kept in a 0600 file."""
-        path = self.secrets / name
-        if not path.exists():
-            self.secrets.mkdir(parents=True, exist_ok=True, mode=0o700)
-            path.write_text(secrets.token_urlsafe(18))
-            path.chmod(0o600)
-        return path.read_text().strip()
+        return Secrets(self.secrets).secret(name)
 
     def topology(self, variant_name: str | None = None) -> list[Service]:
         """The services of `variant_name` (default: the variant running now)."""

@@ -9,15 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sandbox.common import SEED_USER
+
 SANDBOX_LABEL = "pagerdrill.sandbox"
 SERVICE_LABEL = "pagerdrill.service"
 DRILLABLE_LABEL = "pagerdrill.drillable"
 NETWORK_NAME = "pagerdrill-sandbox"
 CONTAINER_PREFIX = "pagerdrill-sandbox-"
-IMAGE = "pagerdrill/sandbox:latest"
-SOURCE_DIR = Path(__file__).resolve().parent
 DEFAULT_STATE_DIR = Path("/var/tmp/pagerdrill/sandbox")
-SEED_USER = "alice"
 
 
 @dataclass(frozen=True)
@@ -189,14 +188,14 @@ def services(
         ),
         Service(
             "proxy",
-            ["haproxy", "-W", "-db", "-f", "/opt/pagerdrill/sandbox/proxy/haproxy.cfg"],
+            ["haproxy", "-W", "-db", "-f", "/opt/pagerdrill/sandbox/docker/proxy/haproxy.cfg"],
             {8080: 18080},
             health_path="/haproxy-health",
             restart_on_failure=True,
         ),
         Service(
             "controller",
-            ["python", "-m", "sandbox.controller"],
+            ["python", "-m", "sandbox.docker.controller"],
             {9100: 19100},
             health_path="/metrics",
             env={

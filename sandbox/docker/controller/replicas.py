@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.controller.docker_api import DockerApi
+from sandbox.docker.controller.docker_api import DockerApi
 
 REPLICA_LABEL = "pagerdrill.replica"
 

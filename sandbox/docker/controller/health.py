@@ -13,7 +13,7 @@ import logging
 import httpx
 from prometheus_client import Counter
 
-from sandbox.controller.docker_api import DockerApi
+from sandbox.docker.controller.docker_api import DockerApi
 
 log = logging.getLogger("controller")
 HEALTH_RESTARTS = Counter(
