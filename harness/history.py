@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import ConfigError
+from harness.results import Verdict
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def baseline(runs: list[PastRun], drill: str, stage: str, last: int) -> float | 
     values = [
         float(run.drills[drill][kind][stage])
         for run in runs
-        if drill in run.drills and run.drills[drill]["verdict"] == "passed"
+        if drill in run.drills and run.drills[drill]["verdict"] == Verdict.PASSED
         for kind in ("mttd_s", "mttr_s")
         if stage in run.drills[drill].get(kind, {})
     ][-last:]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Gauge, push_to_gateway
 
 from harness.errors import InfrastructureError
-from harness.results import DrillResult, RunResult
+from harness.results import DrillResult, RunResult, Verdict
 
 JOB = "pagerdrill"
 
@@ -24,7 +24,7 @@ def push_drill_slis(result: DrillResult, pushgateway_url: str) -> None:
     registry = CollectorRegistry()
     Gauge(
         "pagerdrill_drill_passed", "1 if every check of the drill passed.", registry=registry
-    ).set(1 if result.verdict == "passed" else 0)
+    ).set(1 if result.verdict is Verdict.PASSED else 0)
     Gauge("pagerdrill_drill_checks_failed", "Failed checks of the drill.", registry=registry).set(
         len(result.failed_checks)
     )
@@ -69,7 +69,7 @@ def push_run_slis(run: RunResult, pushgateway_url: str) -> None:
     by_verdict = Gauge(
         "pagerdrill_run_drills", "Drills of the run by verdict.", ["verdict"], registry=registry
     )
-    for verdict in ("passed", "failed", "error"):
+    for verdict in (Verdict.PASSED, Verdict.FAILED, Verdict.ERROR):
         by_verdict.labels(verdict).set(sum(1 for d in run.drills if d.verdict == verdict))
     Gauge(
         "pagerdrill_run_regressions", "Stages slower than their baseline.", registry=registry

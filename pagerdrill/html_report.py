@@ -9,7 +9,7 @@ from pathlib import Path
 
 from harness import clock
 from harness.history import PastRun
-from harness.results import DrillResult, RunResult
+from harness.results import DrillResult, RunResult, Verdict
 from pagerdrill.coverage import Coverage
 from pagerdrill.report import format_seconds, summary_table, verdict_line
 from pagerdrill.timeline_svg import timeline_svg
@@ -140,7 +140,7 @@ def _coverage(coverage: Coverage | None) -> str:
 
 
 def render_report(run: RunResult, history: list[PastRun], coverage: Coverage | None = None) -> str:
-    verdict = "passed" if run.passed else "failed"
+    verdict = Verdict.PASSED if run.passed else Verdict.FAILED
     gate = "".join(
         f'<tr class="{"ok" if g.passed else "fail"}"><td>{escape(g.name)}</td>'
         f"<td>{escape(g.detail)}</td></tr>"
