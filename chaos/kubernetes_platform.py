@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from typing import Any, ClassVar, cast
 
 from kubernetes import client, config
-from kubernetes.client.exceptions import ApiException
 from kubernetes.stream import stream
 
+from chaos.kubernetes_api import CheckedApi, KubernetesApiError
 from chaos.platform import ResolvedTarget
 from harness import clock
 from harness.capabilities import Capability
@@ -146,9 +146,9 @@ class KubernetesPlatform(Closing):
         self._api = config.new_client_from_config(  # type: ignore[no-untyped-call]
             config_file=kubeconfig, context=cfg.context
         )
-        self.core = client.CoreV1Api(self._api)
-        self.apps = client.AppsV1Api(self._api)
-        self.custom = client.CustomObjectsApi(self._api)
+        self.core = CheckedApi(client.CoreV1Api(self._api))
+        self.apps = CheckedApi(client.AppsV1Api(self._api))
+        self.custom = CheckedApi(client.CustomObjectsApi(self._api))
 
     def close(self) -> None:
         self._api.close()
@@ -233,7 +233,7 @@ class KubernetesPlatform(Closing):
             log.debug("exec %s kill -KILL -1", pod)
             kwargs = {"container": container} if container else {}
             stream(
-                self.core.connect_get_namespaced_pod_exec,
+                self.core.raw.connect_get_namespaced_pod_exec,
                 pod,
                 self.cfg.namespace,
                 command=["/bin/sh", "-c", "kill -KILL -1"],
@@ -296,7 +296,7 @@ class KubernetesPlatform(Closing):
         if deployment is not None:
             try:
                 self.apps.read_namespaced_deployment(deployment, self.cfg.namespace)
-            except ApiException as exc:
+            except KubernetesApiError as exc:
                 if exc.status != 404:
                     raise
                 raise InfrastructureError(
@@ -371,10 +371,10 @@ class KubernetesPlatform(Closing):
 
     def _require_chaos_mesh(self, kind: str) -> None:
         try:
-            client.ApiextensionsV1Api(self._api).read_custom_resource_definition(
+            CheckedApi(client.ApiextensionsV1Api(self._api)).read_custom_resource_definition(
                 f"{kind}.chaos-mesh.org"
             )
-        except ApiException as exc:
+        except KubernetesApiError as exc:
             if exc.status == 404:
                 raise FaultInjectionError(
                     f"Chaos Mesh is not installed (no {kind}.chaos-mesh.org CRD): network and "
@@ -395,7 +395,7 @@ class KubernetesPlatform(Closing):
             found = self.custom.list_namespaced_custom_object(
                 *CHAOS_MESH, self.cfg.namespace, plural, label_selector=selector
             )
-        except ApiException as exc:
+        except KubernetesApiError as exc:
             if exc.status == 404:  # no such CRD: nothing of ours can exist
                 return []
             raise

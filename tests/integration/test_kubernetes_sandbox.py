@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from chaos.adapters import open_platform
 from chaos.kubernetes_platform import KubernetesPlatform
@@ -21,7 +22,7 @@ from harness.capabilities import Capability
 from harness.configfile import load_model
 from harness.settings import load_settings
 from harness.target import TargetConfig
-from sandbox.kubernetes.cluster import leftovers
+from sandbox.kubernetes.cluster import kubectl, leftovers
 from sandbox.kubernetes.layout import Layout
 from tests import compliance
 from tests.conftest import pagerdrill_cli
@@ -115,6 +116,48 @@ def test_drill_fails_on_the_broken_variant_naming_what_broke(
         assert "nothing recreates its pods" in output
     failed = [c["detail"] for d in drills.values() for c in d["checks"] if not c["passed"]]
     assert any(words in detail for detail in failed), failed
+
+
+READER_RBAC = """
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: pagerdrill-reader, namespace: pagerdrill-sandbox}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: pagerdrill-reader, namespace: pagerdrill-sandbox}
+rules:
+  - {apiGroups: [""], resources: [pods], verbs: [get, list, watch]}
+  - {apiGroups: [apps], resources: [deployments], verbs: [get, list]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: pagerdrill-reader, namespace: pagerdrill-sandbox}
+subjects: [{kind: ServiceAccount, name: pagerdrill-reader, namespace: pagerdrill-sandbox}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pagerdrill-reader}
+"""
+
+
+def test_an_rbac_limited_service_account_gets_an_error_naming_verb_and_resource(
+    cluster: Layout, tmp_path: Path
+) -> None:
+    kubectl(cluster, "apply", "-f", "-", stdin=READER_RBAC)
+    token = kubectl(cluster, "create", "token", "pagerdrill-reader", "-n", "pagerdrill-sandbox")
+    kubeconfig = yaml.safe_load(cluster.admin_kubeconfig.read_text())
+    kubeconfig["users"] = [{"name": "reader", "user": {"token": token.strip()}}]
+    kubeconfig["contexts"][0]["context"]["user"] = "reader"
+    (tmp_path / "reader.kubeconfig").write_text(yaml.safe_dump(kubeconfig))
+    target = yaml.safe_load(TARGET.read_text())
+    target["platform"]["kubeconfig"] = str(tmp_path / "reader.kubeconfig")
+    target["contract"] = str(REPO / "contracts" / "sandbox.contract.yaml")
+    (tmp_path / "target.yaml").write_text(yaml.safe_dump(target))
+    done = _pagerdrill(
+        "fault", "drills/kubernetes/pod-deleted.drill.yaml",
+        "--target", str(tmp_path / "target.yaml"), "--hold", "1s",
+    )  # fmt: skip
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert 'cannot delete resource "pods"' in done.stdout + done.stderr
+    assert token.strip() not in done.stdout + done.stderr  # never a secret in the output
 
 
 def test_down_leaves_nothing_behind(cluster: Layout) -> None:
