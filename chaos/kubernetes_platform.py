@@ -178,7 +178,7 @@ class KubernetesPlatform(Closing):
                 f"pods {', '.join(undrillable)} (workload {workload}) are not labelled "
                 f"{self.cfg.drillable_label}=true; pagerdrill touches only drillable pods"
             )
-        running = [p.metadata.name for p in pods if p.status.phase == "Running"]
+        running = [p.metadata.name for p in pods if _serving(p)]
         if PINNED in workload:
             pinned = workload.split(PINNED)[1]
             chosen = [pinned] if pinned in running else []
@@ -306,11 +306,13 @@ class KubernetesPlatform(Closing):
 
         def ready() -> bool:
             if deployment is None:
-                return any(p.status.phase == "Running" for p in self._pods(workload))
+                return any(_serving(p) for p in self._pods(workload))
             found = self.apps.read_namespaced_deployment(deployment, self.cfg.namespace)
             if found.status is None or found.spec is None:
                 return False
-            return (found.status.ready_replicas or 0) >= (found.spec.replicas or 0)
+            replicas = found.spec.replicas or 0
+            serving = sum(1 for p in self._pods(workload) if _serving(p))
+            return (found.status.ready_replicas or 0) >= replicas and serving >= min(replicas, 1)
 
         wait_until(ready, timeout, expected=f"{workload} ready", where="the Kubernetes API")
 
@@ -505,4 +507,10 @@ class KubernetesPlatform(Closing):
         return float(max(starts))
 
     def is_running(self, workload: str) -> bool:
-        return any(p.status.phase == "Running" for p in self._pods(workload))
+        return any(_serving(p) for p in self._pods(workload))
+
+
+def _serving(pod: Any) -> bool:
+    """Running and not on its way out (a deleted pod keeps phase Running while it
+    terminates: no fault may pick it, and it does not count as running again)."""
+    return bool(pod.status.phase == "Running" and pod.metadata.deletion_timestamp is None)

@@ -85,6 +85,27 @@ def fill_and_remove(platform: Any, workload: str) -> None:
     assert platform.fill_files(workload, "/tmp", FILE_PREFIX) == []
 
 
+def scale_evict_and_drain(platform: Any, workload: str) -> None:
+    was = platform.desired_replicas(workload)
+    platform.scale(workload, was + 1)
+    wait_until(lambda: platform.replicas(workload) == was + 1, 60, expected=f"{was + 1} ready",
+               where="platform")  # fmt: skip
+    platform.scale(workload, was)
+    wait_until(lambda: platform.replicas(workload) == was, 60, expected=f"{was} ready",
+               where="platform")  # fmt: skip
+    before = platform.resolve(workload).name
+    platform.evict(workload)
+    platform.ensure_running(workload)
+    assert platform.resolve(workload).name != before, "eviction left the same pod"
+    node = platform.node_of(workload)
+    platform.drain(node, workload)
+    wait_until(lambda: platform.replicas(workload) == 0, 60, expected="no ready pod on the "
+               "cordoned node", where="platform")  # fmt: skip
+    platform.uncordon(node)
+    platform.uncordon(node)  # idempotent
+    platform.ensure_running(workload)
+
+
 CHECKS: dict[Capability, Callable[[Any, str], None]] = {
     Capability.FREEZE: pause_and_unpause,
     Capability.PROCESS_LIFECYCLE: kill_and_start,
@@ -92,9 +113,10 @@ CHECKS: dict[Capability, Callable[[Any, str], None]] = {
     Capability.NETWORK_SHAPING: packet_loss_and_clear,
     Capability.RESOURCE_STRESS: stress_and_stop,
     Capability.DISK_FILL: fill_and_remove,
+    Capability.ORCHESTRATOR: scale_evict_and_drain,
 }
 """One check per capability that can be exercised on one workload and left as found
-(orchestrator and database-primary are exercised by their drills)."""
+(database-primary is exercised by the failover drill)."""
 
 
 def checked(adapter: type[Platform]) -> list[Capability]:

@@ -26,6 +26,8 @@ class FakeWorkload:
     node: str = "node-1"
     files: dict[str, int] = field(default_factory=dict)
     free_mb: int = 10_000
+    generation: int = 0
+    """Bumped when its pod is replaced (evict, drain): a new pod name."""
 
 
 class FakePlatform:
@@ -62,7 +64,9 @@ class FakePlatform:
     def resolve(self, workload: str) -> ResolvedTarget:
         if not self._w(workload).drillable:
             raise GuardRefused(f"{workload} is not drillable")
-        return ResolvedTarget(workload, f"fake-{workload}", "container")
+        generation = self._w(workload).generation
+        name = f"fake-{workload}" + (f"-{generation}" if generation else "")
+        return ResolvedTarget(workload, name, "container")
 
     def database_primary(self) -> str:
         return self.primary
@@ -92,7 +96,8 @@ class FakePlatform:
         self._revert("unpause", workload).paused = False
 
     def replicas(self, workload: str) -> int:
-        return self._w(workload).replicas
+        w = self._w(workload)
+        return w.replicas if w.running else 0
 
     def desired_replicas(self, workload: str) -> int:
         return self._w(workload).replicas
@@ -102,14 +107,16 @@ class FakePlatform:
         return clock.now()
 
     def evict(self, workload: str) -> float:
-        self._act("evict", workload).running = False
+        w = self._act("evict", workload)
+        w.running, w.generation = False, w.generation + 1
         return clock.now()
 
     def node_of(self, workload: str) -> str:
         return self._w(workload).node
 
     def drain(self, node: str, workload: str) -> float:
-        self._act("drain", workload).running = False
+        w = self._act("drain", workload)
+        w.running, w.generation = False, w.generation + 1
         self.cordoned.add(node)
         return clock.now()
 
