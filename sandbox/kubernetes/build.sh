@@ -20,7 +20,7 @@ ETCD_VERSION=${ETCD_VERSION:-3.6.16}
 METRICS_SERVER_VERSION=${METRICS_SERVER_VERSION:-0.8.0}
 KSM_VERSION=${KSM_VERSION:-2.16.0}   # the newest the module proxy serves here (2.17 refused)
 CACHE=${PAGERDRILL_CACHE:-/var/cache/pagerdrill}
-OUT=$CACHE/kubernetes/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-ms-$METRICS_SERVER_VERSION
+OUT=$CACHE/kubernetes/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-ms-$METRICS_SERVER_VERSION-ksm-$KSM_VERSION
 WORK=$CACHE/kubernetes/work
 MODE=${1:-build}
 say() { printf '[k8s-build] %s\n' "$*" >&2; }

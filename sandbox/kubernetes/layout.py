@@ -11,12 +11,13 @@ from pathlib import Path
 K8S_VERSION = "1.34.4"
 ETCD_VERSION = "3.6.16"
 METRICS_SERVER_VERSION = "0.8.0"
+KSM_VERSION = "2.16.0"
 
 
 def binaries_dir() -> Path:
     """Where build.sh caches the binaries for the pinned versions."""
     cache = Path(os.environ.get("PAGERDRILL_CACHE", "/var/cache/pagerdrill"))
-    key = f"k8s-{K8S_VERSION}-etcd-{ETCD_VERSION}-ms-{METRICS_SERVER_VERSION}"
+    key = f"k8s-{K8S_VERSION}-etcd-{ETCD_VERSION}-ms-{METRICS_SERVER_VERSION}-ksm-{KSM_VERSION}"
     return cache / "kubernetes" / key
 
 
