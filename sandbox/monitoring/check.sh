@@ -29,3 +29,17 @@ for profile in fast production; do
   route security pagerduty-security,slack-security
   route none unrouted
 done
+echo "== Kubernetes rules (fast profile)"
+(cd "$ROOT" && "$PYTHON" - "$OUT/kubernetes" <<'PY'
+import sys
+from pathlib import Path
+from sandbox.monitoring_config import render_text
+out = Path(sys.argv[1]); out.mkdir(parents=True)
+here = Path("sandbox/kubernetes/monitoring")
+for name in ("rules-kubernetes.yml", "rules-kubernetes_test.yml"):
+    (out / name).write_text(render_text(here / f"{name}.j2", "fast"))
+PY
+)
+cd "$OUT/kubernetes"
+promtool check rules rules-kubernetes.yml
+promtool test rules rules-kubernetes_test.yml
