@@ -84,7 +84,7 @@ KUBERNETES_VARIANTS = {
         KubernetesVariant(
             "hpa-max-is-min",
             "the app's HorizontalPodAutoscaler may not scale (maxReplicas = minReplicas)",
-            ("load-spike",),
+            ("load-spike-kubernetes",),
             objects=_hpa_max_is_min,
         ),
         KubernetesVariant(
