@@ -60,10 +60,10 @@ def run_drill(
     started_at = clock.now()
     record = _Record()
     with Monitoring.open(settings.target) as monitoring:
-        floors = detection_floors(valid.alerts, monitoring)
-        check_deadlines(valid.source, list(valid.alerts), floors)  # before anything is touched
-        record.facts = replace(record.facts, floors=floors)
         try:
+            floors = detection_floors(valid.alerts, monitoring)
+            check_deadlines(valid.source, list(valid.alerts), floors)  # before anything is touched
+            record.facts = replace(record.facts, floors=floors)
             _run_phases(scope, monitoring, record)
         except (ConfigError, GuardRefused):
             raise
