@@ -40,8 +40,8 @@ def up(layout: Layout, sandbox_images: list[str]) -> None:
     missing = [c.argv[0] for c in components(layout) if not Path(c.argv[0]).exists()]
     if missing:
         raise ClusterError(f"missing {', '.join(missing)}: run sandbox/kubernetes/build.sh")
-    for folder in ("etcd", "kubelet", "logs", "cni-ipam"):  # a previous cluster's state
-        if pid_of(layout, "kube-apiserver") is None:
+    if pid_of(layout, "kube-apiserver") is None:  # not running: start from a clean state
+        for folder in ("etcd", "kubelet", "logs", "cni-ipam"):
             shutil.rmtree(layout.state / folder, ignore_errors=True)
     make_pki(layout)
     write_configs(layout)
