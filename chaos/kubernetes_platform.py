@@ -35,6 +35,7 @@ FAULT_LABEL = "pagerdrill.io/fault"
 CHAOS_MESH_CAPABILITIES = frozenset(
     {Capability.NETWORK_PARTITION, Capability.NETWORK_SHAPING, Capability.RESOURCE_STRESS}
 )
+EXEC_TIMEOUT_S = 10.0
 CRASH_SEEN_S = 10.0
 """How long a crashed container may take to show as ended in the API."""
 PINNED = "#"
@@ -232,14 +233,19 @@ class KubernetesPlatform(Closing):
         for pod in pods:
             log.debug("exec %s kill -KILL -1", pod)
             kwargs = {"container": container} if container else {}
-            stream(
+            session = stream(
                 self.core.raw.connect_get_namespaced_pod_exec,
                 pod,
                 self.cfg.namespace,
                 command=["/bin/sh", "-c", "kill -KILL -1"],
                 stderr=True, stdin=False, stdout=True, tty=False,
+                _preload_content=False,
                 **kwargs,
             )  # fmt: skip
+            try:  # closed here, not left to the garbage collector (an unclosed socket)
+                session.run_forever(timeout=EXEC_TIMEOUT_S)
+            finally:
+                session.close()
         for pod, restarts in before.items():
             wait_until(
                 functools.partial(self._ended, pod, restarts),

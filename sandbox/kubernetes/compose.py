@@ -134,7 +134,9 @@ def apps(database_url: str) -> dict[str, App]:
                 "IDP_ADMIN_TOKEN": "admin-token",
             },
             resources={
-                "requests": {"cpu": "200m", "memory": "128Mi"},
+                # the HPA's target is half of it: base traffic must sit well below
+                # that to scale back in (at 200m two users kept two replicas)
+                "requests": {"cpu": "400m", "memory": "128Mi"},
                 "limits": {"cpu": "1", "memory": "512Mi"},
             },
             readiness=_http_probe("/readyz", 1, 2),
