@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import yaml
 
@@ -47,13 +46,8 @@ def kubeconfig(layout: Layout, user: str, cert: str) -> str:
     )
 
 
-KUBECONFIGS = {
-    "admin": "admin",
-    "controller-manager": "controller-manager",
-    "scheduler": "scheduler",
-    "kubelet": "kubelet",
-    "kube-proxy": "kube-proxy",
-}
+KUBECONFIG_USERS = ("admin", "controller-manager", "scheduler", "kubelet", "kube-proxy")
+"""Each has a client certificate of the same name (pki.py)."""
 
 
 def containerd_config(layout: Layout) -> str:
@@ -176,14 +170,10 @@ def kube_proxy_config(layout: Layout) -> str:
 
 def write_configs(layout: Layout) -> None:
     state = layout.state
-    for name, cert in KUBECONFIGS.items():
-        layout.kubeconfig(name).write_text(kubeconfig(layout, name, cert))
+    for user in KUBECONFIG_USERS:
+        layout.kubeconfig(user).write_text(kubeconfig(layout, user, user))
     (state / "containerd.toml").write_text(containerd_config(layout))
     layout.cni_conf_dir.mkdir(parents=True, exist_ok=True)
     (layout.cni_conf_dir / "10-pagerdrill.conflist").write_text(cni_conflist(layout))
     (state / "kubelet.yaml").write_text(kubelet_config(layout))
     (state / "kube-proxy.yaml").write_text(kube_proxy_config(layout))
-
-
-def path_of(layout: Layout, name: str) -> Path:
-    return layout.state / name
