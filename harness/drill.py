@@ -13,7 +13,8 @@ expect:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -23,6 +24,7 @@ from harness.configfile import SourceMap, load_model
 from harness.contract import Contract
 from harness.fault_specs import FaultSpec
 from harness.load_specs import LoadExpectation, LoadSpec, SpikeShape
+from harness.receivers import EvidenceTier
 from harness.target import TargetConfig
 from harness.types import Frozen, Priority, Seconds
 
@@ -43,6 +45,9 @@ class AlertExpectation(Frozen):
     not_receivers: list[str] | None = None
     resolve_within: Seconds | None = None
     notification_grace: Seconds = 2.0
+    evidence: EvidenceTier | dict[str, EvidenceTier] | None = None
+    """The evidence each receiver check needs (routed < delivered < received), for
+    every receiver or per receiver; default: the strongest the target can show."""
 
     @model_validator(mode="after")
     def _receivers_disjoint(self) -> AlertExpectation:
@@ -65,6 +70,11 @@ class AlertContract:
     notification_grace: float
     from_contract: tuple[str, ...] = ()
     """Which terms came from the contract (for reports)."""
+    evidence: Mapping[str, EvidenceTier] = field(default_factory=dict)
+    """Receiver -> the evidence its check needs (decided against the target)."""
+
+    def required(self, receiver: str) -> EvidenceTier:
+        return self.evidence.get(receiver, EvidenceTier.ROUTED)
 
 
 def resolve_alerts(

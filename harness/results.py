@@ -36,15 +36,22 @@ class Check:
     detail: str
     measured_s: float | None = None
     deadline_s: float | None = None
+    evidence: str | None = None
+    """A receiver check's strongest evidence shown (routed, delivered, received)."""
+    evidence_required: str | None = None
 
     def as_json(self) -> dict[str, object]:
-        return {
+        found: dict[str, object] = {
             "name": self.name,
             "passed": self.passed,
             "detail": self.detail,
             "measured_s": _round(self.measured_s),
             "deadline_s": self.deadline_s,
         }
+        if self.evidence_required is not None:
+            found["evidence"] = self.evidence
+            found["evidence_required"] = self.evidence_required
+        return found
 
 
 @dataclass(frozen=True)

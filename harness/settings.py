@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,7 +16,8 @@ from harness.configfile import load_model
 from harness.contract import Contract, load_contract
 from harness.errors import ConfigError
 from harness.journey_pack import REFERENCE_PACK, JourneyPack, load_pack
-from harness.target import Credentials, SecretSource, TargetConfig
+from harness.target import Credentials, TargetConfig
+from harness.types import SecretSource
 
 DEFAULT_TARGET = Path("targets/sandbox.yaml")
 DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
@@ -38,6 +39,9 @@ class Settings:
     contract: Contract | None = None
     verbose: bool = False
     data_probe_password: SecretStr | None = None
+    receiver_secrets: Mapping[str, SecretStr] = field(default_factory=dict)
+    """Receiver name -> the token (or mail API password) of its reader; the
+    notification sink's under `notification_sink`."""
 
     @property
     def journal_path(self) -> Path:
@@ -77,6 +81,20 @@ def load_settings(
             data_probe_password = _resolve_secret(target.data_probe.password, path.parent, env)
         except ValueError as exc:
             raise source.error(("data_probe", "password"), str(exc)) from exc
+    receiver_secrets = {}
+    sources: dict[tuple[str, ...], SecretSource | None] = {
+        ("receivers", name): getattr(r, "token", None) or getattr(r, "password", None)
+        for name, r in target.receivers.items()
+    }
+    if target.notification_sink is not None:
+        sources[("notification_sink",)] = target.notification_sink.token
+    for place, secret in sources.items():
+        if secret is None:
+            continue
+        try:
+            receiver_secrets[place[-1]] = _resolve_secret(secret, path.parent, env)
+        except ValueError as exc:
+            raise source.error(place, str(exc)) from exc
     contract = None
     if target.contract is not None:
         contract, _ = load_contract(_beside_or_shipped(target.contract, path.parent))
@@ -98,6 +116,7 @@ def load_settings(
         contract=contract,
         verbose=verbose,
         data_probe_password=data_probe_password,
+        receiver_secrets=receiver_secrets,
     )
 
 

@@ -6,18 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
-from harness.types import Frozen, Priority
-
-
-def _http_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"{value!r} is not an http(s) URL")
-    return value.rstrip("/")
+from harness.receivers import ReceiverReader
+from harness.types import Frozen, Priority, SecretSource, http_url
 
 
 class Credentials(Frozen):
@@ -36,20 +29,6 @@ class Credentials(Frozen):
         return self
 
 
-class SecretSource(Frozen):
-    """A secret from exactly one of: the environment, a file, inline."""
-
-    env: str | None = None
-    file: Path | None = None
-    value: SecretStr | None = None
-
-    @model_validator(mode="after")
-    def _one_source(self) -> SecretSource:
-        if len([n for n in ("env", "file", "value") if getattr(self, n)]) != 1:
-            raise ValueError("give exactly one of env, file, value")
-        return self
-
-
 class AppConfig(Frozen):
     base_url: str
     credentials: Credentials
@@ -63,18 +42,30 @@ class AppConfig(Frozen):
     journey_pack: Path | None = None
     """Paths and selectors of the journeys on this platform (default: the sandbox's)."""
 
-    _url = field_validator("base_url")(_http_url)
+    _url = field_validator("base_url")(http_url)
 
     @field_validator("admin_url")
     @classmethod
     def _admin_url(cls, value: str | None) -> str | None:
-        return None if value is None else _http_url(value)
+        return None if value is None else http_url(value)
 
 
 class Endpoint(Frozen):
     url: str
 
-    _url = field_validator("url")(_http_url)
+    _url = field_validator("url")(http_url)
+
+
+class SinkEndpoint(Endpoint):
+    token: SecretSource | None = None
+    """Its read token (`pagerdrill sink` with SINK_TOKEN)."""
+
+
+class AlertmanagerEndpoint(Endpoint):
+    receiver_metrics: bool = True
+    """Its notification metrics carry `receiver_name` (Alertmanager >= 0.27 started with
+    `--enable-feature=receiver-name-in-metrics`), so a receiver's delivery can be
+    shown. False for older ones: a receiver without a reader is then proven routed."""
 
 
 class DockerWorkload(Frozen):
@@ -106,7 +97,7 @@ class PatroniDatabase(Frozen):
     @field_validator("api")
     @classmethod
     def _urls(cls, value: list[str]) -> list[str]:
-        return [_http_url(v) for v in value]
+        return [http_url(v) for v in value]
 
 
 class DockerPlatform(Frozen):
@@ -229,9 +220,13 @@ class TargetConfig(Frozen):
     environment: str
     app: AppConfig
     prometheus: Endpoint
-    alertmanager: Endpoint
+    alertmanager: AlertmanagerEndpoint
     pushgateway: Endpoint | None = None
-    notification_sink: Endpoint | None = None
+    notification_sink: SinkEndpoint | None = None
+    """A webhook capture (`pagerdrill sink`) that every receiver also sends to: receivers
+    not listed under `receivers` are read back from it."""
+    receivers: dict[str, ReceiverReader] = Field(default_factory=dict)
+    """Alertmanager receiver name -> where its notifications are read back (received)."""
     platform: DockerPlatform | KubernetesPlatform = Field(discriminator="kind")
     contract: Path | None = None
     """The priority contract (relative to this file): who each priority notifies, its

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, SecretStr, model_validator
 
 
 class Priority(StrEnum):
@@ -43,3 +45,26 @@ class Frozen(BaseModel):
     """Base of every config model: immutable, and unknown fields are errors (typos show)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def http_url(value: str) -> str:
+    """An http(s) URL with a host, without its trailing slash."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{value!r} is not an http(s) URL")
+    return value.rstrip("/")
+
+
+class SecretSource(Frozen):
+    """A secret from exactly one of: the environment, a file, inline. Resolved once
+    by the settings; never logged or written to a report."""
+
+    env: str | None = None
+    file: Path | None = None
+    value: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> SecretSource:
+        if len([n for n in ("env", "file", "value") if getattr(self, n)]) != 1:
+            raise ValueError("give exactly one of env, file, value")
+        return self

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from harness import clock
 from harness.history import PastRun
-from harness.results import DrillResult, RunResult, Verdict
+from harness.results import Check, DrillResult, RunResult, Verdict
 from pagerdrill.coverage import Coverage
 from pagerdrill.report import format_seconds, summary_table, verdict_line
 from pagerdrill.timeline_svg import timeline_svg
@@ -32,14 +32,20 @@ svg.timeline{font-size:11px;background:#fcfcfc;border:1px solid #eee}
 def _checks(drill: DrillResult) -> str:
     rows = "".join(
         f'<tr class="{"ok" if c.passed else "fail"}"><td>{"✔" if c.passed else "✘"}</td>'
-        f"<td>{escape(c.name)}</td><td>{escape(c.detail)}</td>"
+        f"<td>{escape(c.name)}</td><td>{escape(c.detail)}</td><td>{_evidence(c)}</td>"
         f"<td>{format_seconds(c.measured_s)}</td><td>{format_seconds(c.deadline_s)}</td></tr>"
         for c in drill.checks
     )
     return (
-        "<table><tr><th></th><th>expectation</th><th>what was seen</th><th>measured</th>"
-        f"<th>deadline</th></tr>{rows}</table>"
+        "<table><tr><th></th><th>expectation</th><th>what was seen</th><th>evidence</th>"
+        f"<th>measured</th><th>deadline</th></tr>{rows}</table>"
     )
+
+
+def _evidence(check: Check) -> str:
+    if check.evidence_required is None:
+        return ""
+    return escape(f"{check.evidence or 'none'} (needs {check.evidence_required})")
 
 
 def _journeys(drill: DrillResult) -> str:

@@ -61,6 +61,10 @@ def _drill_suite(root: ET.Element, drill: DrillResult) -> None:
             ET.SubElement(
                 case, "failure", type="ExpectationFailed", message=check.detail
             ).text = check.detail
+        if check.evidence_required is not None:
+            ET.SubElement(
+                case, "system-out"
+            ).text = f"evidence: {check.evidence or 'none'} (required: {check.evidence_required})"
     if drill.error is not None:
         case = _case(suite, drill.drill, "drill ran to completion")
         ET.SubElement(

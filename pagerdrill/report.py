@@ -4,6 +4,7 @@ the JSON results document (its schema: harness/schemas/results-v1.schema.json)."
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,13 @@ def format_seconds(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f} s"
 
 
+def evidence_text(r: DrillResult) -> str:
+    """How strongly the drill's receiver checks were proven: ``4 received, 1 delivered``."""
+    tiers = Counter(c.evidence or "none" for c in r.checks if c.evidence_required is not None)
+    order = ("received", "delivered", "routed", "none")
+    return ", ".join(f"{tiers[t]} {t}" for t in order if tiers[t]) or "-"
+
+
 def _row(r: DrillResult) -> tuple[str, ...]:
     passed = sum(c.passed for c in r.checks)
     firing = min(of_kind(r.mttd_s, StageKind.FIRING).values(), default=None)
@@ -31,6 +39,7 @@ def _row(r: DrillResult) -> tuple[str, ...]:
         r.drill,
         verdict,
         f"{passed}/{len(r.checks)}",
+        evidence_text(r),
         format_seconds(firing),
         format_seconds(notified),
         format_seconds(journey),
@@ -42,13 +51,14 @@ def _row(r: DrillResult) -> tuple[str, ...]:
 def summary_table(results: Sequence[DrillResult]) -> str:
     """A readable table, one row per drill, then what failed::
 
-    drill      verdict  checks  MTTD firing  MTTD notified  MTTR journey  budget  wall
-    app-crash  passed   12/12   1.31 s       1.95 s         2.10 s        0.01 %  15.2 s
+    drill      verdict  checks  receiver evidence  MTTD firing  MTTD notified  ...
+    app-crash  passed   12/12   5 received         1.31 s       1.95 s         ...
     """
     header = (
         "drill",
         "verdict",
         "checks",
+        "receiver evidence",
         "MTTD firing",
         "MTTD notified",
         "MTTR journey",

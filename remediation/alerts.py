@@ -1,9 +1,12 @@
-"""Alert contract checks: the alert fired, at its priority, within its deadline,
-reached exactly its receivers, and resolved after recovery. Every time comes from
-the platform's own records (Prometheus rule evaluations, sink receive times)."""
+"""Watching a drill's alerts: Prometheus' evaluations, Alertmanager's routing and
+delivery, and what the receivers' own systems got. Every time comes from the
+platform's own records (rule evaluations, Alertmanager, the receiving systems),
+except a delivery's, which is when a poll of Alertmanager's counters first saw it.
+The checks on what was observed are in remediation/alert_checks.py."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 
@@ -12,16 +15,29 @@ from harness.clients import (
     AlertmanagerClient,
     AlertSample,
     Notification,
-    NotificationSinkClient,
     PrometheusClient,
 )
+from harness.clients.alertmanager import NotificationCounts
 from harness.drill import AlertContract
 from harness.errors import WaitTimeout
 from harness.events import EventKind
 from harness.polling import timed_check, wait_until
+from harness.receivers import EvidenceTier
 from harness.results import Check
 from harness.stages import Stage, StageKind
 from harness.timeline import Timeline
+from remediation.receivers import ReceiverReaders
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Alertmanager's notification requests to one receiver since the fault (its
+    metrics count per receiver, not per alert)."""
+
+    requests: int
+    failed: int
+    ok_at: float | None
+    """When a poll first saw a request that did not fail."""
 
 
 @dataclass(frozen=True)
@@ -31,8 +47,15 @@ class AlertObservation:
     pending: AlertSample | None
     firing: AlertSample | None
     notifications: tuple[Notification, ...]
+    """What the receivers' own systems got (the `received` tier)."""
     in_alertmanager_at: float | None = None
     """When Alertmanager received the alert (its `updatedAt` at first sight)."""
+    routed: Mapping[str, float] = field(default_factory=dict)
+    """Receiver -> when Alertmanager's API first listed it among the alert's receivers."""
+    deliveries: Mapping[str, Delivery] | None = None
+    """Receiver -> its delivery; None: Alertmanager does not count per receiver."""
+    read: frozenset[str] = frozenset()
+    """The receivers a reader reads back (others cannot show `received`)."""
 
     def first_notified(self) -> dict[str, Notification]:
         first: dict[str, Notification] = {}
@@ -40,50 +63,102 @@ class AlertObservation:
             first.setdefault(n.receiver, n)
         return first
 
+    def proven_at(self, receiver: str, tier: EvidenceTier) -> float | None:
+        """When `receiver` was shown to have the alert at `tier`, if it was."""
+        if tier is EvidenceTier.RECEIVED:
+            got = self.first_notified().get(receiver)
+            return None if got is None else got.received_at
+        if tier is EvidenceTier.DELIVERED:
+            delivery = (self.deliveries or {}).get(receiver)
+            return None if delivery is None else delivery.ok_at
+        return self.routed.get(receiver)
+
+    def strongest(self, receiver: str) -> EvidenceTier | None:
+        proven = [t for t in EvidenceTier if self.proven_at(receiver, t) is not None]
+        return max(proven, key=lambda t: t.rank, default=None)
+
 
 @dataclass
 class AlertWatcher:
+    """Watches one drill's alerts: Prometheus' evaluations, Alertmanager's routing and
+    delivery counters, and what the receivers' own systems got. Create it before
+    the fault: the delivery counters are counted from then."""
+
     prometheus: PrometheusClient
     alertmanager: AlertmanagerClient
-    sink: NotificationSinkClient
+    readers: ReceiverReaders
+    by_receiver_metrics: bool
     _received: dict[str, float] = field(default_factory=dict)
+    _routed: dict[tuple[str, str], float] = field(default_factory=dict)
+    _delivered: dict[str, float] = field(default_factory=dict)
+    _baseline: NotificationCounts | None = None
+
+    def __post_init__(self) -> None:
+        if self.by_receiver_metrics:
+            self._baseline = self.alertmanager.notification_counts()
 
     def _note_alertmanager(self, name: str, since: float) -> None:
         """Alertmanager re-stamps `updatedAt` at every resend from Prometheus: only the
         first sighting tells when it first held the alert."""
+        now = clock.now()
+        alerts = self.alertmanager.active_alerts(name)
+        for receiver in {r["name"] for a in alerts for r in a.get("receivers") or []}:
+            self._routed.setdefault((name, receiver), now)
         if name in self._received:
             return
-        stamps = [clock.parse_iso(a["updatedAt"]) for a in self.alertmanager.active_alerts(name)]
+        stamps = [clock.parse_iso(a["updatedAt"]) for a in alerts]
         stamps = [s for s in stamps if s >= since]
         if stamps:
             self._received[name] = min(stamps)
+
+    def _deliveries(self) -> dict[str, Delivery] | None:
+        if self._baseline is None:
+            return None
+        counts, now = self.alertmanager.notification_counts(), clock.now()
+        if not counts.by_receiver:
+            return None
+        deliveries = {}
+        for receiver in counts.total:
+            requests, failed = counts.since(self._baseline, receiver)
+            if requests > failed:
+                self._delivered.setdefault(receiver, now)
+            if requests:
+                deliveries[receiver] = Delivery(requests, failed, self._delivered.get(receiver))
+        return deliveries
 
     def observe(self, expectation: AlertContract, fault_at: float) -> AlertObservation:
         name, end = expectation.name, clock.now()
         pending = self.prometheus.alert_samples(name, "pending", fault_at, end)
         firing = self.prometheus.alert_samples(name, "firing", fault_at, end)
-        notified = tuple(
-            n
-            for n in self.sink.notifications(since=fault_at)
-            if n.alertname == name and n.status == "firing"
+        received = tuple(
+            n for n in self.readers.notifications([name], since=fault_at) if n.status == "firing"
         )
+        routed = {r: at for (alert, r), at in self._routed.items() if alert == name}
+        read = frozenset(r for r in {*expectation.receivers, *routed} if self.readers.reads(r))
         return AlertObservation(
             expectation,
             fault_at,
             pending[0] if pending else None,
             firing[0] if firing else None,
-            notified,
+            received,
             self._received.get(name),
+            routed,
+            self._deliveries(),
+            read,
         )
 
     def await_alert(self, expectation: AlertContract, fault_at: float) -> AlertObservation:
-        """Wait until the alert fired and every expected receiver was notified, or the
-        deadline passed; then a short grace for notifications that must NOT come."""
+        """Wait until the alert fired and every expected receiver shows the evidence
+        its check needs, or the deadline passed; then a short grace for notifications
+        that must NOT come."""
 
         def complete() -> AlertObservation | None:
             self._note_alertmanager(expectation.name, fault_at)
             seen = self.observe(expectation, fault_at)
-            done = seen.firing and set(expectation.receivers) <= set(seen.first_notified())
+            done = seen.firing and all(
+                seen.proven_at(r, expectation.required(r)) is not None
+                for r in expectation.receivers
+            )
             return seen if done else None
 
         with suppress(WaitTimeout):  # the deadline passing is a verdict, told by the checks
@@ -92,16 +167,17 @@ class AlertWatcher:
                 clock.left_until(fault_at, expectation.within),
                 expected=f"{expectation.name} firing and notified",
                 where="Prometheus",
-                interval=0.1,
+                interval=0.25,
             )
         clock.sleep(expectation.notification_grace)
+        self._note_alertmanager(expectation.name, fault_at)
         return self.observe(expectation, fault_at)
 
     def await_resolved(
         self, observation: AlertObservation, recovered_at: float, timeline: Timeline
     ) -> Check:
-        """The alert is inactive in Prometheus and every receiver it reached got a
-        resolved notification, within `resolve_within` of recovery."""
+        """The alert is inactive in Prometheus and every receiver it reached that a
+        reader reads got a resolved notification, within `resolve_within` of recovery."""
         expectation = observation.expectation
         deadline_s = expectation.resolve_within
         assert deadline_s is not None
@@ -113,8 +189,8 @@ class AlertWatcher:
                 return None
             done = [
                 n
-                for n in self.sink.notifications(since=observation.fault_at)
-                if n.alertname == expectation.name and n.status == "resolved"
+                for n in self.readers.notifications([expectation.name], observation.fault_at)
+                if n.status == "resolved"
             ]
             return done if reached <= {n.receiver for n in done} else None
 
@@ -125,7 +201,7 @@ class AlertWatcher:
                 resolved,
                 clock.left_until(recovered_at, deadline_s),
                 expected=f"{expectation.name} resolved",
-                where="Prometheus and the sink",
+                where="Prometheus and the receivers",
             ),
             lambda exc: (
                 f"{expectation.name} not resolved within {deadline_s:g} s "
@@ -143,13 +219,12 @@ class AlertWatcher:
                 receiver=n.receiver,
                 channel=n.channel,
             )
-        return Check(
-            name,
-            True,
-            f"resolved notifications to {', '.join(sorted(reached))}",
-            last - recovered_at,
-            deadline_s,
+        told = (
+            f"resolved notifications to {', '.join(sorted(reached))}"
+            if reached
+            else "inactive in Prometheus (no receiver is read back)"
         )
+        return Check(name, True, told, max(last, recovered_at) - recovered_at, deadline_s)
 
 
 def record_observation(observation: AlertObservation, timeline: Timeline) -> None:
@@ -190,85 +265,8 @@ def detection_stages(observation: AlertObservation) -> dict[Stage, float]:
     stages = {Stage(kind, name): at - fault_at for kind, at in seen.items() if at is not None}
     for receiver, n in observation.first_notified().items():
         stages[Stage.notified(name, receiver)] = n.received_at - fault_at
+    for receiver in observation.expectation.receivers:  # at the evidence its check needs
+        at = observation.proven_at(receiver, observation.expectation.required(receiver))
+        if at is not None:
+            stages[Stage.notified(name, receiver)] = at - fault_at
     return stages
-
-
-def alert_checks(observation: AlertObservation) -> list[Check]:
-    exp, fault_at = observation.expectation, observation.fault_at
-    checks = [_fired(observation), _priority(observation)]
-    first = observation.first_notified()
-    for receiver in exp.receivers:
-        name = f"{exp.name} notified {receiver} within {exp.within:g} s"
-        got = first.get(receiver)
-        if got is None:
-            checks.append(
-                Check(
-                    name,
-                    False,
-                    f"{receiver} received no {exp.name} notification "
-                    f"within {exp.within:g} s of the fault",
-                    None,
-                    exp.within,
-                )
-            )
-        else:
-            delay = got.received_at - fault_at
-            checks.append(
-                Check(
-                    name,
-                    delay <= exp.within,
-                    f"{receiver} ({got.channel}) notified {delay:.2f} s after the fault",
-                    delay,
-                    exp.within,
-                )
-            )
-    checks.append(_no_other_receivers(observation))
-    return checks
-
-
-def _fired(observation: AlertObservation) -> Check:
-    exp = observation.expectation
-    name = f"{exp.name} fired within {exp.within:g} s"
-    if observation.firing is None:
-        seen = "it went pending" if observation.pending else "it never went pending either"
-        return Check(
-            name,
-            False,
-            f"{exp.name} did not fire within {exp.within:g} s of the fault ({seen})",
-            None,
-            exp.within,
-        )
-    delay = observation.firing.at - observation.fault_at
-    return Check(
-        name,
-        delay <= exp.within,
-        f"{exp.name} firing {delay:.2f} s after the fault",
-        delay,
-        exp.within,
-    )
-
-
-def _priority(observation: AlertObservation) -> Check:
-    exp = observation.expectation
-    name = f"{exp.name} has priority {exp.priority}"
-    if observation.firing is None:
-        return Check(name, False, f"{exp.name} did not fire, so its priority is unknown")
-    actual = observation.firing.labels.get("priority", "<no priority label>")
-    if actual != exp.priority:
-        return Check(
-            name, False, f"{exp.name} fired with priority {actual}, expected {exp.priority}"
-        )
-    return Check(name, True, f"{exp.name} fired with priority {actual}")
-
-
-def _no_other_receivers(observation: AlertObservation) -> Check:
-    exp = observation.expectation
-    name = f"{exp.name} reached no other receivers"
-    others = sorted(set(observation.first_notified()) - set(exp.receivers))
-    if not others:
-        return Check(name, True, f"only {', '.join(exp.receivers)} notified")
-    forbidden = [r for r in others if r in exp.not_receivers]
-    detail = f"{exp.name} also reached {', '.join(others)}"
-    if forbidden:
-        detail += f" ({', '.join(forbidden)} must not be notified at {exp.priority})"
-    return Check(name, False, detail)

@@ -1,39 +1,35 @@
-"""The target's monitoring as one drill sees it: its Prometheus, Alertmanager and
-notification sink clients, opened once per drill and closed with it."""
+"""The target's monitoring as one drill sees it: its Prometheus and Alertmanager
+clients and the readers of its receivers, opened once per drill and closed with it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.clients import AlertmanagerClient, NotificationSinkClient, PrometheusClient
+from harness.clients import AlertmanagerClient, PrometheusClient
 from harness.closing import Closing
-from harness.errors import InfrastructureError
-from harness.target import TargetConfig
+from harness.settings import Settings
+from remediation.receivers import ReceiverReaders, open_readers
 
 
 @dataclass
 class Monitoring(Closing):
     prometheus: PrometheusClient
     alertmanager: AlertmanagerClient
-    sink_client: NotificationSinkClient | None
+    readers: ReceiverReaders
+    receiver_metrics: bool
+    """Alertmanager labels its notification metrics by receiver (the delivered tier)."""
 
     @classmethod
-    def open(cls, target: TargetConfig) -> Monitoring:
-        sink = target.notification_sink
+    def open(cls, settings: Settings) -> Monitoring:
+        target = settings.target
         return cls(
             PrometheusClient(target.prometheus.url),
             AlertmanagerClient(target.alertmanager.url),
-            None if sink is None else NotificationSinkClient(sink.url),
+            open_readers(settings),
+            target.alertmanager.receiver_metrics,
         )
-
-    @property
-    def sink(self) -> NotificationSinkClient:
-        if self.sink_client is None:
-            raise InfrastructureError("the target names no notification_sink to check receivers on")
-        return self.sink_client
 
     def close(self) -> None:
         self.prometheus.close()
         self.alertmanager.close()
-        if self.sink_client is not None:
-            self.sink_client.close()
+        self.readers.close()

@@ -24,9 +24,9 @@ from harness.settings import Settings
 from harness.sli import push_drill_slis, push_load_slis
 from harness.timeline import Timeline
 from journeys.target import JourneyTarget
+from remediation.alert_checks import alert_checks
 from remediation.alerts import (
     AlertWatcher,
-    alert_checks,
     detection_stages,
     record_observation,
 )
@@ -59,7 +59,7 @@ def run_drill(
     scope = DrillScope(valid, settings, on_phase)
     started_at = clock.now()
     record = _Record()
-    with Monitoring.open(settings.target) as monitoring:
+    with Monitoring.open(settings) as monitoring:
         try:
             floors = detection_floors(valid.alerts, monitoring)
             check_deadlines(valid.source, list(valid.alerts), floors)  # before anything is touched
@@ -88,7 +88,7 @@ def plan_drill(valid: ValidDrill, settings: Settings) -> list[str]:
     """What the drill would do, with its targets resolved through the guards; touches
     nothing (`pagerdrill run --dry-run`)."""
     drill, alerts = valid.drill, valid.alerts
-    with Monitoring.open(settings.target) as monitoring:
+    with Monitoring.open(settings) as monitoring:
         floors = detection_floors(alerts, monitoring)
     check_deadlines(valid.source, list(alerts), floors)
     with (
@@ -117,7 +117,6 @@ def _run_phases(scope: DrillScope, monitoring: Monitoring, record: _Record) -> N
         # Targets resolved through the guards before anything starts: a refusal touches nothing.
         timeline.record(EventKind.FAULT_PLANNED, steps=plan(drill.fault, faults))
         load = start_load(drill, settings, timeline)  # refused here if not allowed
-        sink = monitoring.sink  # receivers are checked on it: fail before the fault without one
         target = JourneyTarget.from_settings(settings)
         prober = stack.enter_context(
             JourneyProber(drill.journeys, target, settings.chromium, timeline)
@@ -136,7 +135,12 @@ def _run_phases(scope: DrillScope, monitoring: Monitoring, record: _Record) -> N
             first = load.spec.shape.tick(0.0)
             load.wait_for_users(first[0] if first else 1, timeout=60)
             faults.load = load
-        watcher = AlertWatcher(monitoring.prometheus, monitoring.alertmanager, sink)
+        watcher = AlertWatcher(
+            monitoring.prometheus,
+            monitoring.alertmanager,
+            monitoring.readers,
+            monitoring.receiver_metrics,
+        )
         scope.phase(f"injecting fault {drill.fault.kind} on {drill.fault.target_text()}")
         with inject(drill.fault, faults) as fault_at:
             scope.phase("awaiting alerts and notifications")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from harness import clock
-from harness.clients import NotificationSinkClient
+from harness.clients import Notification
 from harness.drill import Drill
 from harness.errors import HarnessError
 from harness.events import EventKind
@@ -47,7 +47,7 @@ def await_steady_state(
         where="Prometheus and Alertmanager",
         hint="the platform is not at steady state; a previous fault may not have healed",
     )
-    floors = await_groups_cleared(drill, floors, monitoring.sink, timeline)
+    floors = await_groups_cleared(drill, floors, monitoring, timeline)
     now = clock.now()
     for journey in drill.journeys:
         prober.first_recovered(journey, since=now, timeout=timeout)
@@ -57,30 +57,42 @@ def await_steady_state(
 def await_groups_cleared(
     drill: Drill,
     floors: Mapping[str, DetectionFloor],
-    sink: NotificationSinkClient,
+    monitoring: Monitoring,
     timeline: Timeline,
 ) -> dict[str, DetectionFloor]:
     """Alertmanager keeps an alert's aggregation group until the flush after it
     resolved; a new alert joining it is notified at the group's next flush
-    (`group_interval`), not after `group_wait`. Wait until the last notification of
-    every expected alert is a `group_interval` old, or was the resolution for every
-    receiver; if that takes longer than the steady-state timeout, the floors account
-    for `group_interval` instead (and the timeline says so)."""
+    (`group_interval`), not after `group_wait`. Wait until, for every expected alert,
+    either the last notification each read-back receiver got is the resolution or a
+    `group_interval` old, or (receivers not read back) Prometheus has not had it
+    firing for a `group_interval` and two evaluations. If that takes longer than
+    the steady-state timeout, the floors account for `group_interval` instead (and
+    the timeline says so)."""
     names = dict(floors)
     if not names:
         return names
     longest = max(f.group_interval_s() for f in names.values())
+    readers, prometheus = monitoring.readers, monitoring.prometheus
+
+    def cleared_by_receivers(name: str, recent: list[Notification]) -> bool:
+        last = {n.receiver: n for n in recent if n.alertname == name}
+        interval = names[name].group_interval_s()
+        return all(n.status == "resolved" for n in last.values()) or all(
+            clock.now() - n.received_at >= interval for n in last.values()
+        )
+
+    def cleared_in_prometheus(name: str) -> bool:
+        floor, now = names[name], clock.now()
+        quiet_s = floor.group_interval_s() + 2 * floor.evaluation_interval_s
+        return not prometheus.alert_samples(name, "firing", now - quiet_s, now)
 
     def cleared() -> bool:
-        recent = [
-            n for n in sink.notifications(since=clock.now() - longest - 1) if n.alertname in names
-        ]
-        last_by_receiver = {
-            (n.alertname, n.receiver): n for n in sorted(recent, key=lambda n: n.received_at)
-        }
-        return all(n.status == "resolved" for n in last_by_receiver.values()) or all(
-            clock.now() - n.received_at >= names[n.alertname].group_interval_s()
-            for n in last_by_receiver.values()
+        recent = readers.notifications(list(names), since=clock.now() - longest - 1)
+        return all(
+            cleared_by_receivers(name, recent)
+            if all(readers.reads(r.receiver) for r in floor.routes)
+            else cleared_in_prometheus(name)
+            for name, floor in names.items()
         )
 
     try:
@@ -89,7 +101,7 @@ def await_groups_cleared(
             drill.steady_state_timeout,
             interval=0.5,
             expected="Alertmanager's groups of the expected alerts flushed",
-            where="the notification sink",
+            where="the receivers and Prometheus",
         )
     except HarnessError:
         timeline.record(EventKind.ALERTMANAGER_GROUP_MEMORY, alerts=sorted(names))

@@ -4,12 +4,14 @@ target's platform can do the fault."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from chaos.adapters import check_capabilities
 from harness.configfile import SourceMap
 from harness.drill import AlertContract, Drill, check_against_target
+from harness.receivers import EvidenceTier
 from harness.settings import Settings
+from harness.target import TargetConfig
 
 
 @dataclass(frozen=True)
@@ -25,5 +27,56 @@ def validate_drill(drill: Drill, source: SourceMap, settings: Settings) -> Valid
     valid = validate_drill(*load_drill(Path("drills/app-crash.drill.yaml")), settings)
     """
     alerts = check_against_target(drill, source, settings.target, settings.contract)
+    alerts = decide_evidence(drill, source, alerts, settings.target)
     check_capabilities(drill, source, settings.target.platform)
     return ValidDrill(drill, source, tuple(alerts))
+
+
+def strongest_evidence(target: TargetConfig, receiver: str) -> EvidenceTier:
+    """The strongest evidence the target can show for `receiver`."""
+    if receiver in target.receivers or target.notification_sink is not None:
+        return EvidenceTier.RECEIVED
+    if target.alertmanager.receiver_metrics:
+        return EvidenceTier.DELIVERED
+    return EvidenceTier.ROUTED
+
+
+def decide_evidence(
+    drill: Drill, source: SourceMap, alerts: list[AlertContract], target: TargetConfig
+) -> list[AlertContract]:
+    """Each alert's receivers with the evidence their checks need: the drill's, else
+    the strongest the target can show; more than the target can show is a ConfigError."""
+    decided = []
+    for index, (alert, spec) in enumerate(zip(alerts, drill.expect.alerts, strict=True)):
+        place = ("expect", "alerts", index, "evidence")
+        asked = spec.evidence
+        if isinstance(asked, dict):
+            unknown = sorted(set(asked) - set(alert.receivers))
+            if unknown:
+                raise source.error(
+                    place,
+                    f"{', '.join(unknown)} is not a receiver of {alert.name} "
+                    f"(its receivers: {', '.join(alert.receivers)})",
+                )
+        evidence = {}
+        for receiver in alert.receivers:
+            best = strongest_evidence(target, receiver)
+            wanted = asked.get(receiver, best) if isinstance(asked, dict) else (asked or best)
+            if best < wanted:
+                raise source.error(place, _cannot_show(receiver, wanted, target))
+            evidence[receiver] = wanted
+        decided.append(replace(alert, evidence=evidence))
+    return decided
+
+
+def _cannot_show(receiver: str, wanted: EvidenceTier, target: TargetConfig) -> str:
+    if wanted is EvidenceTier.RECEIVED:
+        listed = ", ".join(sorted(target.receivers)) or "none"
+        return (
+            f"{receiver}: `received` needs a reader for it under the target's `receivers` "
+            f"(listed: {listed}) or a notification_sink"
+        )
+    return (
+        f"{receiver}: `delivered` needs Alertmanager's per-receiver notification metrics; "
+        "the target says alertmanager.receiver_metrics: false"
+    )

@@ -10,6 +10,18 @@ IMAGE = "pagerdrill/sandbox:latest"
 SOURCE_DIR = Path(__file__).resolve().parent
 """Mounted as /opt/pagerdrill/sandbox (the app, sink, relay and scripts run from it)."""
 SEED_USER = "alice"
+ALERTMANAGER = [
+    "alertmanager", "--config.file=/etc/pagerdrill/alertmanager.yml", "--cluster.listen-address=",
+    "--web.listen-address=:9093",
+    # storage: each platform adds its --storage.path
+    # per-receiver notification metrics: the `delivered` evidence tier
+    "--enable-feature=receiver-name-in-metrics",
+]  # fmt: skip
+MAILPIT = [
+    "mailpit", "--smtp=0.0.0.0:1025", "--listen=0.0.0.0:8025", "--smtp-auth-accept-any",
+    "--smtp-auth-allow-insecure", "--max=5000", "--disable-version-check",
+]  # fmt: skip
+"""The mail server of the email receivers: SMTP on 1025, its HTTP API on 8025."""
 
 
 class Secrets:

@@ -22,13 +22,23 @@ def _log_request(request: httpx.Request) -> None:
 class JsonApi(Closing):
     """A JSON HTTP API at `base_url`; `name` says what it is in error messages."""
 
-    def __init__(self, name: str, base_url: str, transport: httpx.BaseTransport | None = None):
+    def __init__(
+        self,
+        name: str,
+        base_url: str,
+        transport: httpx.BaseTransport | None = None,
+        headers: dict[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
+    ):
+        """`headers` and `auth` may carry tokens: they are sent, never logged."""
         self.name = name
         self.base_url = base_url
         self._client = httpx.Client(
             base_url=base_url,
             timeout=TIMEOUT_S,
             transport=transport,
+            headers=headers,
+            auth=auth,
             event_hooks={"request": [_log_request]},
         )
 
@@ -48,6 +58,17 @@ class JsonApi(Closing):
                 "`pagerdrill sandbox status`."
             ) from exc
         return response.json() if response.content else None
+
+    def text(self, path: str) -> str:
+        """A plain-text resource (a `/metrics` page)."""
+        try:
+            response = self._client.get(path)
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise InfrastructureError(
+                f"{self.name} at {self.base_url} did not serve {path} ({type(exc).__name__})"
+            ) from exc
+        return response.text
 
     def close(self) -> None:
         self._client.close()

@@ -20,8 +20,14 @@ class Notification:
 
 
 class NotificationSinkClient(JsonApi):
-    def __init__(self, base_url: str, transport: httpx.BaseTransport | None = None):
-        super().__init__("notification sink", base_url, transport)
+    def __init__(
+        self,
+        base_url: str,
+        transport: httpx.BaseTransport | None = None,
+        token: str | None = None,
+    ):
+        headers = None if token is None else {"Authorization": f"Bearer {token}"}
+        super().__init__("notification sink", base_url, transport, headers=headers)
 
     def notifications(self, since: float = 0.0) -> list[Notification]:
         rows = self.request("GET", "/notifications", params={"since": f"{since:.3f}"})

@@ -73,6 +73,7 @@ class StateDir:
                 self.secret("idp-password"),
                 self.secret("admin-token"),
                 self.secret("sms-token"),
+                self.secret("sink-token"),
             )
         ]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sandbox.common import SEED_USER
+from sandbox.common import ALERTMANAGER, MAILPIT, SEED_USER
 
 SANDBOX_LABEL = "pagerdrill.sandbox"
 SERVICE_LABEL = "pagerdrill.service"
@@ -85,7 +85,7 @@ def _patroni_node(index: int, database_password: str) -> Service:
 
 
 def services(
-    database_password: str, seed_password: str, admin_token: str, sms_token: str
+    database_password: str, seed_password: str, admin_token: str, sms_token: str, sink_token: str
 ) -> list[Service]:
     """The services in start order (dependencies first)."""
     database_url = (
@@ -110,7 +110,11 @@ def services(
             ready_log="Ready to accept connections",
             restart_on_failure=True,
         ),
-        Service("sink", ["python", "-m", "sandbox.sink"], {8080: 19095}),
+        # plays PagerDuty, Slack and the SMS provider; reads need its token
+        Service(
+            "sink", ["python", "-m", "sandbox.sink"], {8080: 19095}, env={"SINK_TOKEN": sink_token}
+        ),
+        Service("mailpit", MAILPIT, {8025: 19025}, health_path="/livez"),
         Service(
             "sms-relay",
             ["python", "-m", "sandbox.sms_relay"],
@@ -127,13 +131,7 @@ def services(
         ),
         Service(
             "alertmanager",
-            [
-                "prometheus-alertmanager",
-                "--config.file=/etc/pagerdrill/alertmanager.yml",
-                "--storage.path=/alertmanager",
-                "--cluster.listen-address=",
-                "--web.listen-address=:9093",
-            ],
+            [*ALERTMANAGER, "--storage.path=/alertmanager"],
             {9093: 19093},
             health_path="/-/ready",
             tmpfs=("/alertmanager",),

@@ -33,10 +33,13 @@ if [ -n "$FORCE" ] || ! docker image inspect "$BASE" >/dev/null 2>&1; then
   rm -rf "$R"
 fi
 
-CTX=$WORK/ctx; rm -rf "$CTX"; mkdir -p "$CTX/ca"
+# Prometheus, Alertmanager and Mailpit built from their Go modules (cached by version).
+MONITORING=$("$HERE/../monitoring/build.sh")
+CTX=$WORK/ctx; rm -rf "$CTX"; mkdir -p "$CTX/ca" "$CTX/bin"
 cp "$HERE/Dockerfile" "$HERE/requirements.txt" "$CTX/"
 cp /usr/local/share/ca-certificates/*.crt "$CTX/ca/" 2>/dev/null || true
-TAG=$( (docker image inspect -f '{{.Id}}' "$BASE"; cat "$CTX/Dockerfile" "$CTX/requirements.txt" "$CTX"/ca/* 2>/dev/null) | sha256sum | cut -c1-12)
+for b in prometheus promtool alertmanager amtool mailpit; do cp "$MONITORING/$b" "$CTX/bin/"; done
+TAG=$( (docker image inspect -f '{{.Id}}' "$BASE"; echo "$MONITORING"; cat "$CTX/Dockerfile" "$CTX/requirements.txt" "$CTX"/ca/* 2>/dev/null) | sha256sum | cut -c1-12)
 if [ -n "$FORCE" ] || ! docker image inspect "$IMAGE:$TAG" >/dev/null 2>&1; then
   log "docker build $IMAGE:$TAG (about two minutes)"
   docker build ${FORCE:+--no-cache} -t "$IMAGE:$TAG" "$CTX" >"$WORK/build.log" 2>&1 \

@@ -14,7 +14,8 @@ from typing import Any
 import jinja2
 import yaml
 
-from sandbox.common import IMAGE, SEED_USER, SOURCE_DIR, Secrets
+from sandbox.common import ALERTMANAGER as SHARED_ALERTMANAGER
+from sandbox.common import IMAGE, MAILPIT, SEED_USER, SOURCE_DIR, Secrets
 from sandbox.kubernetes.cluster import kubectl
 from sandbox.kubernetes.images import pinned
 from sandbox.kubernetes.layout import Layout
@@ -37,7 +38,8 @@ class ServicePorts:
 SERVICES = {
     "postgres": ServicePorts("10.96.100.10", (5432,), {5432: 30432}),
     "redis": ServicePorts("10.96.100.11", (6379,)),
-    "sink": ServicePorts("10.96.100.12", (8080, 2525), {8080: 30095}),
+    "sink": ServicePorts("10.96.100.12", (8080,), {8080: 30095}),
+    "mailpit": ServicePorts("10.96.100.18", (1025, 8025), {8025: 30025}),
     "sms-relay": ServicePorts("10.96.100.13", (8080,)),
     "alertmanager": ServicePorts("10.96.100.14", (9093,), {9093: 30093}),
     "pushgateway": ServicePorts("10.96.100.15", (9091,), {9091: 30091}),
@@ -85,10 +87,7 @@ class Sidecar:
 IDP_COMMAND = [
     "uvicorn", "sandbox.idp.app:app", "--host", "0.0.0.0", "--port", "8000", "--no-access-log",
 ]  # fmt: skip
-ALERTMANAGER = [
-    "prometheus-alertmanager", "--config.file=/etc/pagerdrill/alertmanager.yml",
-    "--storage.path=/scratch", "--cluster.listen-address=", "--web.listen-address=:9093",
-]  # fmt: skip
+ALERTMANAGER = [*SHARED_ALERTMANAGER, "--storage.path=/scratch"]
 PROMETHEUS = [
     "prometheus", "--config.file=/etc/pagerdrill/prometheus.yml", "--storage.tsdb.path=/scratch",
     "--web.listen-address=:9090", "--web.enable-lifecycle", "--web.enable-admin-api",
@@ -106,7 +105,8 @@ def apps(database_url: str) -> dict[str, App]:
         "redis": App(
             ["redis-server", "--save", "", "--appendonly", "no", "--protected-mode", "no"]
         ),
-        "sink": App(["python", "-m", "sandbox.sink"]),
+        "sink": App(["python", "-m", "sandbox.sink"], secret_env={"SINK_TOKEN": "sink-token"}),
+        "mailpit": App(MAILPIT),
         "sms-relay": App(
             ["python", "-m", "sandbox.sms_relay"],
             env={
@@ -166,6 +166,7 @@ def render(state: Secrets) -> str:
             "seed_password": state.secret("idp-password"),
             "admin_token": state.secret("admin-token"),
             "sms_token": state.secret("sms-token"),
+            "sink_token": state.secret("sink-token"),
         },
     )
 

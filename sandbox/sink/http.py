@@ -1,18 +1,36 @@
-"""HTTP side of the sink: PagerDuty Events v2, Slack webhooks, an SMS provider's
-Messages API (form POST, as the SMS relay sends it) and plain webhooks.
+"""HTTP side of the sink.
 
-Payload shapes are the ones Alertmanager really sends. Routing keys and webhook
-URLs are secrets: they are neither recorded nor logged.
-"""
+Writes, in the shapes Alertmanager really sends: PagerDuty Events v2, Slack incoming
+webhooks, an SMS provider's Messages API (form POST, as the SMS relay sends it) and
+plain webhooks. Reads: `GET /notifications` (every capture), and the read side of
+the PagerDuty REST API and the Slack Web API for what those two received.
+
+Reads need the sink's token (`Authorization: Bearer`, or `Token token=` as PagerDuty
+has it) when one is set; writes need the write token when one is set (Alertmanager
+sends it with `http_config.authorization`). Routing keys, webhook URLs and tokens
+are neither recorded nor logged."""
 
 from __future__ import annotations
 
+import hmac
 import re
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Annotated, Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import PlainTextResponse
 
-from sandbox.sink.records import Channel, NotificationLog, Status
+from sandbox.sink.pagerduty import IncidentBook
+from sandbox.sink.records import Channel, Limits, NotificationLog, Status
+from sandbox.sink.slack import ChannelHistory
+
+
+@dataclass(frozen=True)
+class SinkConfig:
+    limits: Limits = field(default_factory=Limits)
+    read_token: str | None = None
+    write_token: str | None = None
 
 
 def _status(value: object) -> Status:
@@ -22,8 +40,8 @@ def _status(value: object) -> Status:
 def _slack_fields(payload: dict[str, Any]) -> dict[str, str]:
     fields: dict[str, str] = {}
     for attachment in payload.get("attachments") or []:
-        for field in attachment.get("fields") or []:
-            fields[str(field.get("title"))] = str(field.get("value"))
+        for item in attachment.get("fields") or []:
+            fields[str(item.get("title"))] = str(item.get("value"))
     return fields
 
 
@@ -31,15 +49,33 @@ def _slack_fields(payload: dict[str, Any]) -> dict[str, str]:
 _SMS_TEXT = re.compile(
     r"^\[(?P<status>[A-Za-z]+)(?::\d+)?\] (?P<priority>\S+) (?P<alertname>[^:\s]+)"
 )
+_PRESENTED = re.compile(r"^(?:Bearer |Token token=)(?P<token>\S+)$")
 
 
-def create_app(log: NotificationLog) -> FastAPI:
-    app = FastAPI(title="notification sink")
+def _authorizer(token: str | None) -> Any:
+    def authorize(request: Request) -> None:
+        if token is None:
+            return
+        presented = _PRESENTED.match(request.headers.get("authorization", ""))
+        if presented is None or not hmac.compare_digest(presented["token"], token):
+            raise HTTPException(401, "a valid token is required")
 
-    @app.post("/pagerduty/{receiver}/v2/enqueue", status_code=202)
+    return Depends(authorize)
+
+
+def create_app(config: SinkConfig | None = None) -> FastAPI:
+    config = config or SinkConfig()
+    log = NotificationLog(config.limits)
+    incidents = IncidentBook(config.limits)
+    channels = ChannelHistory(config.limits)
+    app = FastAPI(title="pagerdrill sink")
+    reader, writer = _authorizer(config.read_token), _authorizer(config.write_token)
+
+    @app.post("/pagerduty/{receiver}/v2/enqueue", status_code=202, dependencies=[writer])
     async def pagerduty(receiver: str, request: Request) -> dict[str, str]:
         event = await request.json()
         details = (event.get("payload") or {}).get("custom_details") or {}
+        incidents.event(receiver, event)
         log.add(
             receiver,
             "pagerduty",
@@ -53,9 +89,12 @@ def create_app(log: NotificationLog) -> FastAPI:
             "dedup_key": str(event.get("dedup_key", "")),
         }
 
-    @app.post("/slack/{receiver}")
+    @app.post("/slack/{receiver}", dependencies=[writer], response_class=PlainTextResponse)
     async def slack(receiver: str, request: Request) -> str:
-        fields = _slack_fields(await request.json())
+        """Slack's incoming webhooks answer a plain `ok` (Alertmanager checks it)."""
+        payload = await request.json()
+        channels.post(receiver, payload)
+        fields = _slack_fields(payload)
         log.add(
             receiver,
             "slack",
@@ -65,7 +104,7 @@ def create_app(log: NotificationLog) -> FastAPI:
         )
         return "ok"
 
-    @app.post("/webhook/{receiver}")
+    @app.post("/webhook/{receiver}", dependencies=[writer])
     async def webhook(receiver: str, request: Request) -> dict[str, str]:
         body = await request.json()
         labels = body.get("commonLabels") or {}
@@ -98,16 +137,59 @@ def create_app(log: NotificationLog) -> FastAPI:
         )
         return {"sid": f"SM{int(record.received_at * 1e6)}", "status": "queued", "to": fields["To"]}
 
-    @app.get("/notifications")
+    @app.get("/notifications", dependencies=[reader])
     async def notifications(since: float = 0.0) -> list[dict[str, object]]:
         return [record.as_json() for record in log.since(since)]
 
-    @app.delete("/notifications", status_code=204)
+    @app.delete("/notifications", status_code=204, dependencies=[reader])
     async def clear() -> None:
         log.clear()
+        incidents.clear()
+        channels.clear()
+
+    @app.get("/pagerduty/api/incidents", dependencies=[reader])
+    async def pagerduty_incidents(
+        service_ids: Annotated[list[str], Query(alias="service_ids[]")] = [],  # noqa: B006
+        since: str = "1970-01-01T00:00:00Z",
+        until: str = "2999-01-01T00:00:00Z",
+    ) -> dict[str, Any]:
+        found = incidents.incidents(service_ids, _parse_iso(since), _parse_iso(until))
+        return {
+            "incidents": [i.as_json() for i in found],
+            "limit": 100,
+            "offset": 0,
+            "more": False,
+            "total": None,
+        }
+
+    @app.get("/pagerduty/api/incidents/{incident_id}/log_entries", dependencies=[reader])
+    async def pagerduty_log_entries(incident_id: str) -> dict[str, Any]:
+        incident = incidents.find(incident_id)
+        if incident is None:
+            raise HTTPException(404, {"error": {"message": "Not Found", "code": 2100}})
+        entries = incident.log_entries()
+        return {"log_entries": entries, "limit": 100, "offset": 0, "more": False, "total": None}
+
+    @app.get("/slack/api/conversations.history")
+    async def slack_history(request: Request, channel: str = "", oldest: float = 0.0) -> Any:
+        # Slack answers 200 with ok=false, never an HTTP error
+        presented = _PRESENTED.match(request.headers.get("authorization", ""))
+        if config.read_token is not None and (
+            presented is None or not hmac.compare_digest(presented["token"], config.read_token)
+        ):
+            return {"ok": False, "error": "invalid_auth" if presented else "not_authed"}
+        return {
+            "ok": True,
+            "messages": [m.as_json() for m in channels.history(channel, oldest)],
+            "has_more": False,
+        }
 
     @app.get("/healthz")
     async def healthz() -> str:
         return "ok"
 
     return app
+
+
+def _parse_iso(value: str) -> float:
+    return datetime.fromisoformat(value).timestamp()

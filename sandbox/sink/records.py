@@ -1,18 +1,57 @@
-"""What the notification sink received: one record per alert group per receiver."""
+"""What the sink keeps: bounded in count and age, thread-safe."""
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
-Channel = Literal["pagerduty", "slack", "email", "sms", "webhook"]
+Channel = Literal["pagerduty", "slack", "sms", "webhook"]
 Status = Literal["firing", "resolved"]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_records: int = 10_000
+    """Each store keeps at most this many records (the oldest go first)."""
+    retention_s: float = 86_400.0
+    """Records older than this are dropped."""
+
+
+class BoundedStore(Generic[T]):
+    """Records in arrival order, at most `limits.max_records`, none older than
+    `limits.retention_s` (by `stamp(record)`)."""
+
+    def __init__(self, limits: Limits, stamp: Callable[[T], float]) -> None:
+        self._limits, self._stamp = limits, stamp
+        self._lock = threading.Lock()
+        self._records: deque[T] = deque(maxlen=limits.max_records)
+
+    def add(self, record: T) -> T:
+        with self._lock:
+            self._records.append(record)
+        return record
+
+    def all(self) -> list[T]:
+        horizon = time.time() - self._limits.retention_s
+        with self._lock:
+            while self._records and self._stamp(self._records[0]) < horizon:
+                self._records.popleft()
+            return list(self._records)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._records.clear()
 
 
 @dataclass(frozen=True)
 class Notification:
+    """One alert group's notification to one receiver, as the capture records it."""
+
     receiver: str
     channel: Channel
     alertname: str
@@ -25,24 +64,18 @@ class Notification:
 
 
 class NotificationLog:
-    """Thread-safe: the HTTP server and the SMTP server append from different threads."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._records: list[Notification] = []
+    def __init__(self, limits: Limits) -> None:
+        self._store: BoundedStore[Notification] = BoundedStore(limits, lambda n: n.received_at)
 
     def add(
         self, receiver: str, channel: Channel, alertname: str, priority: str, status: Status
     ) -> Notification:
-        record = Notification(receiver, channel, alertname, priority, status, time.time())
-        with self._lock:
-            self._records.append(record)
-        return record
+        return self._store.add(
+            Notification(receiver, channel, alertname, priority, status, time.time())
+        )
 
     def since(self, since: float = 0.0) -> list[Notification]:
-        with self._lock:
-            return [r for r in self._records if r.received_at >= since]
+        return [r for r in self._store.all() if r.received_at >= since]
 
     def clear(self) -> None:
-        with self._lock:
-            self._records.clear()
+        self._store.clear()

@@ -1,0 +1,223 @@
+"""Reading receivers back: what each receiving system itself says it got (the
+`received` tier). One reader per receiving system; every reader answers in the
+same shape (`Notification`), so the checks do not care which system it was.
+
+An alert is recognised by its name in the notification (a webhook capture records
+it; for PagerDuty, Slack and email it must appear in the incident title, message
+or subject, as in Alertmanager's default templates); `[RESOLVED]` (any case) at the
+start of a title or subject marks a resolution, as Alertmanager's templates write it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from pydantic import SecretStr
+
+from harness.clients import Notification, NotificationSinkClient
+from harness.clients.mailpit import MailpitClient
+from harness.clients.pagerduty import PagerDutyClient
+from harness.clients.slack import SlackClient
+from harness.closing import Closing
+from harness.receivers import (
+    MailpitReader,
+    PagerDutyReader,
+    ReceiverReader,
+    SlackReader,
+    WebhookCaptureReader,
+)
+from harness.settings import Settings
+
+_RESOLVED = re.compile(r"^\W*\[?\s*resolved\b", re.IGNORECASE | re.MULTILINE)
+
+
+def names_alert(text: str, alertname: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(alertname)}(?![\w-])", text) is not None
+
+
+def status_of(text: str) -> str:
+    return "resolved" if _RESOLVED.search(text) else "firing"
+
+
+class Reader(Protocol):
+    """Reads back the receivers it `covers` (None: every receiver, by its own name)."""
+
+    @property
+    def covers(self) -> frozenset[str] | None: ...
+
+    def received(self, alertnames: Collection[str], since: float) -> Iterable[Notification]: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class CaptureReader:
+    """A webhook capture (`pagerdrill sink`): it records receiver and alert name."""
+
+    client: NotificationSinkClient
+    names: dict[str, str] | None
+    """Receiver -> its name in the capture; None: every receiver under its own name."""
+
+    @property
+    def covers(self) -> frozenset[str] | None:
+        return None if self.names is None else frozenset(self.names)
+
+    def received(self, alertnames: Collection[str], since: float) -> Iterable[Notification]:
+        by_capture = None if self.names is None else {v: k for k, v in self.names.items()}
+        for n in self.client.notifications(since=since):
+            if n.alertname not in alertnames:
+                continue
+            if by_capture is None:
+                yield n
+            elif n.receiver in by_capture:
+                yield Notification(
+                    by_capture[n.receiver],
+                    n.channel,
+                    n.alertname,
+                    n.priority,
+                    n.status,
+                    n.received_at,
+                )
+
+    def close(self) -> None:
+        self.client.close()
+
+
+@dataclass
+class _TextReader:
+    """Shared by the readers that find the alert's name in a text."""
+
+    receiver: str
+    channel: str
+
+    @property
+    def covers(self) -> frozenset[str] | None:
+        return frozenset({self.receiver})
+
+    def _notifications(
+        self, texts: Iterable[tuple[str, float]], alertnames: Collection[str]
+    ) -> Iterable[Notification]:
+        for text, at in texts:
+            for name in alertnames:
+                if names_alert(text, name):
+                    yield Notification(self.receiver, self.channel, name, "", status_of(text), at)
+
+
+@dataclass
+class MailReader(_TextReader):
+    client: MailpitClient = field(kw_only=True)
+    address: str = field(kw_only=True)
+
+    def received(self, alertnames: Collection[str], since: float) -> Iterable[Notification]:
+        messages = self.client.messages_to(self.address, since)
+        return self._notifications(((m.subject, m.created_at) for m in messages), alertnames)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+@dataclass
+class SlackChannelReader(_TextReader):
+    client: SlackClient = field(kw_only=True)
+    channel_id: str = field(kw_only=True)
+
+    def received(self, alertnames: Collection[str], since: float) -> Iterable[Notification]:
+        messages = self.client.history(self.channel_id, since)
+        return self._notifications(((m.text, m.ts) for m in messages), alertnames)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+@dataclass
+class PagerDutyServiceReader(_TextReader):
+    """An incident is the firing notification (at its creation); its resolve log
+    entry is the resolved one."""
+
+    client: PagerDutyClient = field(kw_only=True)
+    service_id: str = field(kw_only=True)
+    _resolved_at: dict[str, float] = field(default_factory=dict)
+
+    def received(self, alertnames: Collection[str], since: float) -> Iterable[Notification]:
+        for incident in self.client.incidents(self.service_id, since):
+            names = [n for n in alertnames if names_alert(incident.title, n)]
+            if not names:
+                continue
+            resolved_at = None
+            if incident.status == "resolved":
+                resolved_at = self._resolved_at.get(incident.id)
+                if resolved_at is None:
+                    resolved_at = self.client.resolved_at(incident.id)
+                    if resolved_at is not None:
+                        self._resolved_at[incident.id] = resolved_at
+            for name in names:
+                yield Notification(
+                    self.receiver, self.channel, name, "", "firing", incident.created_at
+                )
+                if resolved_at is not None:
+                    yield Notification(
+                        self.receiver, self.channel, name, "", "resolved", resolved_at
+                    )
+
+    def close(self) -> None:
+        self.client.close()
+
+
+@dataclass
+class ReceiverReaders(Closing):
+    """Every reader the target configures, by receiver."""
+
+    readers: list[Reader]
+
+    def reads(self, receiver: str) -> bool:
+        return any(r.covers is None or receiver in r.covers for r in self.readers)
+
+    def notifications(self, alertnames: Collection[str], since: float) -> list[Notification]:
+        """What the receiving systems got for these alerts since `since`, oldest first."""
+        found = [n for r in self.readers for n in r.received(alertnames, since)]
+        return sorted(found, key=lambda n: n.received_at)
+
+    def close(self) -> None:
+        for reader in self.readers:
+            reader.close()
+
+
+def open_readers(settings: Settings) -> ReceiverReaders:
+    target = settings.target
+    readers: list[Reader] = [
+        _reader(name, config, settings.receiver_secrets.get(name))
+        for name, config in target.receivers.items()
+    ]
+    if target.notification_sink is not None:
+        token = settings.receiver_secrets.get("notification_sink")
+        client = NotificationSinkClient(
+            target.notification_sink.url,
+            token=None if token is None else token.get_secret_value(),
+        )
+        readers.append(CaptureReader(client, None))
+    return ReceiverReaders(readers)
+
+
+def _reader(receiver: str, config: ReceiverReader, secret: SecretStr | None) -> Reader:
+    token = "" if secret is None else secret.get_secret_value()
+    if isinstance(config, WebhookCaptureReader):
+        client = NotificationSinkClient(config.url, token=token or None)
+        return CaptureReader(client, {receiver: config.receiver or receiver})
+    if isinstance(config, MailpitReader):
+        auth = None if config.username is None else (config.username, token)
+        return MailReader(
+            receiver, "email", client=MailpitClient(config.url, auth), address=config.to
+        )
+    if isinstance(config, PagerDutyReader):
+        return PagerDutyServiceReader(
+            receiver,
+            "pagerduty",
+            client=PagerDutyClient(config.url, token),
+            service_id=config.service_id,
+        )
+    assert isinstance(config, SlackReader)
+    return SlackChannelReader(
+        receiver, "slack", client=SlackClient(config.url, token), channel_id=config.channel
+    )
