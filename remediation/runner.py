@@ -30,14 +30,14 @@ from remediation.alerts import (
     detection_stages,
     record_observation,
 )
-from remediation.detection import check_deadlines
 from remediation.drill_run import DrillScope, PhaseListener
+from remediation.live_config import check_live_config
 from remediation.load_phase import load_checks, plan_load, start_load
 from remediation.monitoring import Monitoring
 from remediation.outcome import DrillFacts, PhaseOutcome, build_result
 from remediation.prober import JourneyProber
 from remediation.recovery_phase import Observers, await_recovery, check_scaled_in, start_observers
-from remediation.stages import detection_floors, floor_text
+from remediation.stages import floor_text
 from remediation.steady_state import await_steady_state, check_steady_state_again
 from remediation.validation import ValidDrill
 
@@ -61,8 +61,8 @@ def run_drill(
     record = _Record()
     with Monitoring.open(settings) as monitoring:
         try:
-            floors = detection_floors(valid.alerts, monitoring)
-            check_deadlines(valid.source, list(valid.alerts), floors)  # before anything is touched
+            # before anything is touched: what can never pass is refused
+            floors = check_live_config(valid.source, list(valid.alerts), monitoring)
             record.facts = replace(record.facts, floors=floors)
             _run_phases(scope, monitoring, record)
         except (ConfigError, GuardRefused):
@@ -89,8 +89,7 @@ def plan_drill(valid: ValidDrill, settings: Settings) -> list[str]:
     nothing (`pagerdrill run --dry-run`)."""
     drill, alerts = valid.drill, valid.alerts
     with Monitoring.open(settings) as monitoring:
-        floors = detection_floors(alerts, monitoring)
-    check_deadlines(valid.source, list(alerts), floors)
+        floors = check_live_config(valid.source, list(alerts), monitoring)
     with (
         closing(open_platform(settings.target.platform)) as platform,
         fault_context(settings, platform, Timeline(), drill.load) as faults,
