@@ -53,24 +53,29 @@ def routed_receivers(config_yaml: str, labels: dict[str, str]) -> list[str]:
     return sorted(r for r in done.stdout.strip().split(",") if r)
 
 
+def route_mismatch(place: str, wanted: set[str], reached: set[str]) -> Mismatch | None:
+    """What differs between the receivers a route should reach and those it reaches."""
+    problems = []
+    if wanted - reached:
+        problems.append(f"does not reach {', '.join(sorted(wanted - reached))}")
+    if reached - wanted:
+        problems.append(f"also reaches {', '.join(sorted(reached - wanted))}")
+    if not problems:
+        return None
+    return Mismatch(
+        place, "; ".join(problems) + f" (reaches {', '.join(sorted(reached)) or 'nothing'})"
+    )
+
+
 def check_routes(contract: Contract, config_yaml: str) -> list[Mismatch]:
     found = []
     for priority, terms in contract.priorities.items():
         reached = set(routed_receivers(config_yaml, {"priority": str(priority)}))
-        wanted = set(terms.receivers)
-        problems = []
-        if wanted - reached:
-            problems.append(f"does not reach {', '.join(sorted(wanted - reached))}")
-        if reached - wanted:
-            problems.append(f"also reaches {', '.join(sorted(reached - wanted))}")
-        if problems:
-            place = f"alertmanager route for priority={priority}"
-            found.append(
-                Mismatch(
-                    place,
-                    "; ".join(problems) + f" (reaches {', '.join(sorted(reached)) or 'nothing'})",
-                )
-            )
+        mismatch = route_mismatch(
+            f"alertmanager route for priority={priority}", set(terms.receivers), reached
+        )
+        if mismatch is not None:
+            found.append(mismatch)
     return found
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -36,8 +35,8 @@ class PagerDutyClient(JsonApi):
         """Incidents of the service created since `since`, any status."""
         params: list[tuple[str, str]] = [
             ("service_ids[]", service_id),
-            ("since", _iso(since)),
-            ("until", _iso(clock.now() + 60)),
+            ("since", clock.iso(since)),
+            ("until", clock.iso(clock.now() + 60)),
             ("time_zone", "UTC"),
             ("limit", "100"),
         ]
@@ -65,6 +64,3 @@ class PagerDutyClient(JsonApi):
         ]
         return min(stamps, default=None)
 
-
-def _iso(at: float) -> str:
-    return datetime.fromtimestamp(at, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
