@@ -26,18 +26,20 @@ def _receiver_check(observation: AlertObservation, receiver: str) -> Check:
         "evidence": None if proven is None else str(proven),
         "evidence_required": str(required),
     }
+    unproven = observation.unproven(receiver)
     at = observation.proven_at(receiver, required)
-    if at is None:
-        missing = _missing(observation, receiver, required)
+    if unproven is not None or at is None:
+        missing = _missing(observation, receiver, unproven or required)
         return Check(
             name, False, f"{missing} (evidence required: {required})", None, exp.within, **evidence
         )
     delay = at - observation.fault_at
+    shown = ", ".join(observation.needed(receiver))
     return Check(
         name,
         delay <= exp.within,
         f"{_proof(observation, receiver, required)} {delay:.2f} s after the fault "
-        f"(evidence: {proven}, required: {required})",
+        f"(shown: {shown}; required: {required})",
         delay,
         exp.within,
         **evidence,
@@ -55,40 +57,45 @@ def _proof(observation: AlertObservation, receiver: str, tier: EvidenceTier) -> 
     return f"Alertmanager routed it to {receiver}"
 
 
-def _missing(observation: AlertObservation, receiver: str, required: EvidenceTier) -> str:
-    """What stands between the receiver and the evidence its check needs."""
+def _missing(observation: AlertObservation, receiver: str, tier: EvidenceTier) -> str:
+    """Why `receiver` does not show `tier` (the weakest tier it lacks)."""
     name, within = observation.expectation.name, observation.expectation.within
-    if receiver not in observation.routed:
+    if tier is EvidenceTier.ROUTED:
         routed = ", ".join(sorted(observation.routed)) or "no receiver"
         return (
             f"Alertmanager did not route {name} to {receiver} within {within:g} s "
             f"(it routed it to {routed})"
         )
+    if tier is EvidenceTier.DELIVERED:
+        return _undelivered(observation, receiver)
+    if receiver not in observation.read:
+        return f"{name} reached {receiver}, but no reader of the target reads {receiver} back"
+    return (
+        f"{name} was routed to {receiver}, but {receiver}'s own system has no {name} "
+        f"notification within {within:g} s of the fault"
+    )
+
+
+def _undelivered(observation: AlertObservation, receiver: str) -> str:
+    name, within = observation.expectation.name, observation.expectation.within
+    delivery = (observation.deliveries or {}).get(receiver)
     if observation.deliveries is None:
         return (
             f"{name} was routed to {receiver}, but Alertmanager does not count notifications "
             "per receiver (it needs 0.27+ with --enable-feature=receiver-name-in-metrics)"
         )
-    delivery = observation.deliveries.get(receiver)
     if delivery is None:
         return (
             f"{name} was routed to {receiver}, but Alertmanager made no notification "
             f"request to it within {within:g} s"
         )
-    if delivery.ok_at is None:
+    if delivery.failed:
         return (
             f"{name} was routed to {receiver}, but all {delivery.failed} of Alertmanager's "
             f"{delivery.requests} notification requests to it failed (delivered tier): "
             "check the receiver's URL, port and credentials"
-            if delivery.failed
-            else f"{name} was routed to {receiver}; Alertmanager's request to it is still in flight"
         )
-    if receiver not in observation.read:
-        return f"{receiver} was delivered to, but no reader reads it back"
-    return (
-        f"Alertmanager delivered {name} to {receiver}, but {receiver}'s own system "
-        f"has no {name} notification within {within:g} s of the fault"
-    )
+    return f"{name} was routed to {receiver}; Alertmanager's request to it is still in flight"
 
 
 def _fired(observation: AlertObservation) -> Check:

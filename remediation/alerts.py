@@ -77,6 +77,20 @@ class AlertObservation:
         proven = [t for t in EvidenceTier if self.proven_at(receiver, t) is not None]
         return max(proven, key=lambda t: t.rank, default=None)
 
+    def needed(self, receiver: str) -> list[EvidenceTier]:
+        """Every tier up to the one the receiver's check requires, that this
+        Alertmanager can show (delivery only where it counts per receiver)."""
+        required = self.expectation.required(receiver)
+        return [
+            t
+            for t in EvidenceTier
+            if t <= required and (t is not EvidenceTier.DELIVERED or self.deliveries is not None)
+        ]
+
+    def unproven(self, receiver: str) -> EvidenceTier | None:
+        """The weakest needed tier not shown yet, if any."""
+        return next((t for t in self.needed(receiver) if self.proven_at(receiver, t) is None), None)
+
 
 @dataclass
 class AlertWatcher:
@@ -91,6 +105,7 @@ class AlertWatcher:
     _received: dict[str, float] = field(default_factory=dict)
     _routed: dict[tuple[str, str], float] = field(default_factory=dict)
     _delivered: dict[str, float] = field(default_factory=dict)
+    _maybe_delivered: dict[str, float] = field(default_factory=dict)
     _baseline: NotificationCounts | None = None
 
     def __post_init__(self) -> None:
@@ -120,8 +135,14 @@ class AlertWatcher:
         deliveries = {}
         for receiver in counts.total:
             requests, failed = counts.since(self._baseline, receiver)
-            if requests > failed:
-                self._delivered.setdefault(receiver, now)
+            # Alertmanager counts a request, then (a moment later) its failure: a
+            # success is taken only when two polls in a row show one.
+            if requests <= failed:
+                self._maybe_delivered.pop(receiver, None)
+            elif receiver in self._maybe_delivered:
+                self._delivered.setdefault(receiver, self._maybe_delivered[receiver])
+            else:
+                self._maybe_delivered[receiver] = now
             if requests:
                 deliveries[receiver] = Delivery(requests, failed, self._delivered.get(receiver))
         return deliveries
@@ -155,10 +176,7 @@ class AlertWatcher:
         def complete() -> AlertObservation | None:
             self._note_alertmanager(expectation.name, fault_at)
             seen = self.observe(expectation, fault_at)
-            done = seen.firing and all(
-                seen.proven_at(r, expectation.required(r)) is not None
-                for r in expectation.receivers
-            )
+            done = seen.firing and all(seen.unproven(r) is None for r in expectation.receivers)
             return seen if done else None
 
         with suppress(WaitTimeout):  # the deadline passing is a verdict, told by the checks

@@ -13,11 +13,11 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.clients import NotificationSinkClient
 from harness.polling import wait_until
 from harness.settings import Settings, load_settings
 from journeys.browser import launch_args
 from journeys.target import JourneyTarget
+from remediation.receivers import open_readers
 
 REPO = Path(__file__).resolve().parents[1]
 SANDBOX_TARGET = REPO / "targets" / "sandbox.yaml"
@@ -43,22 +43,21 @@ def await_notified(
     settings: Settings, alertname: str, since: float, receivers: set[str], timeout: float = 30
 ) -> set[str]:
     """Wait until `alertname` (firing) reached at least `receivers` according to the
-    notification sink; return every receiver it reached."""
-    assert settings.target.notification_sink is not None
-    with NotificationSinkClient(settings.target.notification_sink.url) as sink:
+    receivers' own systems (the target's readers); return every receiver it reached."""
+    with open_readers(settings) as readers:
 
         def reached() -> set[str]:
             return {
                 n.receiver
-                for n in sink.notifications(since)
-                if n.alertname == alertname and n.status == "firing"
+                for n in readers.notifications([alertname], since)
+                if n.status == "firing"
             }
 
         wait_until(
             lambda: reached() >= receivers,
             timeout,
             expected=f"{alertname} notified to {', '.join(sorted(receivers))}",
-            where="the notification sink",
+            where="the receivers",
             describe=reached,
         )
         return reached()

@@ -45,12 +45,9 @@ class AlertmanagerClient(JsonApi):
         failed: dict[str, float] = {}
         labelled = False
         for family in text_string_to_metric_families(self.text("/metrics")):
-            if family.name not in (
-                "alertmanager_notifications",
-                "alertmanager_notifications_failed",
-            ):
+            if family.name not in (_REQUESTS, _REQUESTS_FAILED):
                 continue
-            into = totals if family.name == "alertmanager_notifications" else failed
+            into = totals if family.name == _REQUESTS else failed
             for sample in family.samples:
                 if not sample.name.endswith("_total"):
                     continue

@@ -114,7 +114,7 @@ def services(
         Service(
             "sink", ["python", "-m", "sandbox.sink"], {8080: 19095}, env={"SINK_TOKEN": sink_token}
         ),
-        Service("mailpit", MAILPIT, {8025: 19025}, health_path="/livez"),
+        Service("mailpit", MAILPIT, {8025: 19025, 1025: 19026}, health_path="/livez"),
         Service(
             "sms-relay",
             ["python", "-m", "sandbox.sms_relay"],

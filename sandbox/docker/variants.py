@@ -51,6 +51,16 @@ def _no_resolved_notifications(config: MonitoringConfig) -> None:
                     channel["send_resolved"] = False
 
 
+def _broken_delivery(config: MonitoringConfig) -> None:
+    """slack-critical posts to a port nobody listens on; email-oncall's mail goes to
+    a wrong SMTP port. Routing is unchanged: only delivery fails."""
+    for receiver in config.alertmanager["receivers"]:
+        if receiver["name"] == "slack-critical":
+            receiver["slack_configs"][0]["api_url"] = "http://sink:9/slack/slack-critical"
+        if receiver["name"] == "email-oncall":
+            receiver["email_configs"][0]["smarthost"] = "mailpit:2526"
+
+
 def _env(name: str, **changes: str) -> Callable[[Service], Service]:
     def change(service: Service) -> Service:
         return replace(service, env={**service.env, **changes}) if service.name == name else service
@@ -89,6 +99,12 @@ VARIANTS: dict[str, Variant] = {
             "no receiver is told when an alert resolves (send_resolved: false)",
             ("app-crash",),
             monitoring=_no_resolved_notifications,
+        ),
+        Variant(
+            "broken-delivery",
+            "slack-critical's webhook URL and email-oncall's SMTP port are wrong",
+            ("app-crash",),
+            monitoring=_broken_delivery,
         ),
         Variant(
             "no-restart-policy",

@@ -25,6 +25,10 @@ BROKEN = {
         "IDPDown resolved within 60 s of recovery",
         "IDPDown not resolved within 60 s of recovery",
     ),
+    "broken-delivery": (
+        "IDPDown notified slack-critical within 30 s",
+        "notification requests to it failed (delivered tier)",
+    ),
     "no-restart-policy": (
         "idp restarted by the platform within 30 s",
         "idp was not restarted within 30 s",

@@ -21,6 +21,7 @@ from harness.settings import Settings
 from sandbox.docker.topology import CONTAINER_PREFIX
 from sandbox.idp.cache import TEMPLATES_KEY
 
+SINK = "http://127.0.0.1:19095"
 pytestmark = pytest.mark.integration
 APP_CONTAINER = CONTAINER_PREFIX + "idp"
 APP_DIRECT = "http://127.0.0.1:18081"
@@ -165,10 +166,7 @@ def test_a_flushed_catalog_cache_is_warmed_again_before_users_miss(
     assert _value(prometheus, misses) == before[1]
 
 
-def test_sms_notifications_reach_the_provider_as_form_posts(
-    sandbox: Any, settings: Settings
-) -> None:
-    assert settings.target.notification_sink is not None
+def test_sms_notifications_reach_the_provider_as_form_posts(sandbox: Any) -> None:
     since = time.time()
     webhook = {
         "status": "firing",
@@ -176,16 +174,15 @@ def test_sms_notifications_reach_the_provider_as_form_posts(
         "commonAnnotations": {"summary": "relay test"},
     }
     httpx.post("http://127.0.0.1:19096/alert/sms-test", json=webhook).raise_for_status()
-    with NotificationSinkClient(settings.target.notification_sink.url) as sink:
+    token = sandbox.secret("sink-token")
+    with NotificationSinkClient(SINK, token=token) as sink:
         got = [(n.receiver, n.channel, n.alertname, n.priority) for n in sink.notifications(since)]
     assert ("sms-test", "sms", "RelayTest", "P0") in got
     # the provider's API wants the account's credentials
     anonymous = httpx.post(
-        settings.target.notification_sink.url + "/sms/x/2010-04-01/Accounts/AC/Messages.json",
+        SINK + "/sms/x/2010-04-01/Accounts/AC/Messages.json",
         data={"To": "+1", "From": "+2", "Body": "[FIRING] P0 X: y"},
     )
     assert anonymous.status_code == 401
-    assert (
-        sandbox.secret("sms-token")
-        not in httpx.get(settings.target.notification_sink.url + "/notifications").text
-    )
+    captured = httpx.get(SINK + "/notifications", headers={"Authorization": f"Bearer {token}"})
+    assert sandbox.secret("sms-token") not in captured.text
