@@ -372,3 +372,36 @@ def test_dry_run_prints_the_plan_and_touches_nothing(
     assert platform.restart_count("idp") == restarts
     assert not (tmp_path / "fault-journal.jsonl").exists()
     assert not (tmp_path / "out" / "results.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (
+            ("name: IDPDown", "name: IDPDwon"),
+            "IDPDwon: the live Prometheus has no alerting rule of that name",
+        ),
+        (
+            ("receivers: [pagerduty-critical,", "receivers: [pagerduty-critcal,"),
+            "receiver pagerduty-critcal is not in the live Alertmanager configuration",
+        ),
+    ],
+)
+def test_what_the_live_config_can_never_satisfy_is_refused_before_the_fault(
+    platform: DockerPlatform, tmp_path: Path, change: tuple[str, str], words: str
+) -> None:
+    """A typo in an alert or receiver name would otherwise wait out its deadline."""
+    drill = tmp_path / "typo.drill.yaml"
+    drill.write_text((REPO / "drills" / "app-crash.drill.yaml").read_text().replace(*change))
+    restarts = platform.restart_count("idp")
+    for extra in (["--dry-run"], []):
+        run = pagerdrill_cli(
+            "run", str(drill), *extra, "--target", str(SANDBOX_TARGET), state_dir=tmp_path
+        )
+        output = run.stdout + run.stderr
+        assert run.returncode == 2, output
+        assert "typo.drill.yaml:" in output
+        assert words in output
+    assert "did you mean IDPDown?" in output or "pagerduty-critical" in output
+    assert platform.restart_count("idp") == restarts
+    assert not (tmp_path / "fault-journal.jsonl").exists()

@@ -1,29 +1,44 @@
 """The alert contract checks, on observations built by hand (the integration tests
-run them on what the real sandbox produced)."""
+run them on what the real sandbox produced): firing, priority, each receiver at the
+evidence its check needs, and no other receiver."""
 
 from __future__ import annotations
 
 import pytest
 
 from harness.clients import AlertSample, Notification
-from harness.drill import AlertExpectation
+from harness.drill import AlertContract
+from harness.receivers import EvidenceTier
 from harness.types import Priority
-from remediation.alerts import AlertObservation, alert_checks
+from remediation.alert_checks import alert_checks
+from remediation.alerts import AlertObservation, Delivery
 
 FAULT_AT = 1000.0
-P0 = AlertExpectation(
-    name="IDPDown",
-    priority=Priority.P0,
-    within=30,
-    receivers=["pager", "chat"],
-    not_receivers=["chat-low"],
-)
+BOTH = {"pager": 1002.0, "chat": 1002.0}
+RECEIVED, DELIVERED, ROUTED = EvidenceTier.RECEIVED, EvidenceTier.DELIVERED, EvidenceTier.ROUTED
+
+
+def _contract(evidence: EvidenceTier = RECEIVED) -> AlertContract:
+    return AlertContract(
+        "IDPDown",
+        Priority.P0,
+        30,
+        ("pager", "chat"),
+        ("chat-low",),
+        None,
+        2.0,
+        evidence={"pager": evidence, "chat": evidence},
+    )
 
 
 def _observe(
+    *,
     priority: str | None = "P0",
     fired_after: float | None = 2.0,
     notified: dict[str, float] | None = None,
+    routed: dict[str, float] | None = None,
+    deliveries: dict[str, Delivery] | None = None,
+    evidence: EvidenceTier = RECEIVED,
 ) -> AlertObservation:
     firing = (
         None
@@ -35,24 +50,39 @@ def _observe(
             {} if priority is None else {"priority": priority},
         )
     )
+    notified = {"pager": 2.5, "chat": 2.6} if notified is None else notified
     notes = tuple(
         Notification(receiver, "webhook", "IDPDown", priority or "", "firing", FAULT_AT + after)
-        for receiver, after in (
-            {"pager": 2.5, "chat": 2.6} if notified is None else notified
-        ).items()
+        for receiver, after in notified.items()
     )
-    return AlertObservation(P0, FAULT_AT, None, firing, notes)
+    if routed is None:
+        routed = dict.fromkeys(notified, FAULT_AT + 2.1)
+    if deliveries is None:
+        deliveries = {r: Delivery(1, 0, FAULT_AT + at) for r, at in notified.items()}
+    return AlertObservation(
+        _contract(evidence),
+        FAULT_AT,
+        None,
+        firing,
+        notes,
+        FAULT_AT + 2.1,
+        routed,
+        deliveries,
+        frozenset({"pager", "chat", "chat-low", "mail"}),
+    )
 
 
 def _failed(observation: AlertObservation) -> dict[str, str]:
     return {c.name: c.detail for c in alert_checks(observation) if not c.passed}
 
 
-def test_healthy_observation_passes_with_measured_times() -> None:
+def test_healthy_observation_passes_with_measured_times_and_evidence() -> None:
     checks = alert_checks(_observe())
     assert all(c.passed for c in checks)
-    measured = {c.name: c.measured_s for c in checks}
-    assert measured["IDPDown notified chat within 30 s"] == pytest.approx(2.6)
+    chat = next(c for c in checks if c.name == "IDPDown notified chat within 30 s")
+    assert chat.measured_s == pytest.approx(2.6)
+    assert (chat.evidence, chat.evidence_required) == ("received", "received")
+    assert "shown: routed, delivered, received; required: received" in chat.detail
 
 
 def test_wrong_priority_is_named() -> None:
@@ -74,6 +104,7 @@ def test_never_fired_fails_firing_priority_and_receivers() -> None:
         "IDPDown notified chat within 30 s",
     }
     assert "never went pending" in failed["IDPDown fired within 30 s"]
+    assert "did not route IDPDown to pager" in failed["IDPDown notified pager within 30 s"]
 
 
 def test_late_alert_and_late_notification_fail() -> None:
@@ -89,3 +120,52 @@ def test_forbidden_and_unexpected_receivers_are_named() -> None:
             "IDPDown also reached chat-low, mail (chat-low must not be notified at P0)"
         )
     }
+
+
+def test_a_route_to_an_unexpected_receiver_fails_even_if_nothing_read_it() -> None:
+    failed = _failed(_observe(routed={"pager": 1002, "chat": 1002, "chat-low": 1002}))
+    assert "also reached chat-low" in failed["IDPDown reached no other receivers"]
+
+
+def test_failed_delivery_fails_at_the_delivered_tier_naming_the_receiver() -> None:
+    deliveries = {"pager": Delivery(1, 0, 1002.4), "chat": Delivery(3, 3, None)}
+    failed = _failed(_observe(notified={"pager": 2.5}, routed=BOTH, deliveries=deliveries))
+    assert set(failed) == {"IDPDown notified chat within 30 s"}
+    detail = failed["IDPDown notified chat within 30 s"]
+    assert "all 3 of Alertmanager's 3 notification requests to it failed (delivered tier)" in detail
+
+
+def test_delivered_without_reception_fails_when_received_is_required() -> None:
+    deliveries = {"pager": Delivery(1, 0, 1002.4), "chat": Delivery(1, 0, 1002.5)}
+    failed = _failed(_observe(notified={"pager": 2.5}, routed=BOTH, deliveries=deliveries))
+    detail = failed["IDPDown notified chat within 30 s"]
+    assert "chat's own system has no IDPDown notification" in detail
+    assert "(evidence required: received)" in detail
+
+
+def test_delivered_is_enough_when_the_drill_asks_for_it() -> None:
+    deliveries = {"pager": Delivery(1, 0, 1002.4), "chat": Delivery(2, 1, 1003.0)}
+    checks = alert_checks(
+        _observe(
+            notified={},
+            routed=BOTH,
+            deliveries=deliveries,
+            evidence=DELIVERED,
+        )
+    )
+    chat = next(c for c in checks if c.name == "IDPDown notified chat within 30 s")
+    assert chat.passed, chat.detail
+    assert chat.measured_s == pytest.approx(3.0)
+    assert "(1 of 2 requests ok)" in chat.detail
+
+
+def test_an_alertmanager_without_receiver_metrics_is_named_when_delivery_is_required() -> None:
+    observation = _observe(notified={}, routed=BOTH, evidence=DELIVERED)
+    observation = AlertObservation(**{**observation.__dict__, "deliveries": None})
+    detail = _failed(observation)["IDPDown notified pager within 30 s"]
+    assert "--enable-feature=receiver-name-in-metrics" in detail
+
+
+def test_routed_is_enough_when_the_drill_asks_for_it() -> None:
+    checks = alert_checks(_observe(notified={}, routed=BOTH, deliveries={}, evidence=ROUTED))
+    assert all(c.passed for c in checks), [c.detail for c in checks if not c.passed]
