@@ -58,7 +58,9 @@ def check_restart(
     )
     if isinstance(outcome, Check):
         return outcome
-    started_at = platform.started_at(workload)
+    # Kubernetes stamps a container's start in whole seconds: a restart in the
+    # fault's own second can read as before it. It is then counted at the fault.
+    started_at = max(platform.started_at(workload), fault_at)
     timeline.record(
         EventKind.RECOVERY_RESTARTED,
         at=started_at,
@@ -70,7 +72,12 @@ def check_restart(
         name,
         delay <= within,
         f"restart count {baseline_restarts} -> {platform.restart_count(workload)}, "
-        f"started anew and running {delay:.2f} s after the fault",
+        f"started anew and running {delay:.2f} s after the fault"
+        + (
+            " (within the second of the fault; the platform stamps starts in seconds)"
+            if delay == 0
+            else ""
+        ),
         delay,
         within,
     )

@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 
 IMAGE = "pagerdrill/sandbox:latest"
+SINK_IMAGE = "pagerdrill/sink:latest"
+"""`pagerdrill sink` on its own (deploy/sink/), built beside IMAGE."""
 SOURCE_DIR = Path(__file__).resolve().parent
 """Mounted as /opt/pagerdrill/sandbox (the app, sink, relay and scripts run from it)."""
 SEED_USER = "alice"

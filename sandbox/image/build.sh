@@ -48,3 +48,17 @@ else
   log "$IMAGE:$TAG is up to date"
 fi
 docker tag "$IMAGE:$TAG" "$IMAGE:latest"
+
+# pagerdrill/sink: the webhook capture on its own (deploy/sink/), FROM the image above.
+SINK_IMAGE=pagerdrill/sink
+SINK_CTX=$WORK/sink-ctx; rm -rf "$SINK_CTX"; mkdir -p "$SINK_CTX/sandbox/sink"
+cp "$HERE/../../deploy/sink/Dockerfile" "$SINK_CTX/"
+cp "$HERE/../__init__.py" "$SINK_CTX/sandbox/"
+cp "$HERE"/../sink/*.py "$SINK_CTX/sandbox/sink/"
+SINK_TAG=$( (echo "$TAG"; cat "$SINK_CTX/Dockerfile" "$SINK_CTX"/sandbox/sink/*.py) | sha256sum | cut -c1-12)
+if [ -n "$FORCE" ] || ! docker image inspect "$SINK_IMAGE:$SINK_TAG" >/dev/null 2>&1; then
+  log "docker build $SINK_IMAGE:$SINK_TAG"
+  docker build --build-arg "BASE=$IMAGE:$TAG" -t "$SINK_IMAGE:$SINK_TAG" "$SINK_CTX" >"$WORK/sink-build.log" 2>&1 \
+    || { tail -30 "$WORK/sink-build.log" >&2; exit 1; }
+fi
+docker tag "$SINK_IMAGE:$SINK_TAG" "$SINK_IMAGE:latest"

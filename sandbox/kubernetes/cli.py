@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from sandbox.common import IMAGE
+from sandbox.common import IMAGE, SINK_IMAGE
 from sandbox.kubernetes import cluster, compose, images
 from sandbox.kubernetes.layout import Layout
 from sandbox.kubernetes.processes import ClusterError
@@ -22,7 +22,7 @@ def run_kubernetes(args: argparse.Namespace) -> int:
         if args.sandbox_action == "up":
             started = time.monotonic()
             print(f"kubernetes sandbox up: cluster from {layout.bin}", flush=True)
-            cluster.up(layout, [images.pinned(IMAGE)])
+            cluster.up(layout, [images.pinned(IMAGE), images.pinned(SINK_IMAGE)])
             print(f"  {time.monotonic() - started:5.1f} s  cluster ready", flush=True)
             compose.apply(layout, name)
             compose.await_ready(layout)

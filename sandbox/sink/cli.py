@@ -17,7 +17,6 @@ import argparse
 import os
 from pathlib import Path
 
-
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
