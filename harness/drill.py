@@ -192,6 +192,9 @@ class Drill(Frozen):
     """The platforms the drill is written for; a run against a target on another
     platform leaves it out (as a profile does)."""
     steady_state_timeout: Seconds = 60.0
+    quiet_margin: float = Field(default=0.9, ge=0, le=1)
+    """Before the fault each expected alert's inputs must be this share of the way
+    from its threshold to zero (0.9: at most a tenth of a positive threshold)."""
     fault: FaultSpec
     load: LoadSpec | None = None
     journeys: list[JourneyName] = Field(default_factory=list)

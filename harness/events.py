@@ -16,6 +16,9 @@ class EventKind(StrEnum):
     FAULT_REVERTED = "fault.reverted"
     OBSERVER_DATA_PROBE = "observer.data_probe"
     ALERTMANAGER_GROUP_MEMORY = "alertmanager.group_memory"
+    QUIET_INPUTS = "steady.quiet_inputs"
+    """Before the fault: how long an expected alert's inputs took to quiet down, and
+    what they were (`alert`, `waited_s`, `quiet`, `inputs`)."""
     ALERT_PENDING = "alert.pending"
     ALERT_FIRING = "alert.firing"
     ALERT_IN_ALERTMANAGER = "alert.in_alertmanager"

@@ -1,5 +1,5 @@
 """Steady state, before the fault and after its revert: no expected alert active, their
-Alertmanager groups flushed, the journeys green."""
+inputs quiet, their Alertmanager groups flushed, the journeys green."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from remediation.drill_run import DrillScope
 from remediation.monitoring import Monitoring
 from remediation.outcome import PhaseOutcome
 from remediation.prober import JourneyProber
+from remediation.quiet_inputs import await_quiet_inputs
 
 
 def await_steady_state(
@@ -27,7 +28,8 @@ def await_steady_state(
     prober: JourneyProber,
 ) -> dict[str, DetectionFloor]:
     """No expected alert active anywhere (a previous drill's may linger), their
-    Alertmanager groups flushed, journeys green. Returns the detection floors the
+    inputs quiet (remediation/quiet_inputs.py), their Alertmanager groups flushed,
+    journeys green. Returns the detection floors the
     drill is held to (raised where a group's memory could not be waited out)."""
     drill, timeline = scope.drill, scope.timeline
     names = [a.name for a in scope.alerts]
@@ -46,6 +48,14 @@ def await_steady_state(
         expected=f"no active {', '.join(names)}",
         where="Prometheus and Alertmanager",
         hint="the platform is not at steady state; a previous fault may not have healed",
+    )
+    await_quiet_inputs(
+        prometheus,
+        prometheus.rules(),
+        names,
+        timeout,
+        timeline,
+        margin=drill.quiet_margin,
     )
     floors = await_groups_cleared(drill, floors, monitoring, timeline)
     now = clock.now()

@@ -63,4 +63,3 @@ class PagerDutyClient(JsonApi):
             if e.get("type") == "resolve_log_entry"
         ]
         return min(stamps, default=None)
-

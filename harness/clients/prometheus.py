@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import httpx
 
 from harness.clients._http import JsonApi
+from harness.errors import InfrastructureError
 
 AlertState = Literal["pending", "firing"]
 
@@ -33,6 +35,27 @@ class PrometheusClient(JsonApi):
         body = self.request("GET", "/api/v1/query", params=params)
         result: list[dict[str, Any]] = body["data"]["result"]
         return result
+
+    def scalar(self, promql: str) -> float | None:
+        """The value of an expression that evaluates to a number, else None."""
+        try:
+            body = self.request("GET", "/api/v1/query", params={"query": promql})
+        except InfrastructureError:
+            return None  # not a valid expression on its own
+        data = body["data"]
+        if data["resultType"] == "scalar":
+            return float(data["result"][1])
+        return None
+
+    def values(self, promql: str) -> list[float]:
+        """The sample values of an instant vector expression, now (NaN left out)."""
+        found = [float(r["value"][1]) for r in self.query(promql)]
+        return [v for v in found if not math.isnan(v)]
+
+    def rules(self) -> list[dict[str, Any]]:
+        """Every rule, alerting and recording (`type`, `name`, `query`, ...)."""
+        groups = self.request("GET", "/api/v1/rules")["data"]["groups"]
+        return [rule for group in groups for rule in group["rules"]]
 
     def alert_samples(
         self, alertname: str, state: AlertState, start: float, end: float

@@ -1,0 +1,252 @@
+"""Quiet inputs before the fault: each expected alert's rule expression is far from
+firing, not only the alert inactive. An alert over range windows (error ratios,
+latency quantiles, burn rates, `increase(...[1m]) > 0`) still holds a previous
+drill's residue after that drill's alert resolved; a fault then needs to fill only
+part of a window and the MTTD measured is shorter than the platform's. So the
+drill waits, bounded, until the residue has left the windows, and says so.
+
+The expression is split at its top-level `and`/`or`/`unless` into comparisons
+(`lhs > threshold`); the threshold must evaluate to a number. A comparison is
+quiet when every sample of `lhs` is far on the non-firing side:
+
+- `>`/`>=`: at most `threshold - margin * |threshold|` (margin 0.9: a tenth of the
+  way to a positive threshold; exactly 0 for a threshold of 0);
+- `<`/`<=`: not on the firing side (healthy values of lower-bound signals have no
+  common scale to take a margin of);
+- `==`/`!=`: not satisfied.
+
+In an `and`, a comparison that held throughout twice the expression's longest
+range window is a standing condition (`traffic > 0.1`), not a fault's residue,
+and is left out. Comparisons pagerdrill cannot evaluate (a vector threshold,
+`on(...)` matching) are left out too, and named."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from harness import clock
+from harness.clients import PrometheusClient
+from harness.errors import WaitTimeout
+from harness.events import EventKind
+from harness.polling import wait_until
+from harness.timeline import Timeline
+from remediation.detection import prometheus_duration
+
+DEFAULT_MARGIN = 0.9
+_COMPARISONS = ("==", "!=", ">=", "<=", ">", "<")
+_WINDOW = re.compile(r"\[\s*(\d+(?:\.\d+)?(?:ms|s|m|h|d|w|y))+\s*(?::[^\]]*)?\]")
+_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    lhs: str
+    op: str
+    rhs: str
+    in_conjunction: bool
+
+    def text(self) -> str:
+        return f"{self.lhs} {self.op} {self.rhs}"
+
+
+def _top_level(expr: str) -> list[tuple[int, str]]:
+    """(index, operator) of every binary operator outside (), [], {} and quotes."""
+    found, depth, quote, i = [], 0, "", 0
+    while i < len(expr):
+        char = expr[i]
+        if quote:
+            quote = "" if char == quote and expr[i - 1] != "\\" else quote
+        elif char in "\"'`":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif depth == 0:
+            word = re.match(r"(and|or|unless)\b", expr[i:])
+            if word and (i == 0 or not (expr[i - 1].isalnum() or expr[i - 1] in "_:")):
+                found.append((i, word[1]))
+                i += len(word[1])
+                continue
+            op = next((c for c in _COMPARISONS if expr.startswith(c, i)), None)
+            if op is not None and not expr.startswith("=~", i) and not expr.startswith("!~", i):
+                found.append((i, op))
+                i += len(op)
+                continue
+        i += 1
+    return found
+
+
+def comparisons(expr: str) -> list[Comparison]:
+    """The top-level comparisons of an alert expression (an `unless` keeps its left side)."""
+    operators = _top_level(expr)
+    cut = next((i for i, op in operators if op == "unless"), len(expr))
+    expr = expr[:cut]
+    operators = [(i, op) for i, op in operators if i < cut]
+    bounds = [i for i, op in operators if op in ("and", "or")]
+    conjunction = any(op == "and" for _, op in operators)
+    found = []
+    starts = [0, *[b + (3 if expr.startswith("and", b) else 2) for b in bounds]]
+    ends = [*bounds, len(expr)]
+    for start, end in zip(starts, ends, strict=True):
+        inside = [(i, op) for i, op in operators if start <= i < end and op in _COMPARISONS]
+        if len(inside) != 1:
+            continue
+        at, op = inside[0]
+        rhs = expr[at + len(op) : end].strip()
+        rhs = re.sub(r"^bool\b", "", rhs).strip()
+        found.append(Comparison(expr[start:at].strip(), op, rhs, conjunction))
+    return found
+
+
+def longest_window_s(
+    expr: str, recording: Mapping[str, str], seen: frozenset[str] = frozenset()
+) -> float:
+    """The longest range window the expression reads, through the recording rules it uses."""
+    windows = [
+        prometheus_duration(m[0].strip("[]").split(":")[0].strip()) for m in _WINDOW.finditer(expr)
+    ]
+    for name in set(_NAME.findall(expr)) & (set(recording) - seen):
+        windows.append(longest_window_s(recording[name], recording, seen | {name}))
+    return max(windows, default=0.0)
+
+
+@dataclass(frozen=True)
+class TermState:
+    comparison: Comparison
+    values: tuple[float, ...]
+    threshold: float | None
+    quiet: bool
+    standing: bool = False
+    margin: float = DEFAULT_MARGIN
+
+    def describe(self) -> str:
+        if self.threshold is None:
+            return f"{self.comparison.text()}: not evaluable, left out"
+        shown = ", ".join(f"{v:.4g}" for v in self.values) or "no samples"
+        if self.standing:
+            return f"{self.comparison.lhs} = {shown}: a standing condition, left out"
+        needs = _needs(self.comparison.op, self.threshold, self.margin)
+        return f"{self.comparison.lhs} = {shown} ({needs})"
+
+
+def _far_enough(threshold: float, margin: float) -> float:
+    return threshold - margin * abs(threshold)
+
+
+def _needs(op: str, threshold: float, margin: float) -> str:
+    if op in (">", ">="):
+        return f"quiet at <= {_far_enough(threshold, margin):.4g}"
+    return {
+        "<": f"quiet at >= {threshold:.4g}",
+        "<=": f"quiet above {threshold:.4g}",
+        "==": f"quiet when not {threshold:.4g}",
+        "!=": f"quiet at {threshold:.4g}",
+    }[op]
+
+
+def is_quiet(op: str, values: Sequence[float], threshold: float, margin: float) -> bool:
+    if not values:
+        return True
+    if op in (">", ">="):
+        bound = _far_enough(threshold, margin)
+        return max(values) <= bound if op == ">" or bound != threshold else max(values) < bound
+    if op == "<":
+        return min(values) >= threshold
+    if op == "<=":
+        return min(values) > threshold
+    if op == "==":
+        return all(v != threshold for v in values)
+    return all(v == threshold for v in values)
+
+
+@dataclass
+class QuietInputs:
+    """The quiet-input check of one alert rule against the live Prometheus."""
+
+    prometheus: PrometheusClient
+    alert: str
+    expr: str
+    window_s: float
+    margin: float = DEFAULT_MARGIN
+
+    def states(self) -> list[TermState]:
+        states = []
+        for comparison in comparisons(self.expr):
+            threshold = self.prometheus.scalar(comparison.rhs)
+            if threshold is None:
+                states.append(TermState(comparison, (), None, True))
+                continue
+            values = tuple(self.prometheus.values(comparison.lhs))
+            quiet = is_quiet(comparison.op, values, threshold, self.margin)
+            standing = not quiet and comparison.in_conjunction and self._standing(comparison)
+            states.append(
+                TermState(comparison, values, threshold, quiet or standing, standing, self.margin)
+            )
+        return states
+
+    def _standing(self, comparison: Comparison) -> bool:
+        """On the firing side throughout twice the longest window: not a residue."""
+        lookback = max(2 * self.window_s, 60.0)
+        step = max(1.0, lookback / 200)
+        held = self.prometheus.values(
+            f"count_over_time(({comparison.text()})[{lookback:g}s:{step:g}s])"
+        )
+        return bool(held) and min(held) >= 0.9 * lookback / step
+
+    def describe(self, states: Sequence[TermState]) -> str:
+        return "; ".join(s.describe() for s in states) or "no comparison to evaluate"
+
+
+def await_quiet_inputs(
+    prometheus: PrometheusClient,
+    rules: Sequence[Mapping[str, object]],
+    alerts: Sequence[str],
+    timeout: float,
+    timeline: Timeline,
+    *,
+    margin: float = DEFAULT_MARGIN,
+) -> None:
+    """Wait until every expected alert's inputs are quiet (bounded by `timeout`, or by
+    its longest window plus 30 s where that is longer, up to 10 minutes); record
+    what was waited for. Raises WaitTimeout naming the alert and the values seen."""
+    by_name = {str(r["name"]): r for r in rules if r.get("type", "alerting") == "alerting"}
+    recording = {str(r["name"]): str(r["query"]) for r in rules if r.get("type") == "recording"}
+    for alert in alerts:
+        rule = by_name.get(alert)
+        if rule is not None:
+            expr = str(rule["query"])
+            check = QuietInputs(prometheus, alert, expr, longest_window_s(expr, recording), margin)
+            _await(check, min(max(timeout, check.window_s + 30), max(timeout, 600.0)), timeline)
+
+
+def _await(check: QuietInputs, bound: float, timeline: Timeline) -> None:
+    started, last = clock.now(), [check.states()]
+
+    def quiet() -> bool:
+        last[0] = check.states()
+        return all(s.quiet for s in last[0])
+
+    def record(quiet: bool) -> None:
+        timeline.record(
+            EventKind.QUIET_INPUTS, alert=check.alert, waited_s=round(clock.now() - started, 3),
+            quiet=quiet, window_s=check.window_s, inputs=check.describe(last[0]),
+        )  # fmt: skip
+
+    try:
+        wait_until(
+            quiet,
+            bound,
+            interval=1.0,
+            expected=f"{check.alert}'s inputs quiet",
+            where="Prometheus",
+            describe=lambda: check.describe(last[0]),
+            hint="a previous fault's residue is still in the alert's windows, "
+            "or its baseline sits near the threshold (a drill may set quiet_margin)",
+        )
+    except WaitTimeout:
+        record(False)
+        raise
+    record(True)

@@ -1,0 +1,70 @@
+"""Quiet inputs: an alert expression split into its comparisons, the windows it
+reads (through recording rules), and when a comparison's values count as quiet.
+The integration test (tests/integration/test_quiet_inputs.py) runs it against a
+drill polluted by the one before."""
+
+from __future__ import annotations
+
+import pytest
+
+from remediation.quiet_inputs import comparisons, is_quiet, longest_window_s
+
+FAST_BURN = (
+    "slo:errors:ratio_page_long > (14.4 * 0.0001) and slo:errors:ratio_page_short > (14.4 * 0.0001)"
+)
+
+
+def test_comparisons_split_at_top_level_and_or_unless() -> None:
+    found = comparisons(FAST_BURN)
+    assert [(c.lhs, c.op, c.rhs, c.in_conjunction) for c in found] == [
+        ("slo:errors:ratio_page_long", ">", "(14.4 * 0.0001)", True),
+        ("slo:errors:ratio_page_short", ">", "(14.4 * 0.0001)", True),
+    ]
+    nested = comparisons('count by (s) (healthy{job="a"} == 0) >= 2 unless on() maintenance == 1')
+    assert [(c.lhs, c.op, c.rhs) for c in nested] == [
+        ('count by (s) (healthy{job="a"} == 0)', ">=", "2")
+    ]
+    either = comparisons(
+        'min_over_time(up{job="idp"}[10s]) == 0 or changes(start{a!="b"}[10s]) > 0'
+    )
+    assert [(c.op, c.rhs, c.in_conjunction) for c in either] == [
+        ("==", "0", False),
+        (">", "0", False),
+    ]
+
+
+def test_label_matchers_and_bool_are_not_comparisons() -> None:
+    (only,) = comparisons('rate(x{route=~"/api/.+", status!="200"}[30s]) > bool 1')
+    assert (only.op, only.rhs) == (">", "1")
+
+
+def test_the_longest_window_is_found_through_recording_rules() -> None:
+    recording = {
+        "slo:errors:ratio_page_long": "sum(rate(e[1m])) / sum(rate(r[1m]))",
+        "slo:errors:ratio_page_short": "sum(rate(e[5s])) / sum(rate(r[5s]))",
+    }
+    assert longest_window_s(FAST_BURN, recording) == 60
+    assert longest_window_s("increase(x[1m]) > 0 or rate(y[90s]) > 1", {}) == 90
+    assert longest_window_s("max_over_time(x[5m:30s]) > 1", {}) == 300
+    assert longest_window_s("up == 0", {}) == 0
+
+
+@pytest.mark.parametrize(
+    ("op", "values", "threshold", "quiet"),
+    [
+        (">", [0.0001], 0.00144, True),  # a tenth of the way: quiet
+        (">", [0.0007], 0.00144, False),  # half the threshold still in the window
+        (">", [], 1.0, True),  # no samples: nothing to fill
+        (">", [0.0], 0.0, True),
+        (">", [1.0], 0.0, False),  # increase(...[1m]) > 0 right after a fault
+        (">=", [0.0], 2.0, True),
+        ("<", [1.0], 1.0, True),  # a primary: not on the firing side
+        ("<", [0.5], 1.0, False),
+        ("==", [1.0], 0.0, True),
+        ("==", [0.0], 0.0, False),
+    ],
+)
+def test_a_comparison_is_quiet_far_on_its_non_firing_side(
+    op: str, values: list[float], threshold: float, quiet: bool
+) -> None:
+    assert is_quiet(op, values, threshold, 0.9) is quiet
