@@ -88,8 +88,16 @@ def plan_drill(valid: ValidDrill, settings: Settings) -> list[str]:
     """What the drill would do, with its targets resolved through the guards; touches
     nothing (`pagerdrill run --dry-run`)."""
     drill, alerts = valid.drill, valid.alerts
+    unchecked = []
     with Monitoring.open(settings) as monitoring:
-        floors = check_live_config(valid.source, list(alerts), monitoring)
+        try:
+            floors = check_live_config(valid.source, list(alerts), monitoring)
+        except InfrastructureError as exc:  # the plan is still worth printing
+            floors = {}
+            unchecked.append(
+                "not checked: the alerts, receivers and detection floors against the live "
+                f"monitoring ({exc})"
+            )
     with (
         closing(open_platform(settings.target.platform)) as platform,
         fault_context(settings, platform, Timeline(), drill.load) as faults,
@@ -103,6 +111,7 @@ def plan_drill(valid: ValidDrill, settings: Settings) -> list[str]:
         + (f"; floor {floor_text(floors[a.name], a)}" if a.name in floors else "")
         for a in alerts
     ]
+    lines += unchecked
     lines.append("dry run: nothing was touched")
     return lines
 

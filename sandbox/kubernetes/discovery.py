@@ -1,5 +1,6 @@
 """Pod discovery for the Kubernetes sandbox's Prometheus, as a Prometheus HTTP SD
-endpoint: Debian's Prometheus is built without `kubernetes_sd_configs`, so this
+endpoint: the sandbox's Prometheus is built without `kubernetes_sd_configs` (only
+DNS discovery, sandbox/monitoring/build.sh), so this
 sidecar lists the namespace's pods through the Kubernetes API (with the pod's
 service account) and serves those annotated `pagerdrill.io/scrape: <port>` as
 targets, `job` and `service` from their `app` label::
