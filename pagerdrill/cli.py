@@ -53,6 +53,13 @@ class _Outcome:
             elif report.outcome in ("passed", "failed"):  # any other pytest item
                 self.verdicts.append(Verdict(report.outcome))
 
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        """Ctrl-C or SIGTERM can land where CPython 3.11 records no line number
+        (a generator's resumption); pytest's report of the interrupt then fails on
+        that frame and the run would exit 1, not 130. Such frames are left out."""
+        _drop_lineless_frames(excinfo.value)
+
     def exit_code(self, pytest_code: int) -> int:
         if (
             Verdict.REFUSED in self.verdicts
@@ -71,6 +78,17 @@ class _Outcome:
         if pytest_code != pytest.ExitCode.OK or Verdict.FAILED in self.verdicts:
             return EXIT_FAILED
         return EXIT_PASSED
+
+
+def _drop_lineless_frames(error: BaseException | None, seen: int = 0) -> None:
+    while error is not None and seen < 10:
+        tb = error.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            if tb.tb_next.tb_lineno is None:
+                tb.tb_next = tb.tb_next.tb_next
+            else:
+                tb = tb.tb_next
+        error, seen = error.__context__, seen + 1
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -36,6 +36,7 @@ def test_every_service_is_healthy_and_published_on_loopback_only(sandbox: Any) -
         "postgres-1",
         "redis",
         "sink",
+        "mailpit",
         "sms-relay",
         "alertmanager",
         "pushgateway",
