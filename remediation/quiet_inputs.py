@@ -18,13 +18,19 @@ quiet when every sample of `lhs` is far on the non-firing side:
 In an `and`, a comparison that held throughout twice the expression's longest
 range window is a standing condition (`traffic > 0.1`), not a fault's residue,
 and is left out. Comparisons pagerdrill cannot evaluate (a vector threshold,
-`on(...)` matching) are left out too, and named."""
+`on(...)` matching) are left out too, and named.
+
+A ratio over a window also remembers the traffic of the drill before (its load
+inflates the denominator, and the alert then takes longer): so the expression's
+longest window must also have passed since the previous drill's fault and load
+ended (`last-disturbance` in the state folder, written after every drill)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from harness import clock
 from harness.clients import PrometheusClient
@@ -35,6 +41,22 @@ from harness.timeline import Timeline
 from remediation.detection import prometheus_duration
 
 DEFAULT_MARGIN = 0.9
+DISTURBANCE_FILE = "last-disturbance"
+
+
+def mark_disturbance(state_dir: Path) -> None:
+    """A drill's fault and load are over (reverted, stopped) now."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    (state_dir / DISTURBANCE_FILE).write_text(f"{clock.now():.3f}\n")
+
+
+def last_disturbance(state_dir: Path) -> float | None:
+    try:
+        return float((state_dir / DISTURBANCE_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+
+
 _COMPARISONS = ("==", "!=", ">=", "<=", ">", "<")
 _WINDOW = re.compile(r"\[\s*(\d+(?:\.\d+)?(?:ms|s|m|h|d|w|y))+\s*(?::[^\]]*)?\]")
 _NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
@@ -208,6 +230,7 @@ def await_quiet_inputs(
     timeline: Timeline,
     *,
     margin: float = DEFAULT_MARGIN,
+    disturbed_at: float | None = None,
 ) -> None:
     """Wait until every expected alert's inputs are quiet (bounded by `timeout`, or by
     its longest window plus 30 s where that is longer, up to 10 minutes); record
@@ -219,20 +242,28 @@ def await_quiet_inputs(
         if rule is not None:
             expr = str(rule["query"])
             check = QuietInputs(prometheus, alert, expr, longest_window_s(expr, recording), margin)
-            _await(check, min(max(timeout, check.window_s + 30), max(timeout, 600.0)), timeline)
+            bound = min(max(timeout, check.window_s + 30), max(timeout, 600.0))
+            clear_at = None if disturbed_at is None else disturbed_at + check.window_s
+            _await(check, bound, clear_at, timeline)
 
 
-def _await(check: QuietInputs, bound: float, timeline: Timeline) -> None:
+def _await(check: QuietInputs, bound: float, clear_at: float | None, timeline: Timeline) -> None:
     started, last = clock.now(), [check.states()]
+    windows = (
+        ""
+        if clear_at is None
+        else f"; the windows ({check.window_s:g} s) clear of the previous drill at "
+        f"{clock.iso(clear_at)}"
+    )
 
     def quiet() -> bool:
         last[0] = check.states()
-        return all(s.quiet for s in last[0])
+        return all(s.quiet for s in last[0]) and (clear_at is None or clock.now() >= clear_at)
 
     def record(quiet: bool) -> None:
         timeline.record(
             EventKind.QUIET_INPUTS, alert=check.alert, waited_s=round(clock.now() - started, 3),
-            quiet=quiet, window_s=check.window_s, inputs=check.describe(last[0]),
+            quiet=quiet, window_s=check.window_s, inputs=check.describe(last[0]) + windows,
         )  # fmt: skip
 
     try:
@@ -242,7 +273,7 @@ def _await(check: QuietInputs, bound: float, timeline: Timeline) -> None:
             interval=1.0,
             expected=f"{check.alert}'s inputs quiet",
             where="Prometheus",
-            describe=lambda: check.describe(last[0]),
+            describe=lambda: check.describe(last[0]) + windows,
             hint="a previous fault's residue is still in the alert's windows, "
             "or its baseline sits near the threshold (a drill may set quiet_margin)",
         )

@@ -36,6 +36,7 @@ from remediation.load_phase import load_checks, plan_load, start_load
 from remediation.monitoring import Monitoring
 from remediation.outcome import DrillFacts, PhaseOutcome, build_result
 from remediation.prober import JourneyProber
+from remediation.quiet_inputs import mark_disturbance
 from remediation.recovery_phase import Observers, await_recovery, check_scaled_in, start_observers
 from remediation.stages import floor_text
 from remediation.steady_state import await_steady_state, check_steady_state_again
@@ -71,6 +72,9 @@ def run_drill(
             error = f"{type(exc).__name__}: {exc}"
             scope.timeline.record(EventKind.DRILL_ERROR, error=error)
             record.facts = replace(record.facts, error=error)
+        finally:  # the next drill's windows count from here (remediation/quiet_inputs.py)
+            if any(e.kind == EventKind.FAULT_INJECTED for e in scope.timeline.events):
+                mark_disturbance(settings.state_dir)
     outcome = PhaseOutcome.merge(record.outcomes)
     return _export(scope, build_result(scope, started_at, outcome, record.facts))
 

@@ -18,7 +18,7 @@ from remediation.drill_run import DrillScope
 from remediation.monitoring import Monitoring
 from remediation.outcome import PhaseOutcome
 from remediation.prober import JourneyProber
-from remediation.quiet_inputs import await_quiet_inputs
+from remediation.quiet_inputs import await_quiet_inputs, last_disturbance
 
 
 def await_steady_state(
@@ -56,6 +56,7 @@ def await_steady_state(
         timeout,
         timeline,
         margin=drill.quiet_margin,
+        disturbed_at=last_disturbance(scope.settings.state_dir),
     )
     floors = await_groups_cleared(drill, floors, monitoring, timeline)
     now = clock.now()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -120,7 +119,7 @@ async def apply_fault_hooks(request: Request) -> None:
     hooks = services(request).hooks
     if hooks.latency_for(route):
         await asyncio.sleep(hooks.latency_for(route))
-    if random.random() < hooks.error_rate_for(route):
+    if hooks.fails(route):
         raise HTTPException(500, "injected error")
 
 

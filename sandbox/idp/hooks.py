@@ -4,7 +4,9 @@ reachable only with the admin token, and only in the sandbox."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+import math
+
+from pydantic import BaseModel, Field, PrivateAttr
 
 UNHOOKED_ROUTES = ("/metrics", "/healthz", "/admin/faults", "/admin/cache/flush")
 
@@ -18,6 +20,7 @@ class FaultHooks(BaseModel):
     deployment_failure: bool = False
     readiness_failure: bool = False
     liveness_failure: bool = False
+    _requests: dict[str, int] = PrivateAttr(default_factory=dict)
 
     def _for(self, table: dict[str, float], route: str) -> float:
         if route in UNHOOKED_ROUTES:
@@ -26,6 +29,17 @@ class FaultHooks(BaseModel):
 
     def error_rate_for(self, route: str) -> float:
         return self._for(self.error_rate, route)
+
+    def fails(self, route: str) -> bool:
+        """Whether this request to `route` gets the injected error. Errors are spread
+        evenly, not drawn at random: at ratio 0.05 every 20th request fails, so the
+        same fault under the same traffic is detected after the same time."""
+        ratio = self.error_rate_for(route)
+        if ratio <= 0:
+            return False
+        served = self._requests.get(route, 0) + 1
+        self._requests[route] = served
+        return math.floor(served * ratio + 1e-9) > math.floor((served - 1) * ratio + 1e-9)
 
     def latency_for(self, route: str) -> float:
         return self._for(self.latency_s, route)

@@ -60,16 +60,24 @@ def test_a_polluted_start_waits_for_quiet_inputs_and_keeps_the_true_mttd(
 ) -> None:
     drill, source = load_drill(REPO / "drills" / "slo-fast-burn.drill.yaml")
     valid = validate_drill(drill, source, settings)
+    clean = run_drill(valid, settings)
+    assert clean.verdict == "passed", [c.detail for c in clean.failed_checks]
     _pollute(api, admin)
-    result = run_drill(valid, settings)
-    assert result.verdict == "passed", [c.detail for c in result.failed_checks]
-    (quiet,) = [e for e in result.events if e.kind == EventKind.QUIET_INPUTS]
+    polluted = run_drill(valid, settings)
+    assert polluted.verdict == "passed", [c.detail for c in polluted.failed_checks]
+    (quiet,) = [e for e in polluted.events if e.kind == EventKind.QUIET_INPUTS]
     assert quiet.detail["alert"] == FAST_BURN
     assert quiet.detail["quiet"] is True
     assert float(quiet.detail["waited_s"]) > 5, quiet.detail  # the long window still held errors
     assert "slo:idp_availability_errors:ratio_page_long" in str(quiet.detail["inputs"])
-    # the burn alert had to fill both windows from quiet: not the 2 s of a polluted start
-    assert result.mttd_s[f"firing.{FAST_BURN}"] > 15, result.mttd_s
+    # the same MTTD as from a clean start, within flake-check's tolerance (scrape 1 s +
+    # evaluation 1 s + 10 %), not the shortened one of a polluted start
+    stage = f"firing.{FAST_BURN}"
+    tolerance = 2.0 + 0.1 * clean.mttd_s[stage]
+    assert abs(polluted.mttd_s[stage] - clean.mttd_s[stage]) <= tolerance, (
+        clean.mttd_s[stage],
+        polluted.mttd_s[stage],
+    )
 
 
 def test_inputs_that_never_quiet_down_make_the_drill_an_error(
