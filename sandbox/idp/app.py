@@ -139,8 +139,20 @@ async def observe(
     response = await call_next(request)
     route = request.state.route
     HTTP_DURATION.labels(route, request.method).observe(time.perf_counter() - started)
+    if (route, request.method) not in _SEEN:
+        _SEEN.add((route, request.method))
+        for status in ALERTED_STATUSES:
+            HTTP_REQUESTS.labels(route, request.method, status)
     HTTP_REQUESTS.labels(route, request.method, str(response.status_code)).inc()
     return response
+
+
+# A route's error and refusal series exist, at 0, from its first request on: a
+# counter series created by its own first increment shows no increase to rate() or
+# increase(), so the first injected error would go unseen and detection would depend
+# on which earlier faults happened to create it (initialise what you alert on).
+ALERTED_STATUSES = ("500", "401", "403", "429")
+_SEEN: set[tuple[str, str]] = set()
 
 
 @app.get("/healthz", response_class=PlainTextResponse)
