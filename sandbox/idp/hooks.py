@@ -32,14 +32,16 @@ class FaultHooks(BaseModel):
 
     def fails(self, route: str) -> bool:
         """Whether this request to `route` gets the injected error. Errors are spread
-        evenly, not drawn at random: at ratio 0.05 every 20th request fails, so the
-        same fault under the same traffic is detected after the same time."""
+        evenly from the first request on, not drawn at random: at ratio 0.05 the 1st,
+        21st, 41st ... fail, so the same fault is detected after the same time
+        whatever the traffic's mix (a random 5 % at 2 requests/s put the first error
+        anywhere in the first 30 s)."""
         ratio = self.error_rate_for(route)
         if ratio <= 0:
             return False
         served = self._requests.get(route, 0) + 1
         self._requests[route] = served
-        return math.floor(served * ratio + 1e-9) > math.floor((served - 1) * ratio + 1e-9)
+        return math.ceil(served * ratio - 1e-9) > math.ceil((served - 1) * ratio - 1e-9)
 
     def latency_for(self, route: str) -> float:
         return self._for(self.latency_s, route)
