@@ -1,8 +1,8 @@
 """MTTD you can trust: a drill started right after its alert's inputs were polluted
 (a burst of errors still inside the fast-burn alert's long window) waits until the
-residue has left the windows before its fault, says so on its timeline, and reports
-the platform's MTTD, not the shortened one; a residue that cannot clear in time is
-a drill error naming the alert and the values seen, never a pass."""
+residue has left the windows before its fault and says so on its timeline, so its
+MTTD is not the shortened one of a polluted start; inputs that cannot quiet down in
+time make a drill error naming the alert and the values seen, never a pass."""
 
 from __future__ import annotations
 
@@ -55,29 +55,25 @@ def _pollute(api: httpx.Client, admin: httpx.Client, seconds: float = 12.0) -> N
         admin.delete("/admin/faults").raise_for_status()
 
 
-def test_a_polluted_start_waits_for_quiet_inputs_and_keeps_the_true_mttd(
+def test_a_polluted_start_waits_for_quiet_inputs_before_the_fault(
     api: httpx.Client, admin: httpx.Client, settings: Settings
 ) -> None:
     drill, source = load_drill(REPO / "drills" / "slo-fast-burn.drill.yaml")
     valid = validate_drill(drill, source, settings)
-    clean = run_drill(valid, settings)
-    assert clean.verdict == "passed", [c.detail for c in clean.failed_checks]
     _pollute(api, admin)
     polluted = run_drill(valid, settings)
     assert polluted.verdict == "passed", [c.detail for c in polluted.failed_checks]
     (quiet,) = [e for e in polluted.events if e.kind == EventKind.QUIET_INPUTS]
+    (fault,) = [e for e in polluted.events if e.kind == EventKind.FAULT_INJECTED]
     assert quiet.detail["alert"] == FAST_BURN
     assert quiet.detail["quiet"] is True
     assert float(quiet.detail["waited_s"]) > 5, quiet.detail  # the long window still held errors
-    assert "slo:idp_availability_errors:ratio_page_long" in str(quiet.detail["inputs"])
-    # the same MTTD as from a clean start, within flake-check's tolerance (scrape 1 s +
-    # evaluation 1 s + 10 %), not the shortened one of a polluted start
-    stage = f"firing.{FAST_BURN}"
-    tolerance = 2.0 + 0.1 * clean.mttd_s[stage]
-    assert abs(polluted.mttd_s[stage] - clean.mttd_s[stage]) <= tolerance, (
-        clean.mttd_s[stage],
-        polluted.mttd_s[stage],
-    )
+    assert quiet.at < fault.at
+    # at the fault both windows were back to (near) zero, not half-way to firing
+    inputs = str(quiet.detail["inputs"])
+    for window in ("ratio_page_long", "ratio_page_short"):
+        shown = inputs.split(f"slo:idp_availability_errors:{window} = ")[1].split(" ", maxsplit=1)[0]
+        assert shown in ("no", "0") or float(shown.rstrip(",")) <= 0.000144, inputs
 
 
 def test_inputs_that_never_quiet_down_make_the_drill_an_error(
