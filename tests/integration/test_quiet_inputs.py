@@ -72,7 +72,8 @@ def test_a_polluted_start_waits_for_quiet_inputs_before_the_fault(
     # at the fault both windows were back to (near) zero, not half-way to firing
     inputs = str(quiet.detail["inputs"])
     for window in ("ratio_page_long", "ratio_page_short"):
-        shown = inputs.split(f"slo:idp_availability_errors:{window} = ")[1].split(" ", maxsplit=1)[0]
+        after = inputs.split(f"slo:idp_availability_errors:{window} = ")[1]
+        shown = after.split(" ", maxsplit=1)[0]
         assert shown in ("no", "0") or float(shown.rstrip(",")) <= 0.000144, inputs
 
 
