@@ -101,6 +101,22 @@ def settings(sandbox: Any, tmp_path_factory: pytest.TempPathFactory) -> Settings
 
 
 @pytest.fixture
+def api(sandbox: Any, settings: Settings) -> Iterator[httpx.Client]:
+    """The IDP's JSON API, signed in as the seeded user."""
+    with httpx.Client(base_url=settings.target.app.base_url, timeout=10) as client:
+        response = client.post(
+            "/api/login",
+            json={
+                "username": settings.target.app.credentials.username,
+                "password": settings.password.get_secret_value(),
+            },
+        )
+        response.raise_for_status()
+        client.headers["Authorization"] = f"Bearer {response.json()['token']}"
+        yield client
+
+
+@pytest.fixture
 def admin(sandbox: Any, settings: Settings) -> Iterator[httpx.Client]:
     """The IDP's fault hooks (admin API); every hook is cleared after the test."""
     token = sandbox.secret("admin-token")

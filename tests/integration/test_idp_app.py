@@ -20,21 +20,6 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def api(sandbox: Any, settings: Settings) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=settings.target.app.base_url, timeout=10) as client:
-        response = client.post(
-            "/api/login",
-            json={
-                "username": settings.target.app.credentials.username,
-                "password": settings.password.get_secret_value(),
-            },
-        )
-        response.raise_for_status()
-        client.headers["Authorization"] = f"Bearer {response.json()['token']}"
-        yield client
-
-
-@pytest.fixture
 def prometheus(settings: Settings) -> Iterator[PrometheusClient]:
     with PrometheusClient(settings.target.prometheus.url) as client:
         yield client

@@ -7,9 +7,7 @@ time make a drill error naming the alert and the values seen, never a pass."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -23,21 +21,6 @@ from tests.conftest import REPO
 
 pytestmark = pytest.mark.integration
 FAST_BURN = "IDPErrorBudgetFastBurn"
-
-
-@pytest.fixture
-def api(sandbox: Any, settings: Settings) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=settings.target.app.base_url, timeout=10) as client:
-        login = client.post(
-            "/api/login",
-            json={
-                "username": settings.target.app.credentials.username,
-                "password": settings.password.get_secret_value(),
-            },
-        )
-        login.raise_for_status()
-        client.headers["Authorization"] = f"Bearer {login.json()['token']}"
-        yield client
 
 
 def _pollute(api: httpx.Client, admin: httpx.Client, seconds: float = 12.0) -> None:
