@@ -12,6 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from harness import clock
+from harness.clients import PrometheusClient
 from harness.drill import load_drill
 from harness.events import EventKind
 from harness.settings import Settings
@@ -23,19 +25,31 @@ pytestmark = pytest.mark.integration
 FAST_BURN = "IDPErrorBudgetFastBurn"
 
 
-def _pollute(api: httpx.Client, admin: httpx.Client, seconds: float = 12.0) -> None:
-    """Every template listing fails for a few seconds: the SLO's windows fill with
-    errors (bounded: loopback, at most 200 requests)."""
+LONG_WINDOW_RATIO = "slo:idp_availability_errors:ratio_page_long"
+
+
+def _pollute(api: httpx.Client, admin: httpx.Client, settings: Settings) -> float:
+    """Template listings fail until Prometheus shows the errors in the fast-burn
+    alert's long window (bounded: loopback, at most 400 requests in 40 s); returns
+    the long window's ratio seen. The test proves a polluted start, not assumes it."""
     admin.put("/admin/faults", json={"error_rate": {"/api/templates": 1.0}}).raise_for_status()
+    seen: list[float] = []
     try:
-        end = time.monotonic() + seconds
-        for _ in range(200):
-            if time.monotonic() > end:
-                break
-            api.get("/api/templates")
-            time.sleep(0.05)
+        with PrometheusClient(settings.target.prometheus.url) as prometheus:
+            end = time.monotonic() + 40
+            for sent in range(400):
+                if time.monotonic() > end:
+                    break
+                assert api.get("/api/templates").status_code == 500
+                time.sleep(0.05)
+                if sent % 20 == 19:
+                    seen = prometheus.values(LONG_WINDOW_RATIO)
+                    if sent >= 199 and seen and max(seen) > 0.1:
+                        break
     finally:
         admin.delete("/admin/faults").raise_for_status()
+    assert seen and max(seen) > 0.1, f"Prometheus never saw the pollution: {seen}"
+    return max(seen)
 
 
 def test_a_polluted_start_waits_for_quiet_inputs_before_the_fault(
@@ -43,14 +57,18 @@ def test_a_polluted_start_waits_for_quiet_inputs_before_the_fault(
 ) -> None:
     drill, source = load_drill(REPO / "drills" / "slo-fast-burn.drill.yaml")
     valid = validate_drill(drill, source, settings)
-    _pollute(api, admin)
+    _pollute(api, admin, settings)
+    polluted_until = clock.now()
     polluted = run_drill(valid, settings)
     assert polluted.verdict == "passed", [c.detail for c in polluted.failed_checks]
     (quiet,) = [e for e in polluted.events if e.kind == EventKind.QUIET_INPUTS]
     (fault,) = [e for e in polluted.events if e.kind == EventKind.FAULT_INJECTED]
     assert quiet.detail["alert"] == FAST_BURN
     assert quiet.detail["quiet"] is True
-    assert float(quiet.detail["waited_s"]) > 5, quiet.detail  # the long window still held errors
+    checked_after = quiet.at - float(quiet.detail["waited_s"]) - polluted_until
+    assert checked_after < 45, f"the first quiet check came {checked_after:.1f} s after"
+    # the long window (60 s) still held errors when the check began
+    assert float(quiet.detail["waited_s"]) > 5, quiet.detail["inputs"]
     assert quiet.at < fault.at
     # at the fault both windows were back to (near) zero, not half-way to firing
     inputs = str(quiet.detail["inputs"])
