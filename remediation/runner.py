@@ -73,7 +73,7 @@ def run_drill(
             scope.timeline.record(EventKind.DRILL_ERROR, error=error)
             record.facts = replace(record.facts, error=error)
         finally:  # the next drill's windows count from here (remediation/quiet_inputs.py)
-            if any(e.kind == EventKind.FAULT_INJECTED for e in scope.timeline.events):
+            if any(e.kind == EventKind.LOAD_STARTED for e in scope.timeline.events):
                 mark_disturbance(settings.state_dir)
     outcome = PhaseOutcome.merge(record.outcomes)
     return _export(scope, build_result(scope, started_at, outcome, record.facts))

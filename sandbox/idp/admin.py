@@ -34,8 +34,7 @@ async def set_faults(
     """Replace every hook at once; PUT `{}` (or DELETE) clears them."""
     _authorize(request, x_admin_token)
     current = services(request).hooks
-    for name in FaultHooks.model_fields:
-        setattr(current, name, getattr(hooks, name))
+    current.replace_with(hooks)
     return current
 
 

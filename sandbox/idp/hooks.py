@@ -43,5 +43,13 @@ class FaultHooks(BaseModel):
         self._requests[route] = served
         return math.ceil(served * ratio - 1e-9) > math.ceil((served - 1) * ratio - 1e-9)
 
+    def replace_with(self, hooks: FaultHooks) -> None:
+        """Take every hook of `hooks`; the error spread starts again from the next
+        request (a count kept from an earlier fault put its first error up to
+        1/ratio requests late, and an MTTD with it)."""
+        for name in FaultHooks.model_fields:
+            setattr(self, name, getattr(hooks, name))
+        self._requests.clear()
+
     def latency_for(self, route: str) -> float:
         return self._for(self.latency_s, route)

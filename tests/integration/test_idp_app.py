@@ -99,6 +99,19 @@ def test_error_and_latency_hooks_show_in_metrics(
     assert api.get("/api/templates").status_code == 200
 
 
+def test_each_error_hook_fails_its_first_request_then_spreads_evenly(
+    api: httpx.Client, admin: httpx.Client
+) -> None:
+    """A drill's error fault is detected after the same time each run: the 1st, 5th,
+    9th ... request fails at 25 %, and setting the hook again starts over (a count
+    kept from the drill before put the first error up to 1/ratio requests late)."""
+    for _ in range(2):
+        admin.put("/admin/faults", json={"error_rate": {"/api/templates": 0.25}})
+        statuses = [api.get("/api/templates").status_code for _ in range(6)]
+        assert statuses == [500, 200, 200, 200, 500, 200]
+    admin.delete("/admin/faults").raise_for_status()
+
+
 def test_readiness_plugin_and_deployment_failures(
     api: httpx.Client, admin: httpx.Client, prometheus: PrometheusClient, settings: Settings
 ) -> None:

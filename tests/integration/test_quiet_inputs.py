@@ -48,7 +48,7 @@ def _pollute(api: httpx.Client, admin: httpx.Client, settings: Settings) -> floa
                         break
     finally:
         admin.delete("/admin/faults").raise_for_status()
-    assert seen and max(seen) > 0.1, f"Prometheus never saw the pollution: {seen}"
+    assert max(seen, default=0.0) > 0.1, f"Prometheus never saw the pollution: {seen}"
     return max(seen)
 
 
