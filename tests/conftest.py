@@ -118,11 +118,12 @@ def api(sandbox: Any, settings: Settings) -> Iterator[httpx.Client]:
 
 @pytest.fixture
 def admin(sandbox: Any, settings: Settings) -> Iterator[httpx.Client]:
-    """The IDP's fault hooks (admin API); every hook is cleared after the test."""
+    """The IDP's fault hooks (admin API) on the first replica, not through the proxy
+    (as the target says: a replica added by the autoscaler must not take a hook, or
+    its revert); every hook is cleared after the test."""
     token = sandbox.secret("admin-token")
-    with httpx.Client(
-        base_url=settings.target.app.base_url, timeout=10, headers={"X-Admin-Token": token}
-    ) as client:
+    url = settings.target.app.admin_url or settings.target.app.base_url
+    with httpx.Client(base_url=url, timeout=10, headers={"X-Admin-Token": token}) as client:
         yield client
         client.delete("/admin/faults").raise_for_status()
 
