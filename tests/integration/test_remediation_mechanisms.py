@@ -81,7 +81,7 @@ def _health_story(client: docker.DockerClient) -> str:
 
 
 def test_an_instance_failing_liveness_is_restarted_by_the_controller(
-    admin: httpx.Client, prometheus: PrometheusClient
+    admin: httpx.Client, prometheus: PrometheusClient, settings: Settings
 ) -> None:
     restarts = f'sum(sandbox_controller_health_restarts_total{{replica="{APP_CONTAINER}"}})'
     before = _value(prometheus, restarts)
@@ -112,8 +112,9 @@ def test_an_instance_failing_liveness_is_restarted_by_the_controller(
         where=APP_DIRECT,
     )
     # the restart cleared the hook: the proxy serves it again
+    through_proxy = settings.target.app.base_url + "/admin/faults"
     wait_until(
-        lambda: admin.get("/admin/faults").json()["liveness_failure"] is False,
+        lambda: httpx.get(through_proxy, headers=admin.headers).json()["liveness_failure"] is False,
         30,
         expected="the proxy routing to the restarted app",
         where="the proxy",
