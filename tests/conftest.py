@@ -100,10 +100,8 @@ def settings(sandbox: Any, tmp_path_factory: pytest.TempPathFactory) -> Settings
     )
 
 
-@pytest.fixture
-def api(sandbox: Any, settings: Settings) -> Iterator[httpx.Client]:
-    """The IDP's JSON API, signed in as the seeded user."""
-    with httpx.Client(base_url=settings.target.app.base_url, timeout=10) as client:
+def _signed_in(settings: Settings, base_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base_url, timeout=10) as client:
         response = client.post(
             "/api/login",
             json={
@@ -114,6 +112,19 @@ def api(sandbox: Any, settings: Settings) -> Iterator[httpx.Client]:
         response.raise_for_status()
         client.headers["Authorization"] = f"Bearer {response.json()['token']}"
         yield client
+
+
+@pytest.fixture
+def api(sandbox: Any, settings: Settings) -> Iterator[httpx.Client]:
+    """The IDP's JSON API through the proxy, signed in as the seeded user."""
+    yield from _signed_in(settings, settings.target.app.base_url)
+
+
+@pytest.fixture
+def hooked_api(sandbox: Any, settings: Settings) -> Iterator[httpx.Client]:
+    """The JSON API of the replica `admin` sets hooks on, signed in: through the
+    proxy, a replica the autoscaler added during the suite answers some requests."""
+    yield from _signed_in(settings, settings.target.app.admin_url or settings.target.app.base_url)
 
 
 @pytest.fixture

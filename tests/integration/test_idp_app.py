@@ -84,36 +84,36 @@ def test_fault_hooks_need_the_admin_token(settings: Settings, admin: httpx.Clien
 
 
 def test_error_and_latency_hooks_show_in_metrics(
-    api: httpx.Client, admin: httpx.Client, prometheus: PrometheusClient
+    hooked_api: httpx.Client, admin: httpx.Client, prometheus: PrometheusClient
 ) -> None:
     admin.put(
         "/admin/faults",
         json={"error_rate": {"/api/templates": 1.0}, "latency_s": {"/api/plugins": 0.3}},
     ).raise_for_status()
-    assert api.get("/api/templates").status_code == 500
-    assert api.get("/api/plugins").elapsed.total_seconds() >= 0.3
+    assert hooked_api.get("/api/templates").status_code == 500
+    assert hooked_api.get("/api/plugins").elapsed.total_seconds() >= 0.3
     _metric(
         prometheus, 'sum(http_requests_total{route="/api/templates", status="500"}) > bool 0', 1
     )
     admin.delete("/admin/faults").raise_for_status()
-    assert api.get("/api/templates").status_code == 200
+    assert hooked_api.get("/api/templates").status_code == 200
 
 
 def test_each_error_hook_fails_its_first_request_then_spreads_evenly(
-    api: httpx.Client, admin: httpx.Client
+    hooked_api: httpx.Client, admin: httpx.Client
 ) -> None:
     """A drill's error fault is detected after the same time each run: the 1st, 5th,
     9th ... request fails at 25 %, and setting the hook again starts over (a count
     kept from the drill before put the first error up to 1/ratio requests late)."""
     for _ in range(2):
         admin.put("/admin/faults", json={"error_rate": {"/api/templates": 0.25}})
-        statuses = [api.get("/api/templates").status_code for _ in range(6)]
+        statuses = [hooked_api.get("/api/templates").status_code for _ in range(6)]
         assert statuses == [500, 200, 200, 200, 500, 200]
     admin.delete("/admin/faults").raise_for_status()
 
 
 def test_readiness_plugin_and_deployment_failures(
-    api: httpx.Client, admin: httpx.Client, prometheus: PrometheusClient, settings: Settings
+    hooked_api: httpx.Client, admin: httpx.Client, prometheus: PrometheusClient
 ) -> None:
     admin.put(
         "/admin/faults",
@@ -123,9 +123,9 @@ def test_readiness_plugin_and_deployment_failures(
             "deployment_failure": True,
         },
     ).raise_for_status()
-    readyz = httpx.get(settings.target.app.base_url + "/readyz")
+    readyz = hooked_api.get("/readyz")
     assert (readyz.status_code, readyz.text) == (503, "not ready: injected readiness failure")
-    health = {p["id"]: p["healthy"] for p in api.get("/api/plugins").json()}
+    health = {p["id"]: p["healthy"] for p in hooked_api.get("/api/plugins").json()}
     assert health == {
         "ci-status": False,
         "catalog-import": True,
@@ -133,7 +133,7 @@ def test_readiness_plugin_and_deployment_failures(
         "security-scan": True,
     }
     _metric(prometheus, 'idp_plugin_healthy{plugin="ci-status"}', 0)
-    failed = _deploy(api)
+    failed = _deploy(hooked_api)
     assert failed["status"] == "failed"
     assert "never became ready" in failed["message"]
     _metric(prometheus, 'sum(idp_deployments_total{outcome="failed"}) > bool 0', 1)

@@ -33,18 +33,6 @@ def prometheus(settings: Settings) -> Iterator[PrometheusClient]:
         yield client
 
 
-@pytest.fixture
-def api(sandbox: Any, settings: Settings) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=settings.target.app.base_url, timeout=10) as client:
-        credentials = {
-            "username": settings.target.app.credentials.username,
-            "password": settings.password.get_secret_value(),
-        }
-        token = client.post("/api/login", json=credentials).raise_for_status().json()["token"]
-        client.headers["Authorization"] = f"Bearer {token}"
-        yield client
-
-
 def _value(prometheus: PrometheusClient, promql: str) -> float:
     result = prometheus.query(promql)
     return float(result[0]["value"][1]) if result else 0.0
@@ -122,13 +110,13 @@ def test_an_instance_failing_liveness_is_restarted_by_the_controller(
 
 
 def test_circuit_breakers_isolate_hung_plugins_and_close_after_recovery(
-    api: httpx.Client, admin: httpx.Client, prometheus: PrometheusClient
+    hooked_api: httpx.Client, admin: httpx.Client, prometheus: PrometheusClient
 ) -> None:
     hung = ["ci-status", "cost-insights"]
     admin.put("/admin/faults", json={"failing_plugins": hung}).raise_for_status()
     _await_value(prometheus, "sum(idp_plugin_circuit_open)", 2, 20)
     started = time.monotonic()
-    plugins = {p["id"]: p for p in api.get("/api/plugins").raise_for_status().json()}
+    plugins = {p["id"]: p for p in hooked_api.get("/api/plugins").raise_for_status().json()}
     elapsed = time.monotonic() - started
     # without the breakers each hung backend holds the call for its 1 s timeout
     assert elapsed < 0.5, f"the marketplace waited {elapsed:.2f} s on open circuits"
@@ -137,15 +125,15 @@ def test_circuit_breakers_isolate_hung_plugins_and_close_after_recovery(
         "catalog-import",
         "security-scan",
     }
-    assert api.get("/api/templates").status_code == 200  # the rest keeps serving
+    assert hooked_api.get("/api/templates").status_code == 200  # the rest keeps serving
     assert _value(prometheus, "sum(idp_plugin_circuit_opened_total)") >= 2
     admin.delete("/admin/faults").raise_for_status()
     _await_value(prometheus, "sum(idp_plugin_circuit_open)", 0, 30)
-    assert all(p["healthy"] for p in api.get("/api/plugins").json())
+    assert all(p["healthy"] for p in hooked_api.get("/api/plugins").json())
 
 
 def test_a_flushed_catalog_cache_is_warmed_again_before_users_miss(
-    api: httpx.Client, admin: httpx.Client, prometheus: PrometheusClient
+    hooked_api: httpx.Client, admin: httpx.Client, prometheus: PrometheusClient
 ) -> None:
     cache = redis.Redis(host="127.0.0.1", port=16379, socket_timeout=2)
     with closing(cache):
@@ -162,7 +150,7 @@ def test_a_flushed_catalog_cache_is_warmed_again_before_users_miss(
             where="Redis",
         )
     _await_value(prometheus, warmings, before[0] + 1, 10)
-    api.get("/api/templates").raise_for_status()
+    hooked_api.get("/api/templates").raise_for_status()
     time.sleep(2)  # two scrapes: a miss would show by now
     assert _value(prometheus, misses) == before[1]
 
