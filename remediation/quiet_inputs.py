@@ -15,10 +15,10 @@ quiet when every sample of `lhs` is far on the non-firing side:
   common scale to take a margin of);
 - `==`/`!=`: not satisfied.
 
-In an `and`, a comparison that held throughout twice the expression's longest
-range window is a standing condition (`traffic > 0.1`), not a fault's residue,
-and is left out. Comparisons pagerdrill cannot evaluate (a vector threshold,
-`on(...)` matching) are left out too, and named.
+In an `and`, a comparison that held throughout ten minutes (or twice the
+expression's longest range window, if longer) is a standing condition
+(`traffic > 0.1`), not a fault's residue, and is left out. Comparisons pagerdrill
+cannot evaluate (a vector threshold, `on(...)` matching) are left out too, and named.
 
 A ratio over a window also remembers the traffic of the drill before (its load
 inflates the denominator, and the alert then takes longer): so the expression's
@@ -44,6 +44,7 @@ from remediation.detection import prometheus_duration
 
 DEFAULT_MARGIN = 0.9
 DISTURBANCE_FILE = "last-disturbance"
+STANDING_LOOKBACK_S = 600.0
 
 
 def mark_disturbance(state_dir: Path) -> None:
@@ -212,8 +213,11 @@ class QuietInputs:
         return states
 
     def _standing(self, comparison: Comparison) -> bool:
-        """On the firing side throughout twice the longest window: not a residue."""
-        lookback = max(2 * self.window_s, 60.0)
+        """On the firing side throughout ten minutes (or twice the longest window, if
+        longer): not a residue. Twice the window alone was too short: back-to-back
+        error sources (a load drill, probes, then the next fault) chained their
+        residues and held a 60 s ratio above its threshold for 108 of 120 s."""
+        lookback = max(2 * self.window_s, STANDING_LOOKBACK_S)
         step = max(1.0, lookback / 200)
         held = self.prometheus.values(
             f"count_over_time(({comparison.text()})[{lookback:g}s:{step:g}s])"

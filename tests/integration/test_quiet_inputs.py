@@ -16,6 +16,7 @@ from harness import clock
 from harness.clients import PrometheusClient
 from harness.drill import load_drill
 from harness.events import EventKind
+from harness.polling import wait_until
 from harness.settings import Settings
 from remediation.runner import run_drill
 from remediation.validation import validate_drill
@@ -31,7 +32,16 @@ LONG_WINDOW_RATIO = "slo:idp_availability_errors:ratio_page_long"
 def _pollute(hooked_api: httpx.Client, admin: httpx.Client, settings: Settings) -> float:
     """Template listings fail until Prometheus shows the errors in the fast-burn
     alert's long window (bounded: loopback, at most 400 requests in 40 s); returns
-    the long window's ratio seen. The test proves a polluted start, not assumes it."""
+    the long window's ratio seen. The test proves a polluted start, not assumes it,
+    and starts from a quiet window: a residue of the tests before (an error storm)
+    chained to this one could otherwise hold the ratio up for minutes."""
+    with PrometheusClient(settings.target.prometheus.url) as prometheus:
+        wait_until(
+            lambda: max(prometheus.values(LONG_WINDOW_RATIO), default=0.0) <= 0.000144,
+            120,
+            expected=f"{LONG_WINDOW_RATIO} quiet before the pollution",
+            where="Prometheus",
+        )
     admin.put("/admin/faults", json={"error_rate": {"/api/templates": 1.0}}).raise_for_status()
     seen: list[float] = []
     try:
