@@ -22,6 +22,7 @@ from chaos.kubernetes_platform import KubernetesPlatform
 from harness.capabilities import Capability
 from harness.clients import NotificationSinkClient
 from harness.configfile import load_model
+from harness.polling import wait_until
 from harness.settings import load_settings
 from harness.target import TargetConfig
 from sandbox.common import SINK_IMAGE
@@ -171,6 +172,13 @@ def test_an_rbac_limited_service_account_gets_an_error_naming_verb_and_resource(
     assert token.strip() not in done.stdout + done.stderr  # never a secret in the output
 
 
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
 def test_the_shipped_sink_manifest_runs_and_guards_its_capture(cluster: Layout) -> None:
     """deploy/sink/kubernetes.yaml as a team applies it (its own namespace and token):
     it becomes ready as nobody, captures a webhook and serves it only with the token."""
@@ -187,6 +195,14 @@ def test_the_shipped_sink_manifest_runs_and_guards_its_capture(cluster: Layout) 
         ip = kubectl(cluster, "-n", namespace, "get", "service", "pagerdrill-sink",
                      "-o", "jsonpath={.spec.clusterIP}")  # fmt: skip
         base = f"http://{ip}:8080"
+        # ready to the kubelet is not yet routed: kube-proxy programs the new
+        # Service's rules on its next sync (seen: connection refused right after)
+        wait_until(
+            lambda: _answers(f"{base}/healthz"),
+            30,
+            expected="the sink's Service routing to its pod",
+            where=base,
+        )
         body = {"status": "firing", "commonLabels": {"alertname": "SinkTest", "priority": "P2"}}
         httpx.post(f"{base}/webhook/team-hook", json=body, timeout=10).raise_for_status()
         assert httpx.get(f"{base}/notifications", timeout=10).status_code == 401
