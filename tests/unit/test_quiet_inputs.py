@@ -5,9 +5,14 @@ drill polluted by the one before."""
 
 from __future__ import annotations
 
+import math
+import re
+from typing import cast
+
 import pytest
 
-from remediation.quiet_inputs import comparisons, is_quiet, longest_window_s
+from harness.clients import PrometheusClient
+from remediation.quiet_inputs import QuietInputs, comparisons, is_quiet, longest_window_s
 
 FAST_BURN = (
     "slo:errors:ratio_page_long > (14.4 * 0.0001) and slo:errors:ratio_page_short > (14.4 * 0.0001)"
@@ -68,3 +73,37 @@ def test_a_comparison_is_quiet_far_on_its_non_firing_side(
     op: str, values: list[float], threshold: float, quiet: bool
 ) -> None:
     assert is_quiet(op, values, threshold, 0.9) is quiet
+
+
+class _HeldFor:
+    """Prometheus as the standing check sees it: every comparison's left side at
+    `value`, on its firing side for the last `held_s` seconds (a fake: a real
+    Prometheus cannot be given ten minutes of history in a unit test; the
+    integration test runs the real one)."""
+
+    def __init__(self, value: float, held_s: float) -> None:
+        self.value, self.held_s = value, held_s
+
+    def scalar(self, promql: str) -> float:  # the thresholds here: "(a * b)"
+        return math.prod(float(f) for f in promql.strip("()").split("*"))
+
+    def values(self, promql: str) -> list[float]:
+        found = re.search(r"\[(\d+(?:\.\d+)?)s:(\d+(?:\.\d+)?)s\]$", promql.rstrip(")"))
+        if found is None:
+            return [self.value]
+        lookback, step = float(found[1]), float(found[2])
+        return [min(self.held_s, lookback) / step]
+
+
+@pytest.mark.parametrize(
+    ("held_s", "standing"),
+    [(118, False), (300, False), (700, True)],
+)
+def test_a_residue_is_standing_only_after_ten_minutes(held_s: float, standing: bool) -> None:
+    """Back-to-back error sources chained their residues in the 60 s window for 108
+    of 120 s (seen in CI): twice the window was too short to tell them from a
+    standing condition like `traffic > 0.1`."""
+    check = QuietInputs(cast(PrometheusClient, _HeldFor(0.49, held_s)), "A", FAST_BURN, 60.0)
+    long_window, _ = check.states()
+    assert long_window.standing is standing
+    assert long_window.quiet is standing
