@@ -33,12 +33,12 @@ class AppConfig(Frozen):
     base_url: str
     credentials: Credentials
     admin_token: SecretSource | None = None
-    admin_url: str | None = None
-    """Where the fault hooks answer, if not at `base_url`: one instance directly, so
-    that a hook taking it out of the load balancer's rotation can still be reverted."""
     """The app's fault hooks (error rate, latency, plugin failure ...): the sandbox's
     reference IDP has them; a real platform usually has not, and then app faults
     are refused before anything is touched."""
+    admin_url: str | None = None
+    """Where the fault hooks answer, if not at `base_url`: one instance directly, so
+    that a hook taking it out of the load balancer's rotation can still be reverted."""
     journey_pack: Path | None = None
     """Paths and selectors of the journeys on this platform (default: the sandbox's)."""
 
@@ -48,6 +48,11 @@ class AppConfig(Frozen):
     @classmethod
     def _admin_url(cls, value: str | None) -> str | None:
         return None if value is None else http_url(value)
+
+    @property
+    def hooks_url(self) -> str:
+        """The instance the fault hooks are set on (and asked about)."""
+        return self.admin_url or self.base_url
 
 
 class Endpoint(Frozen):

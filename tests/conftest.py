@@ -124,7 +124,7 @@ def api(sandbox: Any, settings: Settings) -> Iterator[httpx.Client]:
 def hooked_api(sandbox: Any, settings: Settings) -> Iterator[httpx.Client]:
     """The JSON API of the replica `admin` sets hooks on, signed in: through the
     proxy, a replica the autoscaler added during the suite answers some requests."""
-    yield from _signed_in(settings, settings.target.app.admin_url or settings.target.app.base_url)
+    yield from _signed_in(settings, settings.target.app.hooks_url)
 
 
 @pytest.fixture
@@ -133,8 +133,9 @@ def admin(sandbox: Any, settings: Settings) -> Iterator[httpx.Client]:
     (as the target says: a replica added by the autoscaler must not take a hook, or
     its revert); every hook is cleared after the test."""
     token = sandbox.secret("admin-token")
-    url = settings.target.app.admin_url or settings.target.app.base_url
-    with httpx.Client(base_url=url, timeout=10, headers={"X-Admin-Token": token}) as client:
+    with httpx.Client(
+        base_url=settings.target.app.hooks_url, timeout=10, headers={"X-Admin-Token": token}
+    ) as client:
         yield client
         client.delete("/admin/faults").raise_for_status()
 

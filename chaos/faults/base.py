@@ -73,7 +73,7 @@ def fault_context(
 ) -> FaultContext:
     """Everything faults need for the target of `settings` (close it after use)."""
     base_url = settings.target.app.base_url
-    hooks_url = settings.target.app.admin_url or base_url
+    hooks_url = settings.target.app.hooks_url
     app = None if settings.admin_token is None else AppHooks(hooks_url, settings.admin_token)
     journal = FaultJournal(settings.journal_path)
     return FaultContext(platform, journal, timeline, app, base_url, hooks_url, load_spec)

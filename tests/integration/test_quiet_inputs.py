@@ -29,10 +29,10 @@ FAST_BURN = "IDPErrorBudgetFastBurn"
 LONG_WINDOW_RATIO = "slo:idp_availability_errors:ratio_page_long"
 
 
-def _pollute(hooked_api: httpx.Client, admin: httpx.Client, settings: Settings) -> float:
+def _pollute(hooked_api: httpx.Client, admin: httpx.Client, settings: Settings) -> None:
     """Template listings fail until Prometheus shows the errors in the fast-burn
-    alert's long window (bounded: loopback, at most 400 requests in 40 s); returns
-    the long window's ratio seen. The test proves a polluted start, not assumes it,
+    alert's long window (bounded: loopback, at most 400 requests in 40 s). The test
+    proves a polluted start, not assumes it,
     and starts from a quiet window: a residue of the tests before (an error storm)
     chained to this one could otherwise hold the ratio up for minutes."""
     with PrometheusClient(settings.target.prometheus.url) as prometheus:
@@ -42,10 +42,9 @@ def _pollute(hooked_api: httpx.Client, admin: httpx.Client, settings: Settings) 
             expected=f"{LONG_WINDOW_RATIO} quiet before the pollution",
             where="Prometheus",
         )
-    admin.put("/admin/faults", json={"error_rate": {"/api/templates": 1.0}}).raise_for_status()
-    seen: list[float] = []
-    try:
-        with PrometheusClient(settings.target.prometheus.url) as prometheus:
+        admin.put("/admin/faults", json={"error_rate": {"/api/templates": 1.0}}).raise_for_status()
+        seen: list[float] = []
+        try:
             end = time.monotonic() + 40
             for sent in range(400):
                 if time.monotonic() > end:
@@ -56,10 +55,9 @@ def _pollute(hooked_api: httpx.Client, admin: httpx.Client, settings: Settings) 
                     seen = prometheus.values(LONG_WINDOW_RATIO)
                     if sent >= 199 and seen and max(seen) > 0.1:
                         break
-    finally:
-        admin.delete("/admin/faults").raise_for_status()
+        finally:
+            admin.delete("/admin/faults").raise_for_status()
     assert max(seen, default=0.0) > 0.1, f"Prometheus never saw the pollution: {seen}"
-    return max(seen)
 
 
 def test_a_polluted_start_waits_for_quiet_inputs_before_the_fault(
