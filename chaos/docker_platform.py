@@ -20,7 +20,7 @@ from docker.errors import APIError, DockerException, NotFound
 from docker.models.containers import Container
 
 from chaos import disk, netns, stress
-from chaos.platform import ResolvedTarget
+from chaos.platform import ProcessRef, ResolvedTarget
 from harness import clock
 from harness.capabilities import Capability
 from harness.closing import Closing
@@ -39,6 +39,7 @@ class DockerPlatform(Closing):
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
         {
             Capability.PROCESS_LIFECYCLE,
+            Capability.PROCESS_SIGNALS,
             Capability.FREEZE,
             Capability.NETWORK_PARTITION,
             Capability.NETWORK_SHAPING,
@@ -281,6 +282,32 @@ class DockerPlatform(Closing):
             log.debug("kill -9 %d (stress %s)", pid, marker)
             with contextlib.suppress(ProcessLookupError):  # it ended by itself
                 os.kill(pid, signal.SIGKILL)
+
+    # process signals
+
+    def processes(self, workload: str) -> list[ProcessRef]:
+        container = self._container(workload)
+        if not container.attrs["State"]["Running"]:
+            return []
+        top = container.top(ps_args="-eo pid,stat,args")
+        return [
+            ProcessRef(container.name, int(row[0]), row[1][:1], row[-1])
+            for row in top.get("Processes") or []
+        ]
+
+    def send_signal(self, workload: str, processes: list[ProcessRef], signal_name: str) -> float:
+        """Signals from the host, and only PIDs that are the container's right now (a
+        PID reused since, by another process, is never signalled)."""
+        self.guarded(workload)
+        current = {p.pid for p in self.processes(workload)}
+        at = clock.now()
+        for process in processes:
+            if process.pid not in current:
+                continue
+            log.debug("kill -%s %d (%s)", signal_name, process.pid, process.command[:60])
+            with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+                os.kill(process.pid, signal.Signals[f"SIG{signal_name}"])
+        return at
 
     # disk
 

@@ -20,7 +20,8 @@ from kubernetes import client, config
 from kubernetes.stream import stream
 
 from chaos.kubernetes_api import CheckedApi, KubernetesApiError
-from chaos.platform import ResolvedTarget
+from chaos.platform import ProcessRef, ResolvedTarget
+from chaos.processes import LIST_SCRIPT, parse_listing
 from harness import clock
 from harness.capabilities import Capability
 from harness.closing import Closing
@@ -118,6 +119,7 @@ class KubernetesPlatform(Closing):
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
         {
             Capability.PROCESS_LIFECYCLE,
+            Capability.PROCESS_SIGNALS,
             Capability.NETWORK_PARTITION,
             Capability.NETWORK_SHAPING,
             Capability.RESOURCE_STRESS,
@@ -278,6 +280,44 @@ class KubernetesPlatform(Closing):
 
     def kill(self, workload: str) -> float:
         return self._delete(workload, 0)
+
+    def _run(self, workload: str, pod: str, script: str) -> str:
+        """A shell script's output in the workload's container of `pod`."""
+        container = self._workload(workload).container
+        kwargs = {"container": container} if container else {}
+        log.debug("exec %s sh -c ...", pod)
+        output = stream(
+            self.core.raw.connect_get_namespaced_pod_exec,
+            pod,
+            self.cfg.namespace,
+            command=["/bin/sh", "-c", script],
+            stderr=True, stdin=False, stdout=True, tty=False, _request_timeout=EXEC_TIMEOUT_S,
+            **kwargs,
+        )  # fmt: skip
+        return str(output)
+
+    def processes(self, workload: str) -> list[ProcessRef]:
+        return [
+            p
+            for pod in self._targets(workload)
+            for p in parse_listing(pod, self._run(workload, pod, LIST_SCRIPT))
+        ]
+
+    def send_signal(self, workload: str, processes: list[ProcessRef], signal_name: str) -> float:
+        """Through exec in each pod, and only to PIDs that are there right now. Inside
+        a pod the kernel ignores KILL and STOP sent to its init (PID 1): refused."""
+        if signal_name in ("KILL", "STOP") and any(p.pid == 1 for p in processes):
+            raise FaultInjectionError(
+                f"SIG{signal_name} to PID 1 of a pod is ignored by the kernel when sent from "
+                "inside it; match a child process, or use crash-process for the whole container"
+            )
+        current = {(p.where, p.pid) for p in self.processes(workload)}
+        at = clock.now()
+        for pod in sorted({p.where for p in processes}):
+            pids = [str(p.pid) for p in processes if (pod, p.pid) in current]
+            if pids:
+                self._run(workload, pod, f"kill -{signal_name} {' '.join(pids)} 2>/dev/null; true")
+        return at
 
     def stop(self, workload: str, grace_s: float) -> float:
         return self._delete(workload, round(grace_s))

@@ -64,6 +64,30 @@ class ProcessLifecycle(Platform, Protocol):
     def ensure_running(self, workload: str, timeout: float = 30.0) -> None: ...
 
 
+@dataclass(frozen=True)
+class ProcessRef:
+    """One process inside a workload's container: its PID as whoever signals it sees
+    it (the host's on Docker, the pod's on Kubernetes), where it runs, its state
+    letter (`T`: stopped) and its command line."""
+
+    where: str
+    pid: int
+    state: str
+    command: str
+
+
+@runtime_checkable
+class ProcessSignals(Platform, Protocol):
+    def processes(self, workload: str) -> list[ProcessRef]:
+        """Every process of the workload's container (each targeted pod's)."""
+        ...
+
+    def send_signal(self, workload: str, processes: list[ProcessRef], signal_name: str) -> float:
+        """Send `signal_name` (KILL, TERM, STOP, CONT) to these processes of the workload;
+        one that is gone already is skipped. Returns when it was sent."""
+        ...
+
+
 @runtime_checkable
 class Freezing(Platform, Protocol):
     def pause(self, workload: str) -> float: ...
@@ -136,6 +160,7 @@ class DatabasePrimary(Platform, Protocol):
 
 PROTOCOLS: dict[Capability, type[Platform]] = {
     Capability.PROCESS_LIFECYCLE: ProcessLifecycle,
+    Capability.PROCESS_SIGNALS: ProcessSignals,
     Capability.FREEZE: Freezing,
     Capability.NETWORK_PARTITION: NetworkPartition,
     Capability.NETWORK_SHAPING: NetworkShaping,

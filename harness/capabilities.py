@@ -11,6 +11,8 @@ from enum import StrEnum
 class Capability(StrEnum):
     PROCESS_LIFECYCLE = "process-lifecycle"
     """Crash, kill and stop a workload's process or container; start it again."""
+    PROCESS_SIGNALS = "process-signals"
+    """List the processes inside a workload's container and signal some of them."""
     FREEZE = "freeze"
     """Freeze every process of a workload (cgroup freezer) and thaw it."""
     NETWORK_PARTITION = "network-partition"

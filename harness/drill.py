@@ -182,6 +182,20 @@ class Expectations(Frozen):
     alerts: list[AlertExpectation] = Field(default_factory=list)
     recovery: RecoveryExpectations = RecoveryExpectations()
     load: LoadExpectation | None = None
+    page_priorities: list[Priority] = Field(default_factory=lambda: [Priority.P0, Priority.P1])
+    """An alert the drill does not expect fails it when, between the fault and the end
+    of the drill, it notifies a receiver while it is of one of these priorities (its
+    `priority` label, else the contract's), or reaches a receiver the contract gives
+    to one of them. `[]`: such pages are listed, never failed."""
+    allow_alerts: list[str] = Field(default_factory=list)
+    """Alerts that may page during this drill without failing it (listed all the same)."""
+
+    @model_validator(mode="after")
+    def _allowed_not_expected(self) -> Expectations:
+        both = sorted({a.name for a in self.alerts} & set(self.allow_alerts))
+        if both:
+            raise ValueError(f"allow_alerts names expected alerts: {', '.join(both)}")
+        return self
 
 
 class Drill(Frozen):

@@ -3,9 +3,10 @@ and how it is reverted: README.md, "The fault catalogue"; the code: chaos/faults
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from harness.capabilities import Capability
 from harness.load_specs import LoadSpec, SpikeShape
@@ -17,6 +18,9 @@ primary, the app as its users reach it, the app's fault hooks (the target's
 `app.admin_token`), or the drill's own load."""
 
 
+MAX_HOLD_S = 600.0
+
+
 class FaultSpecBase(Frozen):
     """Every fault kind: its `kind` literal, what it acts on, the platform capability
     s it needs (none: it uses no platform verb) and its docstring, which `pagerdrill
@@ -24,6 +28,10 @@ class FaultSpecBase(Frozen):
 
     acts_on: ClassVar[ActsOn] = "workload"
     needs: ClassVar[tuple[Capability, ...]] = ()
+
+    hold: Seconds | None = Field(default=None, le=MAX_HOLD_S)
+    """How long the fault stays in place before it is reverted, whatever the alert and
+    recovery waits are doing (at most ten minutes); none: until the drill's waits end."""
 
     def target_text(self) -> str:
         """What the fault acts on, for people."""
@@ -35,38 +43,67 @@ class FaultSpecBase(Frozen):
         }.get(self.acts_on, "the app")
 
     def ends_after(self, load: LoadSpec | None) -> float | None:
-        """Seconds after injection at which the fault ends by itself (None: it is held
-        until reverted)."""
-        return None
+        """Seconds after injection at which the fault ends (its `hold`; None: it is
+        held until the drill's waits end)."""
+        return self.hold
 
 
 class _WorkloadFault(FaultSpecBase):
     workload: str
 
 
-class CrashProcessFault(_WorkloadFault):
-    """SIGKILL the workload's main process, as a real crash would end it."""
+RevertChoice = Literal["ensure-running", "leave-to-platform"]
+"""How a lifecycle fault is reverted: start the workload again unless it is running
+(for workloads nothing else restarts), or leave it to the platform that manages it
+(a spawner's per-user containers, an orchestrator's pods)."""
 
+
+class _LifecycleFault(_WorkloadFault):
     needs: ClassVar[tuple[Capability, ...]] = (Capability.PROCESS_LIFECYCLE,)
+
+    revert: RevertChoice = "ensure-running"
+
+
+class CrashProcessFault(_LifecycleFault):
+    """SIGKILL the workload's main process, as a real crash would end it."""
 
     kind: Literal["crash-process"]
 
 
-class KillFault(_WorkloadFault):
+class KillFault(_LifecycleFault):
     """Kill the container through the engine's API (a manual stop: no restart policy)."""
-
-    needs: ClassVar[tuple[Capability, ...]] = (Capability.PROCESS_LIFECYCLE,)
 
     kind: Literal["kill"]
 
 
-class StopFault(_WorkloadFault):
+class StopFault(_LifecycleFault):
     """Stop the container gracefully (SIGTERM, then SIGKILL after the grace period)."""
-
-    needs: ClassVar[tuple[Capability, ...]] = (Capability.PROCESS_LIFECYCLE,)
 
     kind: Literal["stop"]
     grace: Seconds = 10.0
+
+
+class SignalProcessFault(_WorkloadFault):
+    """Signal the processes inside the workload's container whose command line matches
+    `pattern` (a regular expression): STOP hangs them until the revert sends CONT;
+    KILL or TERM ends them, and whatever started them (or nothing) brings them back.
+    Refused when nothing matches, or more than `max_processes` do."""
+
+    needs: ClassVar[tuple[Capability, ...]] = (Capability.PROCESS_SIGNALS,)
+
+    kind: Literal["signal-process"]
+    pattern: str = Field(min_length=1)
+    signal: Literal["KILL", "TERM", "STOP", "CONT"] = "KILL"
+    max_processes: int = Field(default=5, ge=1, le=100)
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from exc
+        return pattern
 
 
 class PauseFault(_WorkloadFault):
@@ -271,13 +308,15 @@ class TrafficSurgeFault(FaultSpecBase):
 
     def ends_after(self, load: LoadSpec | None) -> float | None:
         shape = None if load is None else load.shape
-        return shape.hold if isinstance(shape, SpikeShape) else None
+        spike = shape.hold if isinstance(shape, SpikeShape) else None
+        return min((s for s in (spike, self.hold) if s is not None), default=None)
 
 
 FaultKinds = (
     CrashProcessFault
     | KillFault
     | StopFault
+    | SignalProcessFault
     | PauseFault
     | NetworkPartitionFault
     | NetworkLatencyFault

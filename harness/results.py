@@ -103,6 +103,51 @@ def _quantile(sorted_values: Sequence[float], q: float) -> float | None:
     return statistics.quantiles(sorted_values, n=100, method="inclusive")[round(q * 100) - 1]
 
 
+class AlertRole(StrEnum):
+    """What a drill said about an alert it saw: `expected` (under expect.alerts),
+    `allowed` (expect.allow_alerts), `earlier` (already firing at the fault, so not
+    this drill's doing) or `other`."""
+
+    EXPECTED = "expected"
+    ALLOWED = "allowed"
+    EARLIER = "earlier"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class SeenAlert:
+    """An alert seen between a drill's fault and its end, with where it went."""
+
+    name: str
+    priority: str | None
+    role: AlertRole
+    notified: tuple[str, ...] = ()
+    """Receivers whose own systems got a firing notification of it."""
+    routed: tuple[str, ...] = ()
+    """Receivers Alertmanager routed it to while it was active (not inhibited or silenced)."""
+    suppressed: bool = False
+    """Alertmanager held it inhibited or silenced at some point."""
+    unexpected_page: bool = False
+    """It paged at a priority the drill fails on (expect.page_priorities)."""
+
+    def describe(self) -> str:
+        where = ", ".join(self.notified or self.routed) or "no receiver"
+        how = "notified" if self.notified else "routed to" if self.routed else "reached"
+        held = " (inhibited or silenced for a while)" if self.suppressed else ""
+        return f"{self.name} ({self.priority or 'no priority'}, {self.role}) {how} {where}{held}"
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "alert": self.name,
+            "priority": self.priority,
+            "role": self.role,
+            "notified": list(self.notified),
+            "routed": list(self.routed),
+            "suppressed": self.suppressed,
+            "unexpected_page": self.unexpected_page,
+        }
+
+
 JourneyWindows = dict[str, dict[str, JourneyWindow]]
 """journey -> window ("before", "during", "after") -> its attempts."""
 
@@ -126,6 +171,8 @@ class DrillResult:
     load: LoadResult | None = None
     alerts_seen: tuple[str, ...] = ()
     """Every alert that fired during the drill, expected or not (for coverage)."""
+    alerts: tuple[SeenAlert, ...] = ()
+    """Every alert seen from the fault to the end of the drill, with its receivers."""
     floors_s: dict[str, float] = field(default_factory=dict)
     """The detection floor of each MTTD stage that has one (same keys as `mttd_s`)."""
     deadlines_s: dict[str, float] = field(default_factory=dict)
@@ -165,6 +212,7 @@ class DrillResult:
             },
             "load": None if self.load is None else self.load.as_json(),
             "alerts_seen": list(self.alerts_seen),
+            "alerts": [a.as_json() for a in self.alerts],
             "timeline": [e.as_json() for e in self.events],
         }
 

@@ -103,6 +103,25 @@ def _stages(drill: DrillResult) -> str:
     )
 
 
+def _alerts(drill: DrillResult) -> str:
+    """Every alert seen from the fault to the end, and where it went."""
+    if not drill.alerts:
+        return ""
+    rows = "".join(
+        f'<tr class="{"fail" if a.unexpected_page else "ok"}"><td>{escape(a.name)}</td>'
+        f"<td>{escape(a.priority or '')}</td><td>{escape(a.role)}</td>"
+        f"<td>{escape(', '.join(a.notified))}</td><td>{escape(', '.join(a.routed))}</td>"
+        f"<td>{'yes' if a.suppressed else ''}</td>"
+        f"<td>{'unexpected page' if a.unexpected_page else ''}</td></tr>"
+        for a in drill.alerts
+    )
+    return (
+        "<h3>Alerts seen</h3><table><tr><th>alert</th><th>priority</th><th>role</th>"
+        "<th>notified (receivers' systems)</th><th>routed (Alertmanager)</th>"
+        f"<th>inhibited or silenced</th><th></th></tr>{rows}</table>"
+    )
+
+
 def _drill_section(drill: DrillResult, history: list[PastRun]) -> str:
     error = f"<p><strong>error:</strong> {escape(drill.error)}</p>" if drill.error else ""
     budget = (
@@ -115,7 +134,8 @@ def _drill_section(drill: DrillResult, history: list[PastRun]) -> str:
         f'<span class="badge {drill.verdict}">{drill.verdict}</span></h2>'
         f"<p>{clock.iso(drill.started_at)} · "
         f"{drill.finished_at - drill.started_at:.1f} s{budget}</p>{error}"
-        f"<h3>Expectations</h3>{_checks(drill)}{_stages(drill)}{_journeys(drill)}"
+        f"<h3>Expectations</h3>{_checks(drill)}{_stages(drill)}{_alerts(drill)}"
+        f"{_journeys(drill)}"
         f"<h3>Timeline</h3>{timeline_svg(drill.events)}"
         f"<h3>Trend</h3>{_trend(drill, history)}</section>"
     )

@@ -11,7 +11,7 @@ from harness.budget import burned_percent
 from harness.drill import Drill
 from harness.events import EventKind
 from harness.load_results import LoadResult
-from harness.results import Check, DrillResult, JourneyWindows
+from harness.results import Check, DrillResult, JourneyWindows, SeenAlert
 from harness.settings import Settings
 from harness.stages import Stage
 from harness.timeline import Timeline
@@ -49,6 +49,7 @@ class DrillFacts:
 
     load: LoadResult | None = None
     alerts_seen: tuple[str, ...] = ()
+    alerts: tuple[SeenAlert, ...] = ()
     floors: Mapping[str, DetectionFloor] = field(default_factory=dict)
     error: str | None = None
     """The infrastructure error that ended the drill early, if one did."""
@@ -76,6 +77,7 @@ def build_result(
         journeys=_journey_windows(drill, timeline),
         load=facts.load,
         alerts_seen=facts.alerts_seen,
+        alerts=facts.alerts,
         priorities=tuple(sorted({str(a.priority) for a in alerts})),
         floors_s=floor_stages(alerts, facts.floors),
         deadlines_s=deadline_stages(drill, alerts),

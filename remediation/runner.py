@@ -26,6 +26,7 @@ from harness.timeline import Timeline
 from journeys.target import JourneyTarget
 from remediation.alert_checks import alert_checks
 from remediation.alerts import (
+    AlertObservation,
     AlertWatcher,
     detection_stages,
     record_observation,
@@ -35,6 +36,7 @@ from remediation.live_config import check_live_config
 from remediation.load_phase import load_checks, plan_load, start_load
 from remediation.monitoring import Monitoring
 from remediation.outcome import DrillFacts, PhaseOutcome, build_result
+from remediation.pages import AlertmanagerWatch, alerts_since_fault
 from remediation.prober import JourneyProber
 from remediation.quiet_inputs import mark_disturbance
 from remediation.recovery_phase import Observers, await_recovery, check_scaled_in, start_observers
@@ -153,6 +155,11 @@ def _run_phases(scope: DrillScope, monitoring: Monitoring, record: _Record) -> N
             monitoring.readers,
             monitoring.receiver_metrics,
         )
+        watch = stack.enter_context(
+            AlertmanagerWatch(
+                settings.target.alertmanager.url, earlier=monitoring.prometheus.firing_now()
+            ).start()
+        )
         scope.phase(f"injecting fault {drill.fault.kind} on {drill.fault.target_text()}")
         with inject(drill.fault, faults) as fault_at:
             scope.phase("awaiting alerts and notifications")
@@ -173,16 +180,29 @@ def _run_phases(scope: DrillScope, monitoring: Monitoring, record: _Record) -> N
         if drill.fault.ends_after(drill.load) is None:  # scale-in after a held fault's revert
             outcomes.append(check_scaled_in(scope, platform, clock.now()))
         scope.phase("checking steady state again (alerts resolved, journeys green)")
-        for observation in observations:
-            if observation.expectation.resolve_within is not None:
-                resolved = watcher.await_resolved(
-                    observation, recovered_at or clock.now(), timeline
-                )
-                outcomes.append(PhaseOutcome((resolved,)))
+        outcomes.extend(_resolved(watcher, observations, recovered_at or clock.now(), timeline))
         outcomes.append(check_steady_state_again(drill, prober))
-        began = timeline.events[0].at if timeline.events else clock.now()
+        alerts, pages = alerts_since_fault(
+            drill.expect, settings.contract, monitoring, watch, fault_at
+        )
+        outcomes.append(PhaseOutcome(() if pages is None else (pages,)))
+        began = timeline.events[0].at if timeline.events else fault_at
         seen = tuple(monitoring.prometheus.firing_alerts(began, clock.now()))
-    record.facts = replace(record.facts, alerts_seen=seen)
+    record.facts = replace(record.facts, alerts_seen=seen, alerts=alerts)
+
+
+def _resolved(
+    watcher: AlertWatcher,
+    observations: list[AlertObservation],
+    recovered_at: float,
+    timeline: Timeline,
+) -> list[PhaseOutcome]:
+    """Each alert that must resolve did, with its receivers told, in time."""
+    return [
+        PhaseOutcome((watcher.await_resolved(o, recovered_at, timeline),))
+        for o in observations
+        if o.expectation.resolve_within is not None
+    ]
 
 
 def _export(scope: DrillScope, result: DrillResult) -> DrillResult:

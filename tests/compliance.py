@@ -67,6 +67,21 @@ def stress_and_stop(platform: Platform, workload: str) -> None:
     )
 
 
+def stop_and_continue(platform: Any, workload: str) -> None:
+    processes = platform.processes(workload)
+    assert processes, "no process listed"
+    target = max(processes, key=lambda p: p.pid)  # a child of the init, if there is one
+
+    def state() -> str:
+        return next(p.state for p in platform.processes(workload) if p.pid == target.pid)
+
+    platform.send_signal(workload, [target], "STOP")
+    wait_until(lambda: state() == "T", 10, expected=f"{target.pid} stopped", where="platform")
+    platform.send_signal(workload, [target], "CONT")
+    platform.send_signal(workload, [target], "CONT")  # idempotent
+    wait_until(lambda: state() != "T", 10, expected=f"{target.pid} running", where="platform")
+
+
 def refuses_undrillable(platform: Platform, undrillable: str) -> None:
     with pytest.raises(GuardRefused):
         platform.resolve(undrillable)
@@ -109,6 +124,7 @@ def scale_evict_and_drain(platform: Any, workload: str) -> None:
 CHECKS: dict[Capability, Callable[[Any, str], None]] = {
     Capability.FREEZE: pause_and_unpause,
     Capability.PROCESS_LIFECYCLE: kill_and_start,
+    Capability.PROCESS_SIGNALS: stop_and_continue,
     Capability.NETWORK_PARTITION: disconnect_and_reconnect,
     Capability.NETWORK_SHAPING: packet_loss_and_clear,
     Capability.RESOURCE_STRESS: stress_and_stop,

@@ -57,6 +57,11 @@ def residue(platform: Platform, hooks: AppHooks) -> list[str]:
         found += [f"{workload}: {rule}" for rule in platform.network_faults(workload)]
         if platform.stress_processes(workload, "pagerdrill-stress-"):
             found.append(f"{workload}: stress processes")
+        found += [
+            f"{workload}: process {p.pid} stopped ({p.command[:40]})"
+            for p in platform.processes(workload)
+            if p.state == "T"
+        ]
         found += [f"{workload}: {f}" for f in platform.fill_files(workload, "/tmp", FILE_PREFIX)]
     if (
         platform.is_running("idp")

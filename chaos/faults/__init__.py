@@ -17,7 +17,7 @@ import pkgutil
 import typing
 from contextlib import AbstractContextManager
 
-from chaos.faults.base import FaultContext, revert
+from chaos.faults.base import FaultContext, held_for, revert
 from chaos.faults.registry import CATALOGUE, kind_of
 from chaos.journal import JournalEntry
 from harness.fault_specs import FaultSpec, FaultSpecBase
@@ -32,14 +32,19 @@ if _unregistered:  # a spec a drill can name but nothing can inject: a programmi
 
 
 def inject(spec: FaultSpec, ctx: FaultContext) -> AbstractContextManager[float]:
-    """The fault a drill names, as a context manager that yields the injection time."""
-    return CATALOGUE[spec.kind].inject(spec, ctx)
+    """The fault a drill names, as a context manager that yields the injection time;
+    with a `hold`, it is reverted that long after injection or when the block ends."""
+    fault = CATALOGUE[spec.kind].inject(spec, ctx)
+    return fault if spec.hold is None else held_for(fault, spec.hold)
 
 
 def plan(spec: FaultSpec, ctx: FaultContext) -> list[str]:
     """What `inject` would do and how it would revert; resolves targets through the
     guards (so a refused target shows here) and changes nothing."""
-    return CATALOGUE[spec.kind].plan(spec, ctx)
+    steps = CATALOGUE[spec.kind].plan(spec, ctx)
+    if spec.hold is not None:
+        steps.append(f"hold: reverted {spec.hold:g} s after injection (or at the drill's end)")
+    return steps
 
 
 def recover(ctx: FaultContext) -> list[JournalEntry]:

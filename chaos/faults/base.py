@@ -3,8 +3,9 @@ that always reverts, and the revert actions `pagerdrill recover` replays."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -132,3 +133,52 @@ def journaled(
 def injected(ctx: FaultContext, kind: str, at: float, **detail: object) -> float:
     ctx.timeline.record(EventKind.FAULT_INJECTED, at=at, fault=kind, **detail)
     return at
+
+
+class _Holder(threading.Thread):
+    """Runs a fault's `with` block in its own thread: injects, holds it until released
+    or `hold_s` passed, then leaves the block (the revert). Not a daemon: an
+    interpreter that is exiting still waits for the revert."""
+
+    def __init__(self, fault: AbstractContextManager[float], hold_s: float) -> None:
+        super().__init__(name="fault-holder")
+        self.fault = fault
+        self.hold_s = hold_s
+        self.injected_at: float | None = None
+        self.error: BaseException | None = None
+        self.in_place = threading.Event()
+        self.release = threading.Event()
+
+    def run(self) -> None:
+        try:
+            with self.fault as at:
+                self.injected_at = at
+                self.in_place.set()
+                self.release.wait(self.hold_s)
+        except BaseException as exc:  # handed to the drill's thread, which raises it
+            self.error = exc
+        finally:
+            self.in_place.set()
+
+
+@contextmanager
+def held_for(fault: AbstractContextManager[float], hold_s: float) -> Iterator[float]:
+    """A fault reverted `hold_s` after injection, whatever the block is doing, or when
+    the block ends if that comes first; yields the injection time::
+
+        with held_for(inject(spec, ctx), 20) as injected_at:
+            ...observe the platform; the fault is reverted 20 s after injection...
+    """
+    holder = _Holder(fault, hold_s)
+    holder.start()
+    holder.in_place.wait()
+    try:
+        if holder.error is not None:
+            raise holder.error
+        assert holder.injected_at is not None
+        yield holder.injected_at
+    finally:
+        holder.release.set()
+        holder.join()
+    if holder.error is not None:  # the revert failed
+        raise holder.error

@@ -28,12 +28,17 @@ def _unpause(ctx: FaultContext, params: dict[str, Any]) -> None:
 def plan(spec: ContainerFault, ctx: FaultContext) -> list[str]:
     target = ctx.platform.resolve(spec.workload).describe()
     actions = {
-        "crash-process": f"SIGKILL the main process of {target}; the restart policy should act",
+        "crash-process": f"SIGKILL the main process of {target}",
         "kill": f"kill {target} through the engine's API (no restart policy applies)",
         "stop": f"stop {target} (SIGTERM, SIGKILL after the grace period)",
         "pause": f"pause every process of {target}",
     }
-    undo = "unpause it" if spec.kind == "pause" else "start it unless it is running again"
+    if isinstance(spec, PauseFault):
+        undo = "unpause it"
+    elif spec.revert == "leave-to-platform":
+        undo = "nothing: the platform that manages it brings it back (revert: leave-to-platform)"
+    else:
+        undo = "start it unless it is running again"
     return [actions[spec.kind], f"revert: {undo}"]
 
 
@@ -46,7 +51,7 @@ def inject(spec: ContainerFault, ctx: FaultContext) -> Iterator[float]:
     """
     workload = spec.workload
     container = ctx.platform.resolve(workload).name
-    undo = {"action": "unpause" if spec.kind == "pause" else "ensure-running", "workload": workload}
+    undo = {"action": _undo(spec), "workload": workload}
     with journaled(ctx, spec.kind, {"workload": workload, "container": container}, undo):
         if isinstance(spec, CrashProcessFault):
             at = ctx.able(ProcessLifecycle).crash(workload)
@@ -57,6 +62,12 @@ def inject(spec: ContainerFault, ctx: FaultContext) -> Iterator[float]:
         else:
             at = ctx.able(Freezing).pause(workload)
         yield injected(ctx, spec.kind, at, workload=workload)
+
+
+def _undo(spec: ContainerFault) -> str:
+    if isinstance(spec, PauseFault):
+        return "unpause"
+    return "none" if spec.revert == "leave-to-platform" else "ensure-running"
 
 
 for _spec in (CrashProcessFault, KillFault, StopFault, PauseFault):

@@ -25,6 +25,11 @@ class AlertmanagerClient(JsonApi):
         )
         return alerts
 
+    def all_alerts(self) -> list[dict[str, Any]]:
+        """Every unresolved alert it holds: active, inhibited or silenced (`status.state`)."""
+        alerts: list[dict[str, Any]] = self.request("GET", "/api/v2/alerts")
+        return alerts
+
     def config_yaml(self) -> str:
         """The configuration Alertmanager runs with, as it was loaded (YAML)."""
         status: dict[str, Any] = self.request("GET", "/api/v2/status")

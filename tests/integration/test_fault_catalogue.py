@@ -28,6 +28,7 @@ from chaos.journal import FaultJournal
 from chaos.kubernetes_platform import KubernetesPlatform
 from harness.capabilities import Capability
 from harness.errors import FaultInjectionError, GuardRefused
+from harness.events import EventKind
 from harness.fault_specs import FaultSpec
 from harness.polling import wait_until
 from harness.settings import Settings
@@ -77,6 +78,10 @@ CATALOGUE: dict[str, tuple[dict[str, Any], Effect]] = {
         lambda p, h: not p.is_running("idp") and _replica("/healthz") is None,
     ),
     "stop": ({"workload": "idp", "grace": "2s"}, lambda p, h: not p.is_running("idp")),
+    "signal-process": (
+        {"workload": "idp", "pattern": "uvicorn sandbox[.]idp", "signal": "STOP"},
+        lambda p, h: _replica("/healthz", 1) is None,
+    ),
     "pause": (
         {"workload": "idp"},
         lambda p, h: p.is_paused("idp") and _replica("/healthz", 1) is None,
@@ -238,6 +243,31 @@ def test_fault_shows_in_the_platform_then_reverts_to_steady_state(
     assert [e.kind for e in faults.timeline.events] == ["fault.injected", "fault.reverted"]
 
 
+def test_a_held_fault_is_reverted_after_its_hold_while_the_drill_still_waits(
+    faults: FaultContext,
+) -> None:
+    fields = {"workload": "idp", "pattern": "uvicorn sandbox[.]idp", "signal": "STOP"}
+    spec = _spec("signal-process", {**fields, "hold": "3s"})
+    assert plan(spec, faults)[-1].startswith("hold: reverted 3 s after injection")
+    with inject(spec, faults) as injected_at:
+        wait_until(lambda: _replica("/healthz", 1) is None, 5, expected="hung", where="idp")
+        wait_until(lambda: _replica("/healthz", 1) == 200, 15, expected="answering", where="idp")
+        assert faults.journal.open_entries() == []  # reverted while the block still runs
+    reverted = faults.timeline.first(EventKind.FAULT_REVERTED)
+    assert reverted is not None
+    assert 3 <= reverted.at - injected_at < 4.5
+
+
+def test_signal_process_matching_nothing_is_refused_untouched(faults: FaultContext) -> None:
+    spec = _spec("signal-process", {"workload": "idp", "pattern": "no-such-process-here"})
+    with pytest.raises(GuardRefused, match="no process of workload idp matches"):
+        plan(spec, faults)
+    with pytest.raises(GuardRefused), inject(spec, faults):
+        pytest.fail("nothing matched, so nothing may be signalled")
+    assert faults.journal.open_entries() == []
+    assert faults.timeline.events == []
+
+
 def test_kill_database_primary_fails_over_and_the_old_primary_rejoins(
     faults: FaultContext, platform: DockerPlatform, hooks: AppHooks
 ) -> None:
@@ -260,6 +290,7 @@ HELD = [
     "kill",
     "stop",
     "pause",
+    "signal-process",
     "network-partition",
     "network-loss",
     "cpu-stress",
