@@ -189,6 +189,10 @@ class Expectations(Frozen):
     to one of them. `[]`: such pages are listed, never failed."""
     allow_alerts: list[str] = Field(default_factory=list)
     """Alerts that may page during this drill without failing it (listed all the same)."""
+    page_grace: Seconds = Field(default=5.0, le=600)
+    """Pages are watched from the fault to the drill's end, and at least this long
+    after the revert: a page can come after the fault is gone (evaluation, `for`,
+    group_wait). Raise it on a platform with slower timings."""
 
     @model_validator(mode="after")
     def _allowed_not_expected(self) -> Expectations:

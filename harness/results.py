@@ -129,12 +129,21 @@ class SeenAlert:
     """Alertmanager held it inhibited or silenced at some point."""
     unexpected_page: bool = False
     """It paged at a priority the drill fails on (expect.page_priorities)."""
+    first_notified_s: float | None = None
+    """Its first firing notification, in seconds from the fault."""
 
     def describe(self) -> str:
         where = ", ".join(self.notified or self.routed) or "no receiver"
         how = "notified" if self.notified else "routed to" if self.routed else "reached"
+        when = (
+            ""
+            if self.first_notified_s is None
+            else f" {self.first_notified_s:.1f} s after the fault"
+        )
         held = " (inhibited or silenced for a while)" if self.suppressed else ""
-        return f"{self.name} ({self.priority or 'no priority'}, {self.role}) {how} {where}{held}"
+        return (
+            f"{self.name} ({self.priority or 'no priority'}, {self.role}) {how} {where}{when}{held}"
+        )
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -145,6 +154,7 @@ class SeenAlert:
             "routed": list(self.routed),
             "suppressed": self.suppressed,
             "unexpected_page": self.unexpected_page,
+            "first_notified_s": _round(self.first_notified_s),
         }
 
 

@@ -111,13 +111,14 @@ def _alerts(drill: DrillResult) -> str:
         f'<tr class="{"fail" if a.unexpected_page else "ok"}"><td>{escape(a.name)}</td>'
         f"<td>{escape(a.priority or '')}</td><td>{escape(a.role)}</td>"
         f"<td>{escape(', '.join(a.notified))}</td><td>{escape(', '.join(a.routed))}</td>"
-        f"<td>{'yes' if a.suppressed else ''}</td>"
+        f"<td>{format_seconds(a.first_notified_s)}</td><td>{'yes' if a.suppressed else ''}</td>"
         f"<td>{'unexpected page' if a.unexpected_page else ''}</td></tr>"
         for a in drill.alerts
     )
     return (
         "<h3>Alerts seen</h3><table><tr><th>alert</th><th>priority</th><th>role</th>"
         "<th>notified (receivers' systems)</th><th>routed (Alertmanager)</th>"
+        "<th>first notified (from the fault)</th>"
         f"<th>inhibited or silenced</th><th></th></tr>{rows}</table>"
     )
 

@@ -102,6 +102,9 @@ class AlertWatcher:
     alertmanager: AlertmanagerClient
     readers: ReceiverReaders
     by_receiver_metrics: bool
+    watched: tuple[str, ...] = ()
+    """Every alert the drill expects: each poll notes them all in Alertmanager, so an
+    alert awaited second still gets its first sighting while the first is awaited."""
     _received: dict[str, float] = field(default_factory=dict)
     _routed: dict[tuple[str, str], float] = field(default_factory=dict)
     _delivered: dict[str, float] = field(default_factory=dict)
@@ -174,7 +177,8 @@ class AlertWatcher:
         that must NOT come."""
 
         def complete() -> AlertObservation | None:
-            self._note_alertmanager(expectation.name, fault_at)
+            for name in {expectation.name, *self.watched}:
+                self._note_alertmanager(name, fault_at)
             seen = self.observe(expectation, fault_at)
             done = seen.firing and all(seen.unproven(r) is None for r in expectation.receivers)
             return seen if done else None

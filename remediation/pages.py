@@ -105,10 +105,13 @@ def alerts_since_fault(
     contract: Contract | None,
     monitoring: Monitoring,
     watch: AlertmanagerWatch,
-    fault_at: float,
+    fault_span: tuple[float, float],
 ) -> tuple[tuple[SeenAlert, ...], Check | None]:
     """`judge_alerts` over what Prometheus, Alertmanager (the `watch`, closed here)
-    and the receivers' own systems show from the fault to now."""
+    and the receivers' own systems show from the fault to now, once `page_grace`
+    passed since the revert (`fault_span`: injected and reverted at)."""
+    fault_at, reverted_at = fault_span
+    clock.sleep(max(0.0, reverted_at + expect.page_grace - clock.now()))
     watch.close()
     end = clock.now()
     fired = monitoring.prometheus.firing_alerts(fault_at, end)
@@ -123,6 +126,7 @@ def alerts_since_fault(
         held=held,
         notifications=[n for n in notifications if n.received_at <= end],
         reads=monitoring.readers.reads,
+        fault_at=fault_at,
     )
 
 
@@ -135,6 +139,7 @@ def judge_alerts(
     held: Mapping[str, HeldAlert],
     notifications: Sequence[Notification],
     reads: Callable[[str], bool],
+    fault_at: float = 0.0,
 ) -> tuple[tuple[SeenAlert, ...], Check | None]:
     """Every alert seen (fired in Prometheus, held by Alertmanager or received), and
     the check that none the drill did not expect paged at one of its page priorities.
@@ -154,9 +159,11 @@ def judge_alerts(
         else {r for p, terms in contract.priorities.items() if p in paging for r in terms.receivers}
     )
     notified_by: dict[str, set[str]] = {}
+    first_at: dict[str, float] = {}
     for n in notifications:
         if n.status == "firing":
             notified_by.setdefault(n.alertname, set()).add(n.receiver)
+            first_at[n.alertname] = min(first_at.get(n.alertname, n.received_at), n.received_at)
     seen = []
     for name in sorted({*fired, *held, *notified_by}):
         at_alertmanager = held.get(name, HeldAlert())
@@ -184,6 +191,7 @@ def judge_alerts(
                 tuple(sorted(at_alertmanager.routed)),
                 at_alertmanager.suppressed,
                 role is AlertRole.OTHER and bool(pages),
+                None if name not in first_at else first_at[name] - fault_at,
             )
         )
     if not paging:

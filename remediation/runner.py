@@ -24,6 +24,7 @@ from harness.settings import Settings
 from harness.sli import push_drill_slis, push_load_slis
 from harness.timeline import Timeline
 from journeys.target import JourneyTarget
+from load.runner import LoadRunner
 from remediation.alert_checks import alert_checks
 from remediation.alerts import (
     AlertObservation,
@@ -141,19 +142,13 @@ def _run_phases(scope: DrillScope, monitoring: Monitoring, record: _Record) -> N
         record.facts = replace(record.facts, floors=floors)
         scope.phase("starting observers")
         observers = start_observers(scope, platform, stack, prober, monitoring.prometheus)
-        if load is None:
-            scope.phase("starting load (none in this drill)")
-        else:
-            scope.phase(f"starting load ({load.spec.shape.kind} shape)")
-            stack.enter_context(load)
-            first = load.spec.shape.tick(0.0)
-            load.wait_for_users(first[0] if first else 1, timeout=60)
-            faults.load = load
+        faults.load = _started(scope, stack, load)
         watcher = AlertWatcher(
             monitoring.prometheus,
             monitoring.alertmanager,
             monitoring.readers,
             monitoring.receiver_metrics,
+            tuple(a.name for a in scope.alerts),
         )
         watch = stack.enter_context(
             AlertmanagerWatch(
@@ -177,18 +172,31 @@ def _run_phases(scope: DrillScope, monitoring: Monitoring, record: _Record) -> N
                 record.facts = replace(record.facts, load=load_result)
                 outcomes.append(PhaseOutcome(tuple(load_checks(drill.expect.load, load_result))))
             scope.phase("reverting fault")
+        reverted_at = clock.now()
         if drill.fault.ends_after(drill.load) is None:  # scale-in after a held fault's revert
-            outcomes.append(check_scaled_in(scope, platform, clock.now()))
+            outcomes.append(check_scaled_in(scope, platform, reverted_at))
         scope.phase("checking steady state again (alerts resolved, journeys green)")
         outcomes.extend(_resolved(watcher, observations, recovered_at or clock.now(), timeline))
         outcomes.append(check_steady_state_again(drill, prober))
         alerts, pages = alerts_since_fault(
-            drill.expect, settings.contract, monitoring, watch, fault_at
+            drill.expect, settings.contract, monitoring, watch, (fault_at, reverted_at)
         )
         outcomes.append(PhaseOutcome(() if pages is None else (pages,)))
         began = timeline.events[0].at if timeline.events else fault_at
         seen = tuple(monitoring.prometheus.firing_alerts(began, clock.now()))
     record.facts = replace(record.facts, alerts_seen=seen, alerts=alerts)
+
+
+def _started(scope: DrillScope, stack: ExitStack, load: LoadRunner | None) -> LoadRunner | None:
+    """The drill's load, running with its first users (stopped with `stack`)."""
+    if load is None:
+        scope.phase("starting load (none in this drill)")
+        return None
+    scope.phase(f"starting load ({load.spec.shape.kind} shape)")
+    stack.enter_context(load)
+    first = load.spec.shape.tick(0.0)
+    load.wait_for_users(first[0] if first else 1, timeout=60)
+    return load
 
 
 def _resolved(

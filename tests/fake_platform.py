@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from chaos.platform import ResolvedTarget
+from chaos.platform import ProcessRef, ResolvedTarget
 from harness import clock
 from harness.capabilities import Capability
 from harness.errors import GuardRefused, InfrastructureError
@@ -28,6 +28,10 @@ class FakeWorkload:
     free_mb: int = 10_000
     generation: int = 0
     """Bumped when its pod is replaced (evict, drain): a new pod name."""
+    processes: dict[int, list[str]] = field(
+        default_factory=lambda: {1: ["S", "tini -- app"], 7: ["S", "app --serve"]}
+    )
+    """PID -> [state letter, command line]."""
 
 
 class FakePlatform:
@@ -87,6 +91,24 @@ class FakePlatform:
     def ensure_running(self, workload: str, timeout: float = 30.0) -> None:
         w = self._revert("ensure-running", workload)
         w.running, w.paused = True, False
+
+    def processes(self, workload: str) -> list[ProcessRef]:
+        return [
+            ProcessRef(f"fake-{workload}", pid, state, command)
+            for pid, (state, command) in self._w(workload).processes.items()
+        ]
+
+    def send_signal(self, workload: str, processes: list[ProcessRef], signal_name: str) -> float:
+        w = self._act(f"signal {signal_name}", workload) if signal_name != "CONT" else None
+        w = w or self._revert("signal CONT", workload)
+        for process in processes:
+            if process.pid not in w.processes:
+                continue
+            if signal_name in ("KILL", "TERM"):
+                del w.processes[process.pid]
+            else:
+                w.processes[process.pid][0] = "T" if signal_name == "STOP" else "S"
+        return clock.now()
 
     def pause(self, workload: str) -> float:
         self._act("pause", workload).paused = True

@@ -25,6 +25,7 @@ PLATFORM_FAULTS = {
     "kill": {"workload": "app"},
     "stop": {"workload": "app"},
     "pause": {"workload": "app"},
+    "signal-process": {"workload": "app", "pattern": "^app", "signal": "STOP"},
     "network-partition": {"workload": "app"},
     "network-latency": {"workload": "app", "delay": "200ms"},
     "network-loss": {"workload": "app", "percent": 30},
@@ -53,6 +54,7 @@ def _at_steady_state(platform: FakePlatform) -> None:
         assert w.networks == {"net": ["alias"]}, name
         assert w.network_faults == [], name
         assert w.stress == {}, name
+        assert all(state != "T" for state, _ in w.processes.values()), name
         assert w.replicas == 2, name
     assert platform.cordoned == set()
 
