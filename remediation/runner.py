@@ -105,11 +105,15 @@ def plan_drill(valid: ValidDrill, settings: Settings) -> list[str]:
                 "not checked: the alerts, receivers and detection floors against the live "
                 f"monitoring ({exc})"
             )
-    with (
-        closing(open_platform(settings.target.platform)) as platform,
-        fault_context(settings, platform, Timeline(), drill.load) as faults,
-    ):
-        steps = plan(drill.fault, faults)
+    try:
+        with (
+            closing(open_platform(settings.target.platform)) as platform,
+            fault_context(settings, platform, Timeline(), drill.load) as faults,
+        ):
+            steps = plan(drill.fault, faults)
+    except InfrastructureError as exc:  # a refusal (GuardRefused) still ends the dry run
+        steps = [f"on {drill.fault.target_text()}"]
+        unchecked.append(f"not checked: the fault's targets on the platform ({exc})")
     lines = [f"journeys probed: {', '.join(drill.journeys) or 'none'}", *plan_load(drill, settings)]
     lines += [f"fault {drill.fault.kind}: {step}" for step in steps]
     lines += [

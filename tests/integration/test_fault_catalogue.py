@@ -405,6 +405,28 @@ def test_dry_run_prints_the_plan_and_touches_nothing(
     assert not (tmp_path / "out" / "results.json").exists()
 
 
+def test_dry_run_prints_the_plan_when_monitoring_and_platform_do_not_answer(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "target.yaml"
+    target.write_text(
+        SANDBOX_TARGET.read_text()
+        .replace("http://127.0.0.1:19090", "http://127.0.0.1:9")  # nothing listens there
+        .replace("container: pagerdrill-sandbox-idp", "container: pagerdrill-sandbox-gone")
+    )
+    run = pagerdrill_cli(
+        "run", "drills/app-crash.drill.yaml", "--dry-run", "--target", str(target),
+        "--output", str(tmp_path / "out"), state_dir=tmp_path,
+    )  # fmt: skip
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output
+    assert "expect IDPDown at P0 within 30 s" in output
+    assert "not checked: the alerts, receivers and detection floors" in output
+    assert "not checked: the fault's targets on the platform" in output
+    assert "no container named pagerdrill-sandbox-gone" in output
+    assert "dry run: nothing was touched" in output
+
+
 @pytest.mark.parametrize(
     ("change", "words"),
     [
