@@ -286,15 +286,20 @@ class KubernetesPlatform(Closing):
         container = self._workload(workload).container
         kwargs = {"container": container} if container else {}
         log.debug("exec %s sh -c ...", pod)
-        output = stream(
+        session = stream(
             self.core.raw.connect_get_namespaced_pod_exec,
             pod,
             self.cfg.namespace,
             command=["/bin/sh", "-c", script],
-            stderr=True, stdin=False, stdout=True, tty=False, _request_timeout=EXEC_TIMEOUT_S,
+            stderr=True, stdin=False, stdout=True, tty=False,
+            _preload_content=False,
             **kwargs,
         )  # fmt: skip
-        return str(output)
+        try:  # closed here, not left to the garbage collector (an unclosed socket)
+            session.run_forever(timeout=EXEC_TIMEOUT_S)
+            return str(session.read_stdout(timeout=0))
+        finally:
+            session.close()
 
     def processes(self, workload: str) -> list[ProcessRef]:
         return [

@@ -1,7 +1,7 @@
 """Journey success and latency before, during and after a fault, from the prober's
 attempts on the drill's timeline. "Before" holds the attempts that ended before the
-fault; "during" ends when the journey is back: the first of K consecutive
-successes started after the fault."""
+fault; "during" ends where the first of K consecutive successes after the fault
+started; the journey was back when that attempt ended."""
 
 from __future__ import annotations
 
@@ -14,16 +14,27 @@ from harness.timeline import Event
 DEFAULT_CONSECUTIVE = 3
 
 
-def back_at(attempts: Sequence[Event], fault_at: float, consecutive: int) -> float | None:
-    """When the first run of `consecutive` successes after the fault began, if any."""
+def _first_good_run(attempts: Sequence[Event], fault_at: float, consecutive: int) -> Event | None:
+    """The first attempt of the first `consecutive` successes in a row after the fault."""
     run: list[Event] = []
     for attempt in attempts:
         if attempt.at < fault_at:
             continue
         run = [*run, attempt] if attempt.detail.get("ok") else []
         if len(run) >= consecutive:
-            return run[0].at
+            return run[0]
     return None
+
+
+def back_at(attempts: Sequence[Event], fault_at: float, consecutive: int) -> float | None:
+    """When the journey was back for its users: the end of the first of the first
+    `consecutive` successes in a row after the fault, if there were."""
+    first = _first_good_run(attempts, fault_at, consecutive)
+    if first is None:
+        return None
+    duration = first.detail["duration_s"]
+    assert isinstance(duration, int | float)
+    return first.at + float(duration)
 
 
 def journey_windows(
@@ -40,8 +51,8 @@ def journey_windows(
     windows: JourneyWindows = {}
     for journey, attempts in by_journey.items():
         k = (consecutive or {}).get(journey, DEFAULT_CONSECUTIVE)
-        back = back_at(attempts, fault_at, k)
-        end = float("inf") if back is None else back
+        first = _first_good_run(attempts, fault_at, k)
+        end = float("inf") if first is None else first.at
         split: dict[str, list[tuple[bool, float]]] = {"before": [], "during": [], "after": []}
         for a in attempts:
             duration = a.detail["duration_s"]

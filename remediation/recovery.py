@@ -93,7 +93,7 @@ def check_journeys_green(
     journey, within, k = expectation.journey, expectation.within, expectation.consecutive
     name = f"{journey} journey green again within {within:g} s"
     # The K successes that prove recovery may complete after the deadline; their
-    # first one must start before it.
+    # first one must end before it.
     remaining = clock.left_until(fault_at, within) + k * CONFIRMING_ATTEMPT_S
     success = timed_check(
         name,
@@ -106,17 +106,21 @@ def check_journeys_green(
     )
     if isinstance(success, Check):
         return success, None
-    timeline.record(EventKind.RECOVERY_JOURNEY_GREEN, at=success.started_at, journey=journey)
-    delay = success.started_at - fault_at
+    # Back when a user had it back: the end of the first good attempt, not its start
+    # (that attempt may itself have waited for the platform, a respawn for one).
+    back = success.started_at + success.duration_s
+    timeline.record(EventKind.RECOVERY_JOURNEY_GREEN, at=back, journey=journey)
+    delay = back - fault_at
     failures = len([a for a in prober.attempts(journey, fault_at) if not a.ok])
     return Check(
         name,
         delay <= within,
-        f"{journey} green {delay:.2f} s after the fault ({k} successes in a row) "
+        f"{journey} back {delay:.2f} s after the fault: the end of the first of {k} "
+        f"successes in a row (it started at {success.started_at - fault_at:.2f} s), "
         f"after {failures} failed attempts",
         delay,
         within,
-    ), success.started_at
+    ), back
 
 
 def check_scaled_out(

@@ -76,12 +76,12 @@ def _attempt(at: float, ok: bool, duration: float = 1.0) -> Event:
     )
 
 
-def test_journey_is_back_at_the_first_of_k_consecutive_successes() -> None:
+def test_journey_is_back_at_the_end_of_the_first_of_k_consecutive_successes() -> None:
     oks = [True, False, True, False, True, True, True, True]
-    attempts = [_attempt(float(i), ok) for i, ok in enumerate(oks)]
-    assert back_at(attempts, fault_at=1.0, consecutive=3) == 4.0
-    assert back_at(attempts, fault_at=1.0, consecutive=1) == 2.0
-    assert back_at(attempts, fault_at=1.0, consecutive=4) == 4.0
+    attempts = [_attempt(float(i), ok, duration=0.8) for i, ok in enumerate(oks)]
+    assert back_at(attempts, fault_at=1.0, consecutive=3) == 4.8
+    assert back_at(attempts, fault_at=1.0, consecutive=1) == 2.8
+    assert back_at(attempts, fault_at=1.0, consecutive=4) == 4.8
     assert back_at(attempts, fault_at=1.0, consecutive=5) is None
 
 
