@@ -247,7 +247,7 @@ class KubernetesPlatform(Closing):
             try:  # closed here, not left to the garbage collector (an unclosed socket)
                 session.run_forever(timeout=EXEC_TIMEOUT_S)
             finally:
-                session.close()
+                _close(session)
         for pod, restarts in before.items():
             wait_until(
                 functools.partial(self._ended, pod, restarts),
@@ -299,7 +299,7 @@ class KubernetesPlatform(Closing):
             session.run_forever(timeout=EXEC_TIMEOUT_S)
             return str(session.read_stdout(timeout=0))
         finally:
-            session.close()
+            _close(session)
 
     def processes(self, workload: str) -> list[ProcessRef]:
         return [
@@ -559,6 +559,15 @@ class KubernetesPlatform(Closing):
 
     def is_running(self, workload: str) -> bool:
         return any(_serving(p) for p in self._pods(workload))
+
+
+def _close(session: Any) -> None:
+    """Close an exec session and its socket: when the remote end closed first (the
+    command ended), the client's `close()` leaves the TLS socket open."""
+    session.close()
+    sock = getattr(session, "sock", None)
+    if sock is not None:
+        sock.shutdown()
 
 
 def _serving(pod: Any) -> bool:
