@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Self
 
 from harness import clock
@@ -50,6 +50,7 @@ class AlertmanagerWatch(Closing):
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="alertmanager-watch", daemon=True)
+        self.polls = 0
         self.failed_polls = 0
         self.last_error: str | None = None
 
@@ -63,6 +64,7 @@ class AlertmanagerWatch(Closing):
             self.poll()
 
     def poll(self) -> None:
+        self.polls += 1
         try:
             alerts = self._client.all_alerts()
         except HarnessError as exc:  # Alertmanager may be what the drill broke
@@ -118,7 +120,7 @@ def alerts_since_fault(
     held = watch.held()
     names = {*fired, *held, *(a.name for a in expect.alerts), *expect.allow_alerts}
     notifications = monitoring.readers.notifications(sorted(names), since=fault_at)
-    return judge_alerts(
+    seen, check = judge_alerts(
         expect,
         contract,
         earlier=watch.earlier,
@@ -128,6 +130,7 @@ def alerts_since_fault(
         reads=monitoring.readers.reads,
         fault_at=fault_at,
     )
+    return seen, _with_blind_spots(check, watch)
 
 
 def judge_alerts(
@@ -197,6 +200,17 @@ def judge_alerts(
     if not paging:
         return tuple(seen), None
     return tuple(seen), _pages_check(seen, paging)
+
+
+def _with_blind_spots(check: Check | None, watch: AlertmanagerWatch) -> Check | None:
+    """A check that passed says so only as far as Alertmanager could be seen."""
+    if check is None or not watch.failed_polls:
+        return check
+    blind = (
+        f"; Alertmanager did not answer {watch.failed_polls} of {watch.polls} polls "
+        f"(last: {watch.last_error}), so routing seen only by the other polls"
+    )
+    return replace(check, detail=check.detail + blind)
 
 
 def _pages_check(seen: list[SeenAlert], paging: set[str]) -> Check:

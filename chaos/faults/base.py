@@ -171,8 +171,8 @@ def held_for(fault: AbstractContextManager[float], hold_s: float) -> Iterator[fl
     """
     holder = _Holder(fault, hold_s)
     holder.start()
-    holder.in_place.wait()
-    try:
+    try:  # an interrupt while injecting still releases (and so reverts) at once
+        holder.in_place.wait()
         if holder.error is not None:
             raise holder.error
         assert holder.injected_at is not None

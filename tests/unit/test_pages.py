@@ -12,7 +12,7 @@ from harness.contract import Contract, load_contract
 from harness.drill import AlertExpectation, Expectations
 from harness.results import AlertRole, Check, SeenAlert
 from harness.types import Priority
-from remediation.pages import HeldAlert, judge_alerts
+from remediation.pages import AlertmanagerWatch, HeldAlert, _with_blind_spots, judge_alerts
 from tests.conftest import REPO
 
 
@@ -165,3 +165,11 @@ def test_allow_alerts_may_not_name_an_expected_alert() -> None:
             alerts=[AlertExpectation(name="IDPDown", priority=Priority.P0)],
             allow_alerts=["IDPDown"],
         )
+
+
+def test_a_passed_check_says_when_alertmanager_could_not_be_seen() -> None:
+    with AlertmanagerWatch("http://127.0.0.1:9", earlier=()) as watch:  # nothing listens
+        watch.poll()
+    passed = _with_blind_spots(Check("no unexpected P0/P1 pages", True, "none"), watch)
+    assert passed is not None
+    assert passed.detail.startswith("none; Alertmanager did not answer 1 of 1 polls")

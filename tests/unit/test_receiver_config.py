@@ -91,10 +91,12 @@ def test_an_old_alertmanager_lowers_the_default_to_routed(tmp_path: Path) -> Non
 
 
 def test_more_evidence_than_the_target_can_show_is_refused_at_the_line(tmp_path: Path) -> None:
+    drill = _drill(tmp_path, "received")
+    line = drill.read_text().splitlines().index("      evidence: received") + 1
     with pytest.raises(ConfigError) as raised:
-        _evidence(_settings(tmp_path), _drill(tmp_path, "received"))
+        _evidence(_settings(tmp_path), drill)
     message = str(raised.value)
-    assert "app-crash.drill.yaml:18: expect.alerts[0].evidence" in message
+    assert f"app-crash.drill.yaml:{line}: expect.alerts[0].evidence" in message
     assert "slack-critical: `received` needs a reader for it" in message
 
 
