@@ -21,7 +21,8 @@ from tests.sandbox_state import healthy_database_pair as _healthy_pair
 from tests.sandbox_state import patroni_members as _members
 
 pytestmark = pytest.mark.integration
-TTL_BOUND_S = 30  # ttl 20 s + loop_wait + connection retries
+TTL_BOUND_S = 40  # ttl 20 s + loop_wait 2 s + the sync standby released + connection retries;
+# 30 s was exceeded once on a loaded 2-core machine (the drill's RTO deadline is 45 s)
 
 
 class Writer(threading.Thread):
