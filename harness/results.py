@@ -105,8 +105,8 @@ def _quantile(sorted_values: Sequence[float], q: float) -> float | None:
 
 class AlertRole(StrEnum):
     """What a drill said about an alert it saw: `expected` (under expect.alerts),
-    `allowed` (expect.allow_alerts), `earlier` (already firing at the fault, so not
-    this drill's doing) or `other`."""
+    `allowed` (expect.allow_alerts), `earlier` (already pending or firing at the
+    fault, so not this drill's doing) or `other`."""
 
     EXPECTED = "expected"
     ALLOWED = "allowed"

@@ -43,7 +43,8 @@ class AlertmanagerWatch(Closing):
 
     def __init__(self, url: str, *, earlier: Collection[str], interval_s: float = 1.0) -> None:
         self.earlier = frozenset(earlier)
-        """Alerts already firing when the watch began (not the drill's doing)."""
+        """Alerts already pending or firing when the watch began: their condition held
+        before the fault, so they are not the drill's doing."""
         self._client = AlertmanagerClient(url)
         self._interval_s = interval_s
         self._held: dict[str, HeldAlert] = {}
@@ -151,7 +152,8 @@ def judge_alerts(
     notification of it, or, for a receiver no reader reads back, when Alertmanager
     routed it there while it was active. It is a page when its priority is one the
     drill fails on, or when the receiver is one the contract gives to such a
-    priority. `earlier`: alerts already firing at the fault (not this drill's doing).
+    priority. `earlier`: alerts already pending or firing at the fault (not this
+    drill's doing).
     """
     expected = {a.name for a in expect.alerts}
     allowed = set(expect.allow_alerts)

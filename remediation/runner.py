@@ -156,7 +156,7 @@ def _run_phases(scope: DrillScope, monitoring: Monitoring, record: _Record) -> N
         )
         watch = stack.enter_context(
             AlertmanagerWatch(
-                settings.target.alertmanager.url, earlier=monitoring.prometheus.firing_now()
+                settings.target.alertmanager.url, earlier=monitoring.prometheus.active_now()
             ).start()
         )
         scope.phase(f"injecting fault {drill.fault.kind} on {drill.fault.target_text()}")

@@ -106,10 +106,10 @@ class PrometheusClient(JsonApi):
         """The configuration Prometheus runs with (YAML, as `/api/v1/status/config` gives it)."""
         return str(self.request("GET", "/api/v1/status/config")["data"]["yaml"])
 
-    def firing_now(self) -> set[str]:
-        """Names of the alerts firing right now (from the rules engine)."""
+    def active_now(self) -> set[str]:
+        """Names of the alerts pending or firing right now (from the rules engine)."""
         alerts = self.request("GET", "/api/v1/alerts")["data"]["alerts"]
-        return {a["labels"]["alertname"] for a in alerts if a.get("state") == "firing"}
+        return {a["labels"]["alertname"] for a in alerts}
 
     def active_alerts(self, alertnames: list[str]) -> list[dict[str, Any]]:
         """Alerts pending or firing right now (from the rules engine, not the TSDB)."""
