@@ -99,8 +99,9 @@ class FakePlatform:
         ]
 
     def send_signal(self, workload: str, processes: list[ProcessRef], signal_name: str) -> float:
-        w = self._act(f"signal {signal_name}", workload) if signal_name != "CONT" else None
-        w = w or self._revert("signal CONT", workload)
+        # CONT is the revert: it may fail like every revert of this fake
+        act = self._revert if signal_name == "CONT" else self._act
+        w = act(f"signal {signal_name}", workload)
         for process in processes:
             if process.pid not in w.processes:
                 continue
