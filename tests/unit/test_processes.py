@@ -35,9 +35,10 @@ def test_a_pattern_matches_command_lines_never_kernel_threads() -> None:
 
 
 def test_the_script_lists_this_machine_in_a_plain_shell() -> None:
-    output = subprocess.run(
-        ["/bin/sh", "-c", LIST_SCRIPT], capture_output=True, text=True, check=True
-    ).stdout
+    # decoded as the Kubernetes client decodes exec output: a command line may hold
+    # bytes that are not UTF-8 (CI's machine had one)
+    raw = subprocess.run(["/bin/sh", "-c", LIST_SCRIPT], capture_output=True, check=True).stdout
+    output = raw.decode("utf-8", "replace")
     found = parse_listing("here", output)
     assert any("pytest" in p.command for p in found), output[:500]
     assert not any("/proc/[0-9]" in p.command for p in found)  # its own shell is left out
