@@ -53,7 +53,7 @@ def _recover(args: argparse.Namespace) -> int:
 def _fault(args: argparse.Namespace) -> int:
     settings = load_settings(args.target)
     drill, source = load_drill(args.drill)
-    check_against_target(drill, source, settings.target, settings.contract)
+    check_against_target(drill, source, settings.target, settings.journey_pack, settings.contract)
     check_capabilities(drill, source, settings.target.platform)
     if drill.fault.acts_on == "load":
         raise source.error(("fault", "kind"), "a traffic surge needs the drill's load: use run")

@@ -16,19 +16,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from harness.configfile import SourceMap, load_model
 from harness.contract import Contract
 from harness.fault_specs import FaultSpec
+from harness.journey_pack import JOURNEY_NAME, JourneyPack
 from harness.load_specs import LoadExpectation, LoadSpec, SpikeShape
 from harness.receivers import EvidenceTier
 from harness.target import TargetConfig
 from harness.types import Frozen, Priority, Seconds
 
-JourneyName = Literal["login", "template-creation", "service-deployment"]
+JourneyName = Annotated[str, Field(pattern=JOURNEY_NAME)]
+"""A journey of the target's journey pack (checked against the target's pack)."""
 Profile = Literal["smoke", "gate", "nightly"]
 PlatformKind = Literal["docker", "kubernetes"]
 
@@ -235,7 +237,11 @@ def load_drill(path: Path) -> tuple[Drill, SourceMap]:
 
 
 def check_against_target(
-    drill: Drill, source: SourceMap, target: TargetConfig, contract: Contract | None = None
+    drill: Drill,
+    source: SourceMap,
+    target: TargetConfig,
+    pack: JourneyPack,
+    contract: Contract | None = None,
 ) -> list[AlertContract]:
     """Cross-checks a drill file against the target and its contract, before anything
     is touched; returns the drill's alerts with every term decided."""
@@ -273,6 +279,13 @@ def check_against_target(
             ("expect", "recovery", "failover"),
             "the target names no data_probe database to prove that no write is lost",
         )
+    for index, journey in enumerate(drill.journeys):
+        if journey not in pack.journeys:
+            raise source.error(
+                ("journeys", index),
+                f"the target's journey pack {pack.name!r} has no journey {journey!r}; "
+                f"it has: {', '.join(pack.journeys)}",
+            )
     green = drill.expect.recovery.journeys_green
     if green is not None and green.journey not in drill.journeys:
         raise source.error(

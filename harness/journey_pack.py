@@ -1,70 +1,185 @@
-"""Journey packs: where the journeys click on one platform (paths and Playwright
-selectors), so the same journeys run against the sandbox or another IDP.
+"""Journey packs: a platform's journeys as data. A journey is named steps; a step is
+timed and holds actions (go to a page, fill a form, click, submit, see something),
+so any web platform's user journeys can be written without code.
 
 The sandbox's pack is `journeys/packs/reference-idp.yaml`; a target names its own
-with `app.journey_pack`."""
+with `app.journey_pack`. `load_pack` validates everything a run would use before
+anything is touched: fields, placeholders, and `journey:` references."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from harness.configfile import load_model
+from harness.configfile import FieldPath, SourceMap, load_model
 from harness.types import Frozen, Seconds
 
 # The reference IDP's pack is journeys' data; its model lives here with the other
 # config files' models so that settings validate it before anything is touched.
 REFERENCE_PACK = Path(__file__).resolve().parents[1] / "journeys" / "packs" / "reference-idp.yaml"
 
-
-class LoginSelectors(Frozen):
-    path: str = Field(pattern=r"^/")
-    form: str
-    username: str
-    password: str
-    submit: str
-    signed_in: str
-    rejected: str
+JOURNEY_NAME = r"^[a-z][a-z0-9-]*$"
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+BUILTIN_VALUES = ("username", "password", "name")
+"""Filled in per attempt: the target's credentials, and `name`, a fresh name for what
+the attempt creates (`name_prefix` + time + random)."""
 
 
-class TemplateCreationSelectors(Frozen):
-    catalog_path: str = Field(pattern=r"^/")
-    template: str
-    open_template: str
-    name: str
-    owner: str
-    parameters: dict[str, str] = Field(default_factory=dict)
-    submit: str
-    created: str
-    rejected: str
-    catalog_entry: str
-    name_prefix: str = Field(default="pd-synthetic-", pattern=r"^[a-z][a-z0-9-]*$")
+class Check(Frozen):
+    """`see:` in full: wait until `selector` shows, with the text wanted."""
 
-
-class ServiceDeploymentSelectors(Frozen):
-    deploy: str
-    status: str
-    succeeded: list[str] = Field(min_length=1)
+    selector: str
+    one_of: list[str] = Field(default_factory=list)
+    """The element's text (trimmed) must be one of these; the wait goes on until it is."""
+    contains: str | None = None
     failed: list[str] = Field(default_factory=list)
-    health: str
-    healthy: list[str] = Field(min_length=1)
-    rollout_timeout: Seconds = 30.0
+    """Texts of the element that end the wait as a failure (a job that failed)."""
+    detail: str | None = None
+    """An element whose text explains a `failed` text, put in the failure message."""
+    rejected: str | None = None
+    """An element that, once shown, is the platform refusing: its text is the failure."""
+
+    @property
+    def texts_wanted(self) -> bool:
+        return bool(self.one_of or self.contains or self.failed)
+
+
+class Action(Frozen):
+    """Exactly one of the fields."""
+
+    goto: str | None = Field(default=None, pattern=r"^/")
+    """Open a path of the app (fails on an HTTP status of 400 or more)."""
+    fill: dict[str, str] | None = None
+    """Selector -> text, filled in this order."""
+    click: str | None = None
+    """Click what does not load a new page (a tab, a toggle, a script's button)."""
+    submit: str | None = None
+    """Click what loads a page (a form's button, a link), and wait for that page."""
+    see: str | Check | None = None
+    """Wait until an element shows (a selector, or a `Check`)."""
+    journey: str | None = Field(default=None, pattern=JOURNEY_NAME)
+    """Another journey's actions, in this step (signing in, as part of a longer one)."""
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Action:
+        given = [name for name, value in self if value is not None]
+        if len(given) != 1:
+            kinds = ", ".join(type(self).model_fields)
+            raise ValueError(f"an action is exactly one of {kinds}; got {given or 'none'}")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(name for name, value in self if value is not None)
+
+
+class Step(Frozen):
+    name: str = Field(min_length=1)
+    timeout: Seconds | None = None
+    """How long each of the step's waits may take (default: the pack's step_timeout)."""
+    do: list[Action] = Field(min_length=1)
+
+
+class JourneySpec(Frozen):
+    description: str = ""
+    steps: list[Step] = Field(min_length=1)
 
 
 class JourneyPack(Frozen):
     name: str
     step_timeout: Seconds = 5.0
-    login: LoginSelectors
-    template_creation: TemplateCreationSelectors
-    service_deployment: ServiceDeploymentSelectors
+    name_prefix: str = Field(default="pd-synthetic-", pattern=r"^[a-z][a-z0-9-]*$")
+    values: dict[str, str] = Field(default_factory=dict)
+    """Constants for `{placeholders}` (a template's id, a project's name)."""
+    journeys: dict[str, JourneySpec] = Field(min_length=1)
 
-    @property
-    def step_timeout_ms(self) -> float:
-        return self.step_timeout * 1000
+    def timeout_s(self, step: Step) -> float:
+        return step.timeout if step.timeout is not None else self.step_timeout
 
 
 def load_pack(path: Path = REFERENCE_PACK) -> JourneyPack:
     """Validate a pack file; problems are `ConfigError`s naming file, line and field."""
-    pack, _ = load_model(path, JourneyPack)
+    pack, source = load_model(path, JourneyPack)
+    _check_names(pack, source)
+    _check_placeholders(pack, source)
+    _check_references(pack, source)
     return pack
+
+
+def _check_names(pack: JourneyPack, source: SourceMap) -> None:
+    for name in pack.journeys:
+        if not re.match(JOURNEY_NAME, name):
+            raise source.error(("journeys", name), f"a journey's name matches {JOURNEY_NAME}")
+    for name in pack.values:
+        if name in BUILTIN_VALUES or not PLACEHOLDER.fullmatch(f"{{{name}}}"):
+            raise source.error(
+                ("values", name),
+                f"{name!r} cannot be a value's name (built in: {', '.join(BUILTIN_VALUES)})",
+            )
+
+
+def _texts(action: Action) -> Iterator[tuple[FieldPath, str, bool]]:
+    """(field, text, may hold the password) of every text of an action."""
+    for selector, text in (action.fill or {}).items():
+        yield ("fill", selector), selector, False
+        yield ("fill", selector), text, True
+    for kind in ("goto", "click", "submit"):
+        value = getattr(action, kind)
+        if value is not None:
+            yield (kind,), value, False
+    see = action.see
+    if isinstance(see, str):
+        yield ("see",), see, False
+    elif see is not None:
+        for field in ("selector", "contains", "detail", "rejected"):
+            if getattr(see, field) is not None:
+                yield ("see", field), getattr(see, field), False
+        for field in ("one_of", "failed"):
+            for i, text in enumerate(getattr(see, field)):
+                yield ("see", field, i), text, False
+
+
+def _check_placeholders(pack: JourneyPack, source: SourceMap) -> None:
+    known = set(BUILTIN_VALUES) | set(pack.values)
+    for journey, spec in pack.journeys.items():
+        for s, step in enumerate(spec.steps):
+            for a, action in enumerate(step.do):
+                for field, text, secret_ok in _texts(action):
+                    where = ("journeys", journey, "steps", s, "do", a, *field)
+                    for placeholder in PLACEHOLDER.findall(text):
+                        if placeholder not in known:
+                            raise source.error(
+                                where,
+                                f"unknown placeholder {{{placeholder}}}; known: "
+                                + ", ".join(sorted(known)),
+                            )
+                        if placeholder == "password" and not secret_ok:
+                            raise source.error(
+                                where, "{password} may only be a text to fill (never shown)"
+                            )
+
+
+def _check_references(pack: JourneyPack, source: SourceMap) -> None:
+    def includes(journey: str) -> Iterator[tuple[FieldPath, str]]:
+        for s, step in enumerate(pack.journeys[journey].steps):
+            for a, action in enumerate(step.do):
+                if action.journey is not None:
+                    yield ("journeys", journey, "steps", s, "do", a, "journey"), action.journey
+
+    def visit(journey: str, trail: tuple[str, ...]) -> None:
+        for where, included in includes(journey):
+            if included not in pack.journeys:
+                raise source.error(
+                    where,
+                    f"unknown journey {included!r}; the pack has: {', '.join(pack.journeys)}",
+                )
+            if included in trail or included == journey:
+                cycle = " -> ".join((*trail, journey, included))
+                raise source.error(where, f"journeys include each other: {cycle}")
+            visit(included, (*trail, journey))
+
+    for journey in pack.journeys:
+        visit(journey, ())

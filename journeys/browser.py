@@ -37,7 +37,7 @@ def chromium(path: Path) -> Iterator[Browser]:
     """A headless Chromium for the calling thread::
 
     with chromium(settings.chromium) as browser:
-        result = login_journey(browser.new_context(), JourneyTarget.from_settings(settings))
+        result = run_journey("login", browser.new_context(), JourneyTarget.from_settings(settings))
     """
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(**launch_args(path))

@@ -11,10 +11,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from harness.errors import InfrastructureError
+from harness.errors import ConfigError, InfrastructureError
 from harness.settings import load_settings
 from harness.types import parse_duration
-from journeys.catalog import JOURNEYS
 from journeys.result import JourneyResult
 from journeys.schedule import replay
 from journeys.sli import JourneySlis
@@ -34,9 +33,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--journey",
         action="append",
-        choices=sorted(JOURNEYS),
         dest="journeys",
-        help="a journey to run (repeatable; default: all)",
+        help="a journey of the target's pack to run (repeatable; default: all of them)",
     )
     parser.add_argument(
         "--rounds", type=int, help="stop after N rounds; exit 1 if the last round had a failure"
@@ -56,7 +54,16 @@ def describe(result: JourneyResult) -> str:
 
 def _probe(args: argparse.Namespace) -> int:
     settings = load_settings(args.target)
-    journeys = args.journeys or list(JOURNEYS)
+    known = settings.journey_pack.journeys
+    journeys = args.journeys or list(known)
+    unknown = sorted(set(journeys) - set(known))
+    if unknown:
+        raise ConfigError(
+            settings.target_path,
+            None,
+            "app.journey_pack",
+            f"the pack has no journey {', '.join(unknown)}; it has: {', '.join(known)}",
+        )
     slis = JourneySlis(settings.target.environment, settings.run_id)
     pushgateway = settings.target.pushgateway
     last_round: dict[str, bool] = {}

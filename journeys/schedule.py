@@ -10,7 +10,7 @@ from pathlib import Path
 
 from harness import clock
 from journeys.browser import chromium
-from journeys.catalog import JOURNEYS
+from journeys.journey import run_journey
 from journeys.result import JourneyResult
 from journeys.target import JourneyTarget
 
@@ -31,9 +31,10 @@ def replay(
 
         replay(["login"], target, Path("/usr/bin/chromium"), every_s=60, stop=stop, on_result=print)
     """
-    unknown = sorted(set(journeys) - set(JOURNEYS))
+    known = target.pack.journeys
+    unknown = sorted(set(journeys) - set(known))
     if unknown:
-        raise ValueError(f"unknown journeys {', '.join(unknown)}; known: {', '.join(JOURNEYS)}")
+        raise ValueError(f"unknown journeys {', '.join(unknown)}; known: {', '.join(known)}")
     done = 0
     with chromium(chromium_path) as browser:
         while not stop.is_set() and (rounds is None or done < rounds):
@@ -43,7 +44,7 @@ def replay(
                     break
                 context = browser.new_context()
                 try:
-                    on_result(JOURNEYS[name](context, target))
+                    on_result(run_journey(name, context, target))
                 finally:
                     context.close()
             done += 1

@@ -26,7 +26,9 @@ def validate_drill(drill: Drill, source: SourceMap, settings: Settings) -> Valid
 
     valid = validate_drill(*load_drill(Path("drills/app-crash.drill.yaml")), settings)
     """
-    alerts = check_against_target(drill, source, settings.target, settings.contract)
+    alerts = check_against_target(
+        drill, source, settings.target, settings.journey_pack, settings.contract
+    )
     alerts = decide_evidence(drill, source, alerts, settings.target)
     check_capabilities(drill, source, settings.target.platform)
     return ValidDrill(drill, source, tuple(alerts))

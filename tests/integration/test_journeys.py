@@ -1,10 +1,11 @@
-"""The three journeys in Debian's Chromium (pytest-playwright's `context` fixture,
+"""The reference pack's three journeys in Debian's Chromium (pytest-playwright's `context` fixture,
 so traces and screenshots are kept when a test fails), against the sandbox: they
 pass on the healthy app, and name the failing step when a fault hook breaks it."""
 
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -12,8 +13,8 @@ import pytest
 from playwright.sync_api import BrowserContext
 from pydantic import SecretStr
 
-from journeys.catalog import JOURNEYS
-from journeys.pages import LoginPage
+from harness.journey_pack import load_pack
+from journeys.journey import run_journey
 from journeys.target import JourneyTarget
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
@@ -38,11 +39,11 @@ STEPS = {
 }
 
 
-@pytest.mark.parametrize("journey", sorted(JOURNEYS))
+@pytest.mark.parametrize("journey", sorted(STEPS))
 def test_journey_passes_with_timed_steps(
     journey: str, context: BrowserContext, journey_target: JourneyTarget
 ) -> None:
-    result = JOURNEYS[journey](context, journey_target)
+    result = run_journey(journey, context, journey_target)
     assert result.ok, result.failed_step
     assert [s.name for s in result.steps] == STEPS[journey]
     assert all(s.duration_s > 0 for s in result.steps)
@@ -73,12 +74,21 @@ BREAKAGES = {
             {"error_rate": {"/templates/{template_id}/create": 1.0}}, "pick template", "HTTP 500"
         ),
     ),
+    "navigation-hangs": (
+        "login",
+        Breakage(
+            {"latency_s": {"/dashboard": 8.0}},
+            "submit credentials",
+            "the page it leads to did not load within 5 s",
+        ),
+    ),
     "rollout-fails": (
         "service-deployment",
         Breakage(
             {"deployment_failure": True},
             "follow deployment to its outcome",
-            "deployment failed: rollout failed: pods never became ready",
+            "[data-testid=deployment-status] shows 'failed': "
+            "rollout failed: pods never became ready",
         ),
     ),
     "deploy-500": (
@@ -99,7 +109,7 @@ def test_fault_hook_fails_the_step_it_breaks(
     journey_target: JourneyTarget,
 ) -> None:
     admin.put("/admin/faults", json=breakage.hooks).raise_for_status()
-    result = JOURNEYS[journey](context, journey_target)
+    result = run_journey(journey, context, journey_target)
     assert result.failed_step is not None
     assert result.failed_step.name == breakage.step
     assert breakage.error in (result.failed_step.error or "")
@@ -110,31 +120,72 @@ def test_wrong_password_is_rejected_at_the_dashboard_step(
     context: BrowserContext, journey_target: JourneyTarget
 ) -> None:
     wrong = dataclasses.replace(journey_target, password=SecretStr("wrong-password"))
-    result = JOURNEYS["login"](context, wrong)
+    result = run_journey("login", context, wrong)
     assert result.failed_step is not None
     assert result.failed_step.name == "see dashboard"
-    assert result.failed_step.error == "Invalid username or password."
+    assert (result.failed_step.error or "").startswith("Invalid username or password. (shown at ")
+    assert "wrong-password" not in str(result)
 
 
 def test_unreachable_app_fails_at_the_first_step(
     context: BrowserContext, journey_target: JourneyTarget
 ) -> None:
     unreachable = dataclasses.replace(journey_target, base_url="http://127.0.0.1:18999")
-    result = JOURNEYS["login"](context, unreachable)
+    result = run_journey("login", context, unreachable)
     assert result.failed_step is not None
     assert result.failed_step.name == "open login page"
     assert "ERR_CONNECTION_REFUSED" in (result.failed_step.error or "")
+
+
+OWN_PACK = """
+name: plugins-only
+journeys:
+  browse-plugins:
+    steps:
+      - name: sign in
+        do:
+          - goto: /login
+          - fill: {"input[name=username]": "{username}", "input[name=password]": "{password}"}
+          - submit: "[data-testid=login-form] button[type=submit]"
+      - name: see every plugin healthy
+        timeout: 2s
+        do:
+          - goto: /plugins
+          - see: {selector: "[data-testid=plugin-health]", one_of: [healthy]}
+      - name: see a plugin nobody installed
+        timeout: 1s
+        do:
+          - see: "[data-testid=plugin-{plugin}]"
+values:
+  plugin: time-machine
+"""
+
+
+def test_a_pack_of_its_own_runs_its_own_steps_with_their_own_timeouts(
+    tmp_path: Path, context: BrowserContext, journey_target: JourneyTarget
+) -> None:
+    (tmp_path / "pack.yaml").write_text(OWN_PACK)
+    target = dataclasses.replace(journey_target, pack=load_pack(tmp_path / "pack.yaml"))
+    result = run_journey("browse-plugins", context, target)
+    assert [(s.name, s.ok) for s in result.steps] == [
+        ("sign in", True),
+        ("see every plugin healthy", True),
+        ("see a plugin nobody installed", False),
+    ]
+    failed = result.steps[-1]
+    assert 1.0 <= failed.duration_s < 3.0  # its own 1 s, not the pack's 5 s
+    assert failed.error == (
+        f"waited 1 s at {journey_target.base_url}/plugins for "
+        "[data-testid=plugin-time-machine] to show; it is not in the page"
+    )
 
 
 def test_a_person_sees_the_plugin_marketplace_with_health_and_circuits(
     context: BrowserContext, journey_target: JourneyTarget
 ) -> None:
     """The marketplace page in Chromium, after signing in like a person would."""
-    page = context.new_page()
-    login = LoginPage(page, journey_target.base_url, journey_target.pack)
-    login.open()
-    login.sign_in(journey_target.username, journey_target.password.get_secret_value())
-    login.signed_in_text()
+    assert run_journey("login", context, journey_target).ok
+    page = context.pages[0]
     page.goto(journey_target.base_url + "/plugins")
     assert page.locator('tr[data-testid^="plugin-"]').count() == 4
     assert page.locator('[data-testid="plugin-health"]').all_inner_texts() == ["healthy"] * 4

@@ -36,7 +36,7 @@ def _line_of(text: str, needle: str) -> int:
         ),
         ("priority: P0", "priority: P9", "expect.alerts[0].priority", "P0"),
         ("kind: crash-process", "kind: meteor-strike", "fault.kind", "crash-process"),
-        ("journeys: [login]", "journeys: [checkout]", "journeys[0]", "login"),
+        ("journeys: [login]", "journeys: [Check Out]", "journeys[0]", "pattern"),
         (
             "      within: 30s\n    journeys_green",
             "      withn: 30s\n    journeys_green",
@@ -83,10 +83,8 @@ def test_receivers_and_not_receivers_must_not_overlap(tmp_path: Path) -> None:
         load_drill(_write(tmp_path, text))
 
 
-def test_unknown_workload_is_reported_against_the_target(tmp_path: Path) -> None:
-    text = GOOD_DRILL.replace("workload: idp\njourneys", "workload: billing\njourneys")
-    path = _write(tmp_path, text)
-    drill, source = load_drill(path)
+def _checked_against_the_target(tmp_path: Path, drill_text: str) -> None:
+    drill, source = load_drill(_write(tmp_path, drill_text))
     settings = load_settings(
         _write(
             tmp_path,
@@ -97,12 +95,27 @@ def test_unknown_workload_is_reported_against_the_target(tmp_path: Path) -> None
             "target.yaml",
         )
     )
+    check_against_target(drill, source, settings.target, settings.journey_pack)
+
+
+def test_unknown_workload_is_reported_against_the_target(tmp_path: Path) -> None:
+    text = GOOD_DRILL.replace("workload: idp\njourneys", "workload: billing\njourneys")
     with pytest.raises(ConfigError) as caught:
-        check_against_target(drill, source, settings.target)
+        _checked_against_the_target(tmp_path, text)
     assert caught.value.field == "fault.workload"
     assert caught.value.line == _line_of(text, "workload: billing")
     assert "billing" in str(caught.value)
     assert "idp" in str(caught.value)
+
+
+def test_a_journey_the_targets_pack_lacks_is_reported_at_its_line(tmp_path: Path) -> None:
+    text = GOOD_DRILL.replace("journeys: [login]", "journeys: [login, spawn-notebook]")
+    assert text != GOOD_DRILL
+    with pytest.raises(ConfigError) as caught:
+        _checked_against_the_target(tmp_path, text)
+    assert caught.value.field == "journeys[1]"
+    assert caught.value.line == _line_of(text, "journeys: [login, spawn-notebook]")
+    assert "'reference-idp' has no journey 'spawn-notebook'" in str(caught.value)
 
 
 def test_target_url_must_be_http(tmp_path: Path) -> None:

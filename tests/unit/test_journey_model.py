@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-import typing
 from pathlib import Path
 
 import pytest
 
-from harness.drill import JourneyName
 from harness.errors import ConfigError
 from harness.events import EventKind
 from harness.journey_pack import REFERENCE_PACK, load_pack
 from harness.timeline import Event
-from journeys.catalog import JOURNEYS
 from journeys.result import JourneyResult, StepResult
 from journeys.sli import JourneySlis
 from remediation.journey_windows import back_at, journey_windows
@@ -23,41 +20,91 @@ REPO = Path(__file__).resolve().parents[2]
 DASHBOARD = REPO / "dashboards" / "pagerdrill-journeys.json"
 
 
-def test_drill_files_know_exactly_the_catalogued_journeys() -> None:
-    assert set(typing.get_args(JourneyName)) == set(JOURNEYS)
-
-
-def test_reference_pack_loads() -> None:
+def test_reference_pack_loads_its_three_journeys() -> None:
     pack = load_pack()
-    assert pack.login.path == "/login"
-    assert pack.step_timeout_ms == 5000
+    assert list(pack.journeys) == ["login", "template-creation", "service-deployment"]
+    assert pack.journeys["login"].steps[0].do[0].goto == "/login"
+    assert pack.step_timeout == 5.0
+    follow = pack.journeys["service-deployment"].steps[3]
+    assert (follow.name, pack.timeout_s(follow)) == ("follow deployment to its outcome", 30.0)
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "field", "line"),
+    ("old", "new", "field", "problem"),
     [
-        ("  path: /login", "  path: login", "login.path", 11),
         (
-            "  rollout_timeout: 30s",
-            "  rollout_timeout: forever",
-            "service_deployment.rollout_timeout",
-            39,
+            "- goto: /login",
+            "- goto: login",
+            "journeys.login.steps[0].do[0].goto",
+            "should match pattern",
         ),
-        ("  signed_in:", "  signed_on:", "login.signed_on", 16),
+        (
+            "timeout: 30s",
+            "timeout: forever",
+            "journeys.service-deployment.steps[3].timeout",
+            "not a duration",
+        ),
+        (
+            'contains: "{username}"',
+            'contains: "{user}"',
+            "journeys.login.steps[2].do[0].see.contains",
+            "unknown placeholder {user}",
+        ),
+        (
+            'contains: "{username}"',
+            'contains: "{password}"',
+            "journeys.login.steps[2].do[0].see.contains",
+            "{password} may only be a text to fill",
+        ),
+        (
+            "do: [journey: login]",
+            "do: [journey: logon]",
+            "journeys.template-creation.steps[0].do[0].journey",
+            "unknown journey 'logon'",
+        ),
+        (
+            "- goto: /login",
+            "- {goto: /login, click: a}",
+            "journeys.login.steps[0].do[0]",
+            "exactly one of",
+        ),
+        (
+            "  template: python-service",
+            "  username: python-service",
+            "values.username",
+            "cannot be a value's name",
+        ),
     ],
 )
 def test_bad_pack_names_file_line_and_field(
-    tmp_path: Path, old: str, new: str, field: str, line: int
+    tmp_path: Path, old: str, new: str, field: str, problem: str
 ) -> None:
     text = REFERENCE_PACK.read_text()
     assert old in text
+    bad_text = text.replace(old, new, 1)
     bad = tmp_path / "pack.yaml"
-    bad.write_text(text.replace(old, new))
+    bad.write_text(bad_text)
     with pytest.raises(ConfigError) as error:
         load_pack(bad)
     assert error.value.path == bad
     assert error.value.field == field
-    assert error.value.line == line
+    assert problem in error.value.problem
+    assert error.value.line == _line_of(bad_text, new.strip())
+
+
+def test_journeys_that_include_each_other_are_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "pack.yaml"
+    bad.write_text(
+        "name: loop\njourneys:\n"
+        "  a:\n    steps: [{name: one, do: [journey: b]}]\n"
+        "  b:\n    steps: [{name: two, do: [journey: a]}]\n"
+    )
+    with pytest.raises(ConfigError, match="include each other: a -> b -> a"):
+        load_pack(bad)
 
 
 def _attempt(at: float, ok: bool, duration: float = 1.0) -> Event:
