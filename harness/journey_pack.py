@@ -60,6 +60,9 @@ class Action(Frozen):
     """Click what loads a page (a form's button, a link), and wait for that page."""
     see: str | Check | None = None
     """Wait until an element shows (a selector, or a `Check`)."""
+    url: str | None = None
+    """Wait until the page's path matches this regular expression (a redirect, a
+    script's navigation); placeholders in it match their values literally."""
     journey: str | None = Field(default=None, pattern=JOURNEY_NAME)
     """Another journey's actions, in this step (signing in, as part of a longer one)."""
 
@@ -126,7 +129,7 @@ def _texts(action: Action) -> Iterator[tuple[FieldPath, str, bool]]:
     for selector, text in (action.fill or {}).items():
         yield ("fill", selector), selector, False
         yield ("fill", selector), text, True
-    for kind in ("goto", "click", "submit"):
+    for kind in ("goto", "click", "submit", "url"):
         value = getattr(action, kind)
         if value is not None:
             yield (kind,), value, False

@@ -59,6 +59,10 @@ class ActionRunner:
             self.click(fill_in(action.click, self.values))
         elif action.submit is not None:
             self.submit(fill_in(action.submit, self.values))
+        elif action.url is not None:
+            self.wait_for_url(
+                PLACEHOLDER.sub(lambda m: re.escape(self.values[m.group(1)]), action.url)
+            )
         elif isinstance(action.see, str):
             self.see(Check(selector=action.see))
         elif action.see is not None:
@@ -118,6 +122,20 @@ class ActionRunner:
             ) from exc
         if response is not None and response.status >= 500:
             raise PageRejected(f"HTTP {response.status} from {self._where()}")
+
+    def wait_for_url(self, pattern: str) -> None:
+        regex = re.compile(pattern)
+        try:
+            self.page.wait_for_url(
+                lambda url: bool(regex.search(urlsplit(url).path)),
+                timeout=self._ms,
+                wait_until="domcontentloaded",
+            )
+        except PlaywrightTimeout as exc:
+            raise PageRejected(
+                f"waited {self.timeout_s:g} s for the page's path to match {pattern!r}; "
+                f"it is still {self._where()}"
+            ) from exc
 
     def see(self, check: Check) -> None:
         """Wait until the element shows (with a wanted text, if the check names one),

@@ -175,7 +175,8 @@ def _run_phases(scope: DrillScope, monitoring: Monitoring, record: _Record) -> N
                 load_result = load.stop()
                 record.facts = replace(record.facts, load=load_result)
                 outcomes.append(PhaseOutcome(tuple(load_checks(drill.expect.load, load_result))))
-            scope.phase("reverting fault")
+            hold = drill.fault.hold
+            scope.phase("reverting fault" + (f" ({hold:g} s after injection)" if hold else ""))
         reverted_at = clock.now()
         if drill.fault.ends_after(drill.load) is None:  # scale-in after a held fault's revert
             outcomes.append(check_scaled_in(scope, platform, reverted_at))

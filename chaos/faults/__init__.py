@@ -33,7 +33,8 @@ if _unregistered:  # a spec a drill can name but nothing can inject: a programmi
 
 def inject(spec: FaultSpec, ctx: FaultContext) -> AbstractContextManager[float]:
     """The fault a drill names, as a context manager that yields the injection time;
-    with a `hold`, it is reverted that long after injection or when the block ends."""
+    with a `hold`, it stays in place that long after injection (less only on an error
+    or Ctrl-C)."""
     fault = CATALOGUE[spec.kind].inject(spec, ctx)
     return fault if spec.hold is None else held_for(fault, spec.hold)
 
@@ -43,7 +44,7 @@ def plan(spec: FaultSpec, ctx: FaultContext) -> list[str]:
     guards (so a refused target shows here) and changes nothing."""
     steps = CATALOGUE[spec.kind].plan(spec, ctx)
     if spec.hold is not None:
-        steps.append(f"hold: reverted {spec.hold:g} s after injection (or at the drill's end)")
+        steps.append(f"hold: in place {spec.hold:g} s after injection, then reverted")
     return steps
 
 

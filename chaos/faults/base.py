@@ -163,8 +163,10 @@ class _Holder(threading.Thread):
 
 @contextmanager
 def held_for(fault: AbstractContextManager[float], hold_s: float) -> Iterator[float]:
-    """A fault reverted `hold_s` after injection, whatever the block is doing, or when
-    the block ends if that comes first; yields the injection time::
+    """A fault that stays in place `hold_s` after injection, whatever the block is
+    doing: reverted then (in its own thread) while the block may still be waiting,
+    or, when the block ends first, at the hold's end. A block that raises (an error,
+    Ctrl-C, a timeout) reverts at once. Yields the injection time::
 
         with held_for(inject(spec, ctx), 20) as injected_at:
             ...observe the platform; the fault is reverted 20 s after injection...
@@ -177,8 +179,15 @@ def held_for(fault: AbstractContextManager[float], hold_s: float) -> Iterator[fl
             raise holder.error
         assert holder.injected_at is not None
         yield holder.injected_at
-    finally:
+    except BaseException:
         holder.release.set()
-        holder.join()
+        raise
+    finally:
+        try:
+            holder.join()  # the rest of the hold, when the block ended first
+        except BaseException:  # Ctrl-C while the hold runs out: revert now
+            holder.release.set()
+            holder.join()
+            raise
     if holder.error is not None:  # the revert failed
         raise holder.error
