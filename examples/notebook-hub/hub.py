@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import secrets
 import subprocess
@@ -106,6 +107,8 @@ class Hub:
         """Every second: each server answers its status within 0.5 s, or is marked
         unresponsive; one that ended without a stop request crashed."""
         for user, server in list(self.servers.items()):
+            if server.stopping or self.servers.get(user) is not server:
+                continue  # stopped (or started again) while an earlier check was awaited
             if server.process.poll() is not None:
                 del self.servers[user]
                 EXITS.labels("crashed").inc()
@@ -113,13 +116,19 @@ class Hub:
                 if user in self.residents:
                     self.spawn(user)
                 continue
-            try:
-                url = f"http://127.0.0.1:{server.port}/user/{user}/api/status"
-                ok = (await client.get(url, timeout=0.5)).status_code == 200
-            except httpx.HTTPError:
-                ok = False
-            UNRESPONSIVE.labels(user).set(0 if ok else 1)
+            UNRESPONSIVE.labels(user).set(0 if await self.answers(client, user) else 1)
         RUNNING.set(len(self.servers))
+
+    async def answers(self, client: httpx.AsyncClient, user: str) -> bool:
+        """Whether the user's server answers its status within 0.5 s."""
+        server = self.servers.get(user)
+        if server is None:
+            return False
+        try:
+            url = f"http://127.0.0.1:{server.port}/user/{user}/api/status"
+            return (await client.get(url, timeout=0.5)).status_code == 200
+        except httpx.HTTPError:
+            return False
 
 
 def hub_app(hub: Hub) -> FastAPI:
@@ -127,7 +136,10 @@ def hub_app(hub: Hub) -> FastAPI:
 
     async def checker() -> None:
         while True:
-            await hub.check(client)
+            try:
+                await hub.check(client)
+            except Exception:  # a check that failed must not end the checking
+                logging.exception("check failed")
             await asyncio.sleep(1)
 
     @contextlib.asynccontextmanager
@@ -192,16 +204,9 @@ def hub_app(hub: Hub) -> FastAPI:
 
     @app.get("/hub/api/ready")
     async def ready(request: Request) -> Response:
-        user = user_of(request)
-        server = hub.servers.get(user or "")
-        if server is None:
-            return Response(status_code=404)
-        try:
-            url = f"http://127.0.0.1:{server.port}/user/{user}/api/status"
-            answer = await client.get(url, timeout=0.5)
-        except httpx.HTTPError:
-            return Response(status_code=503)
-        return Response(status_code=200 if answer.status_code == 200 else 503)
+        return Response(
+            status_code=200 if await hub.answers(client, user_of(request) or "") else 503
+        )
 
     @app.post("/hub/stop", response_model=None)
     async def stop(request: Request) -> Response:

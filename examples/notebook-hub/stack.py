@@ -123,15 +123,18 @@ def up() -> None:
         client.networks.get(NETWORK).disconnect(container)
         client.networks.get(NETWORK).connect(container, aliases=[name])
         container.start()
-        url = f"http://127.0.0.1:{host_port}{health}"
-        wait_until(
-            lambda url=url: httpx.get(url, timeout=2).status_code == 200,
-            timeout=60,
-            expected=f"{name} answering {health}",
-            where=url,
-        )
-        print(f"{name}: {url}", flush=True)
+        print(f"{name}: {_await_answer(f'http://127.0.0.1:{host_port}{health}')}", flush=True)
     _await_first_scrape()
+
+
+def _await_answer(url: str) -> str:
+    wait_until(
+        lambda: httpx.get(url, timeout=2).status_code == 200,
+        timeout=60,
+        expected="an answer",
+        where=url,
+    )
+    return url
 
 
 def _await_first_scrape() -> None:

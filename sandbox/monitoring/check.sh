@@ -43,3 +43,7 @@ PY
 cd "$OUT/kubernetes"
 promtool check rules rules-kubernetes.yml
 promtool test rules rules-kubernetes_test.yml
+# The worked example's own rules and routes (examples/notebook-hub/).
+cd "$ROOT/examples/notebook-hub"
+promtool check rules rules.yml >/dev/null && promtool test rules rules_test.yml
+amtool check-config alertmanager.yml >/dev/null
