@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from harness.types import Frozen, Seconds
 
@@ -104,7 +104,10 @@ LoadShape = Annotated[SteadyShape | RampShape | StepShape | SpikeShape, Field(di
 
 class LoadSpec(Frozen):
     locustfile: Path = Path("load/locustfiles/idp.py")
-    """Relative to the repository (or absolute); run with plain `locust -f` too."""
+    """The platform's own locustfile: absolute, or relative to the target file's folder
+    (else to pagerdrill's, where the reference IDP's is); plain Locust."""
+    user_classes: list[str] = Field(default_factory=list)
+    """Which of its User classes run (default: every one Locust finds in it)."""
     shape: LoadShape
     processes: int = Field(default=1, ge=1, le=64)
     """Locust worker processes on this machine (`--processes`); 2+ uses more cores."""
@@ -112,6 +115,14 @@ class LoadSpec(Frozen):
     """The run is stopped once this many requests were made (checked every second)."""
     max_duration: Seconds = 600.0
     """The run never lasts longer, whatever the shape says."""
+
+    @field_validator("user_classes")
+    @classmethod
+    def _class_names(cls, names: list[str]) -> list[str]:
+        bad = [name for name in names if not name.isidentifier()]
+        if bad:
+            raise ValueError(f"not Python class names: {', '.join(bad)}")
+        return names
 
     @model_validator(mode="after")
     def _bounded(self) -> LoadSpec:

@@ -9,6 +9,7 @@ drill's timeline every second, its final stats returned as a LoadResult::
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import logging
 import os
@@ -47,11 +48,29 @@ def check_host(base_url: str, allowed_hosts: list[str]) -> None:
         )
 
 
-def locustfile_path(spec: LoadSpec) -> Path:
-    path = spec.locustfile
-    if path.is_absolute() or path.exists():
-        return path.resolve()
-    return REPO / path
+def find_locustfile(path: Path, target_dir: Path) -> Path:
+    """The locustfile, absolute: as given, next to the target file, or pagerdrill's
+    own (the reference IDP's); ValueError naming where it looked."""
+    candidates = [path] if path.is_absolute() else [target_dir / path, REPO / path]
+    found = next((c.resolve() for c in candidates if c.is_file()), None)
+    if found is None:
+        raise ValueError(f"no locustfile at {' or '.join(map(str, candidates))}")
+    return found
+
+
+def check_user_classes(locustfile: Path, names: list[str]) -> None:
+    """ValueError unless `locustfile` defines every class `names` lists."""
+    try:
+        tree = ast.parse(locustfile.read_text(), str(locustfile))
+    except SyntaxError as exc:
+        raise ValueError(f"{locustfile}:{exc.lineno}: not Python: {exc.msg}") from exc
+    defined = {node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
+    missing = [name for name in names if name not in defined]
+    if missing:
+        raise ValueError(
+            f"{locustfile} defines no class {', '.join(missing)}; it defines: "
+            + (", ".join(sorted(defined)) or "none")
+        )
 
 
 def _await_group_gone(pgid: int) -> None:
@@ -99,12 +118,15 @@ class LoadRunner(Closing):
         env = {
             **os.environ,
             "PAGERDRILL_LOAD_SHAPE": self.spec.shape.model_dump_json(),
+            # the child's environment only; PAGERDRILL_* for any platform's locustfile
+            "PAGERDRILL_USERNAME": username,
+            "PAGERDRILL_PASSWORD": password.get_secret_value(),
             "IDP_USERNAME": username,
-            "IDP_PASSWORD": password.get_secret_value(),  # the child's environment only
+            "IDP_PASSWORD": password.get_secret_value(),
         }
         argv = [
             sys.executable, "-m", "locust",
-            "-f", f"{locustfile_path(self.spec)},{SHAPE_FILE}",
+            "-f", f"{self.spec.locustfile},{SHAPE_FILE}",
             "--headless", "--host", self.base_url,
             "--csv", str(self.prefix), "--csv-full-history",
             "--run-time", f"{self.spec.max_duration:.0f}s",
@@ -113,6 +135,7 @@ class LoadRunner(Closing):
         ]  # fmt: skip
         if self.spec.processes > 1:
             argv += ["--processes", str(self.spec.processes)]
+        argv += self.spec.user_classes
         output = (self.workdir / "locust.log").open("wb")
         self.started_at = clock.now()
         self._process = subprocess.Popen(

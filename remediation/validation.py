@@ -9,9 +9,11 @@ from dataclasses import dataclass, replace
 from chaos.adapters import check_capabilities
 from harness.configfile import SourceMap
 from harness.drill import AlertContract, Drill, check_against_target
+from harness.load_specs import LoadSpec
 from harness.receivers import EvidenceTier
 from harness.settings import Settings
 from harness.target import TargetConfig
+from load.runner import check_user_classes, find_locustfile
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,23 @@ def validate_drill(drill: Drill, source: SourceMap, settings: Settings) -> Valid
     )
     alerts = decide_evidence(drill, source, alerts, settings.target)
     check_capabilities(drill, source, settings.target.platform)
+    if drill.load is not None:
+        drill = drill.model_copy(update={"load": _located(drill.load, source, settings)})
     return ValidDrill(drill, source, tuple(alerts))
+
+
+def _located(load: LoadSpec, source: SourceMap, settings: Settings) -> LoadSpec:
+    """The load with its locustfile found (next to the target file first) and its
+    user classes checked."""
+    try:
+        locustfile = find_locustfile(load.locustfile, settings.target_path.parent)
+    except ValueError as exc:
+        raise source.error(("load", "locustfile"), str(exc)) from exc
+    try:
+        check_user_classes(locustfile, load.user_classes)
+    except ValueError as exc:
+        raise source.error(("load", "user_classes"), str(exc)) from exc
+    return load.model_copy(update={"locustfile": locustfile})
 
 
 def strongest_evidence(target: TargetConfig, receiver: str) -> EvidenceTier:

@@ -1,7 +1,7 @@
 """The README's worked example for a second platform (examples/notebook-hub/): its
-stack started here on Docker, its five-step journey, its drills run from its own
-target file as a user would; a drill that does not expect the P1 page a kill
-causes fails naming it."""
+stack started here on Docker, its five-step journey, its own locustfile and user
+class, its drills run from its own target file as a user would; a drill that does
+not expect the P1 page a kill causes fails naming it."""
 
 from __future__ import annotations
 
@@ -100,6 +100,9 @@ def test_the_examples_drills_pass_from_its_own_target(notebook_hub: None, tmp_pa
     ):
         (seen,) = by_name[name]["alerts"]
         assert (seen["alert"], seen["notified"]) == (alert, ["oncall"])
+    load = by_name["server-killed"]["load"]  # the example's locustfile, NotebookUser only
+    assert {e["name"] for e in load["endpoints"]} == {"/hub/login", "/hub/home"}, load
+    assert load["total"]["failures"] == 0, load
     windows = hung["journeys"]["notebook"]  # ada kept working while grace's server hung
     attempts = sum(windows[w]["attempts"] for w in ("during", "after"))
     successes = sum(windows[w]["successes"] for w in ("during", "after"))
