@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import Field, model_validator
 
 from harness.configfile import FieldPath, SourceMap, load_model
-from harness.types import Frozen, Seconds
+from harness.types import Frozen, Seconds, SecretSource
 
 # The reference IDP's pack is journeys' data; its model lives here with the other
 # config files' models so that settings validate it before anything is touched.
@@ -97,6 +97,10 @@ class JourneyPack(Frozen):
     name_prefix: str = Field(default="pd-synthetic-", pattern=r"^[a-z][a-z0-9-]*$")
     values: dict[str, str] = Field(default_factory=dict)
     """Constants for `{placeholders}` (a template's id, a project's name)."""
+    secrets: dict[str, SecretSource] = Field(default_factory=dict)
+    """Secrets for `{placeholders}` of texts to fill (an API token, a second
+    account's password), by reference: `{env: NAME}` or `{file: PATH}` (relative
+    to the pack); resolved by the settings before anything runs, never shown."""
     journeys: dict[str, JourneySpec] = Field(min_length=1)
 
     def timeout_s(self, step: Step) -> float:
@@ -105,23 +109,34 @@ class JourneyPack(Frozen):
 
 def load_pack(path: Path = REFERENCE_PACK) -> JourneyPack:
     """Validate a pack file; problems are `ConfigError`s naming file, line and field."""
+    return load_pack_source(path)[0]
+
+
+def load_pack_source(path: Path) -> tuple[JourneyPack, SourceMap]:
+    """`load_pack`, with the file's source map (to place errors of later checks)."""
     pack, source = load_model(path, JourneyPack)
     _check_names(pack, source)
     _check_placeholders(pack, source)
     _check_references(pack, source)
-    return pack
+    return pack, source
 
 
 def _check_names(pack: JourneyPack, source: SourceMap) -> None:
     for name in pack.journeys:
         if not re.match(JOURNEY_NAME, name):
             raise source.error(("journeys", name), f"a journey's name matches {JOURNEY_NAME}")
-    for name in pack.values:
-        if name in BUILTIN_VALUES or not PLACEHOLDER.fullmatch(f"{{{name}}}"):
-            raise source.error(
-                ("values", name),
-                f"{name!r} cannot be a value's name (built in: {', '.join(BUILTIN_VALUES)})",
-            )
+    for kind, names in (("values", list(pack.values)), ("secrets", list(pack.secrets))):
+        for name in names:
+            if (
+                name in BUILTIN_VALUES
+                or not PLACEHOLDER.fullmatch(f"{{{name}}}")
+                or (kind == "secrets" and name in pack.values)
+            ):
+                raise source.error(
+                    (kind, name),
+                    f"{name!r} cannot be a name of {kind} (built in: "
+                    f"{', '.join(BUILTIN_VALUES)}; a value and a secret share no name)",
+                )
 
 
 def _texts(action: Action) -> Iterator[tuple[FieldPath, str, bool]]:
@@ -146,7 +161,8 @@ def _texts(action: Action) -> Iterator[tuple[FieldPath, str, bool]]:
 
 
 def _check_placeholders(pack: JourneyPack, source: SourceMap) -> None:
-    known = set(BUILTIN_VALUES) | set(pack.values)
+    hidden = {"password", *pack.secrets}
+    known = set(BUILTIN_VALUES) | set(pack.values) | hidden
     for journey, spec in pack.journeys.items():
         for s, step in enumerate(spec.steps):
             for a, action in enumerate(step.do):
@@ -159,9 +175,11 @@ def _check_placeholders(pack: JourneyPack, source: SourceMap) -> None:
                                 f"unknown placeholder {{{placeholder}}}; known: "
                                 + ", ".join(sorted(known)),
                             )
-                        if placeholder == "password" and not secret_ok:
+                        if placeholder in hidden and not secret_ok:
                             raise source.error(
-                                where, "{password} may only be a text to fill (never shown)"
+                                where,
+                                f"{{{placeholder}}} is a secret: it may only be a text to fill "
+                                "(never shown)",
                             )
 
 

@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from harness.configfile import load_model
 from harness.contract import Contract, load_contract
 from harness.errors import ConfigError
-from harness.journey_pack import REFERENCE_PACK, JourneyPack, load_pack
+from harness.journey_pack import REFERENCE_PACK, JourneyPack, load_pack_source
 from harness.target import Credentials, TargetConfig
 from harness.types import SecretSource
 
@@ -35,6 +35,7 @@ class Settings:
     run_id: str
     history_dir: Path
     journey_pack: JourneyPack
+    journey_secrets: dict[str, SecretStr]
     admin_token: SecretStr | None = None
     contract: Contract | None = None
     verbose: bool = False
@@ -99,7 +100,14 @@ def load_settings(
     if target.contract is not None:
         contract, _ = load_contract(_beside_or_shipped(target.contract, path.parent))
     pack_path = target.app.journey_pack or REFERENCE_PACK
-    journey_pack = load_pack(pack_path if pack_path.is_absolute() else path.parent / pack_path)
+    pack_file = pack_path if pack_path.is_absolute() else path.parent / pack_path
+    journey_pack, pack_source = load_pack_source(pack_file)
+    journey_secrets = {}
+    for name, secret in journey_pack.secrets.items():
+        try:
+            journey_secrets[name] = _resolve_secret(secret, pack_file.parent, env)
+        except ValueError as exc:
+            raise pack_source.error(("secrets", name), str(exc)) from exc
     chromium = Path(env.get("PAGERDRILL_CHROMIUM", str(DEFAULT_CHROMIUM)))
     output = Path(output_dir or env.get("PAGERDRILL_OUTPUT_DIR") or "out")
     return Settings(
@@ -112,6 +120,7 @@ def load_settings(
         run_id=env.get("PAGERDRILL_RUN_ID") or _new_run_id(),
         history_dir=Path(env.get("PAGERDRILL_HISTORY_DIR") or output / "history"),
         journey_pack=journey_pack,
+        journey_secrets=journey_secrets,
         admin_token=admin_token,
         contract=contract,
         verbose=verbose,

@@ -20,9 +20,10 @@ def fresh_name(prefix: str) -> str:
 
 
 def attempt_values(target: JourneyTarget) -> dict[str, str]:
-    """What `{placeholders}` stand for in one attempt (holds the password: never log)."""
+    """What `{placeholders}` stand for in one attempt (holds secrets: never log it)."""
     return {
         **target.pack.values,
+        **{name: secret.get_secret_value() for name, secret in target.secrets.items()},
         "username": target.username,
         "password": target.password.get_secret_value(),
         "name": fresh_name(target.pack.name_prefix),

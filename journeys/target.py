@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from pydantic import SecretStr
 
@@ -16,8 +17,16 @@ class JourneyTarget:
     username: str
     password: SecretStr
     pack: JourneyPack
+    secrets: Mapping[str, SecretStr] = field(default_factory=dict)
+    """The pack's secrets, resolved (by the settings)."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> JourneyTarget:
         app = settings.target.app
-        return cls(app.base_url, app.credentials.username, settings.password, settings.journey_pack)
+        return cls(
+            app.base_url,
+            app.credentials.username,
+            settings.password,
+            settings.journey_pack,
+            settings.journey_secrets,
+        )

@@ -21,7 +21,7 @@ from journeys.target import JourneyTarget
 
 
 def worker_spec(journeys: list[str], target: JourneyTarget, chromium: Path, every_s: float) -> str:
-    """The stdin line that starts a worker (holds the password: never log it)."""
+    """The stdin line that starts a worker (holds the secrets: never log it)."""
     return json.dumps(
         {
             "journeys": journeys,
@@ -29,6 +29,7 @@ def worker_spec(journeys: list[str], target: JourneyTarget, chromium: Path, ever
             "username": target.username,
             "password": target.password.get_secret_value(),
             "pack": target.pack.model_dump(mode="json"),
+            "secrets": {name: secret.get_secret_value() for name, secret in target.secrets.items()},
             "chromium": str(chromium),
             "every_s": every_s,
         }
@@ -56,6 +57,7 @@ def main() -> None:
         spec["username"],
         SecretStr(spec["password"]),
         JourneyPack.model_validate(spec["pack"]),
+        {name: SecretStr(value) for name, value in spec["secrets"].items()},
     )
     replay(
         spec["journeys"],

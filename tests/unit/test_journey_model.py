@@ -11,9 +11,12 @@ import pytest
 from harness.errors import ConfigError
 from harness.events import EventKind
 from harness.journey_pack import REFERENCE_PACK, load_pack
+from harness.settings import Settings, load_settings
 from harness.timeline import Event
+from journeys.journey import attempt_values
 from journeys.result import JourneyResult, StepResult
 from journeys.sli import JourneySlis
+from journeys.target import JourneyTarget
 from remediation.journey_windows import back_at, journey_windows
 
 REPO = Path(__file__).resolve().parents[2]
@@ -58,7 +61,7 @@ def _line_of(text: str, needle: str) -> int:
             'contains: "{username}"',
             'contains: "{password}"',
             "journeys.login.steps[2].do[0].see.contains",
-            "{password} may only be a text to fill",
+            "{password} is a secret: it may only be a text to fill",
         ),
         (
             "do: [journey: login]",
@@ -76,7 +79,7 @@ def _line_of(text: str, needle: str) -> int:
             "  template: python-service",
             "  username: python-service",
             "values.username",
-            "cannot be a value's name",
+            "cannot be a name of values",
         ),
     ],
 )
@@ -205,3 +208,50 @@ def test_dashboard_refers_only_to_exported_metrics() -> None:
         referenced = set(re.findall(r"\bpagerdrill_[a-z_]+", expr))
         assert referenced, f"no pagerdrill metric in {expr}"
         assert referenced <= exported, f"{expr} refers to {referenced - exported}"
+
+
+SECRET_PACK = """name: with-a-token
+secrets:
+  token: {env: HUB_API_TOKEN}
+journeys:
+  api-console:
+    steps:
+      - name: paste the token
+        do:
+          - goto: /console
+          - fill: {"#token": "{token}"}
+"""
+
+
+def _settings_with_pack(tmp_path: Path, pack_text: str, env: dict[str, str]) -> Settings:
+    (tmp_path / "pack.yaml").write_text(pack_text)
+    target = (REPO / "targets" / "sandbox-without-sink.yaml").read_text()
+    (tmp_path / "target.yaml").write_text(
+        target.replace("app:\n", "app:\n  journey_pack: pack.yaml\n", 1)
+    )
+    return load_settings(tmp_path / "target.yaml", environ=env)
+
+
+def test_a_packs_secret_comes_by_reference_and_is_never_shown(tmp_path: Path) -> None:
+    settings = _settings_with_pack(tmp_path, SECRET_PACK, {"HUB_API_TOKEN": "tok-93f1"})
+    assert settings.journey_secrets["token"].get_secret_value() == "tok-93f1"
+    target = JourneyTarget.from_settings(settings)
+    assert attempt_values(target)["token"] == "tok-93f1"
+    assert "tok-93f1" not in repr(settings) + repr(target)
+
+
+def test_a_missing_secret_names_the_pack_line_before_anything_runs(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        _settings_with_pack(tmp_path, SECRET_PACK, {})
+    assert (raised.value.path, raised.value.field, raised.value.line) == (
+        tmp_path / "pack.yaml",
+        "secrets.token",
+        3,
+    )
+    assert "HUB_API_TOKEN" in raised.value.problem
+
+
+def test_a_secret_may_only_be_filled_in(tmp_path: Path) -> None:
+    shown = SECRET_PACK.replace('- fill: {"#token": "{token}"}', '- see: "#user-{token}"')
+    with pytest.raises(ConfigError, match=r"\{token\} is a secret"):
+        _settings_with_pack(tmp_path, shown, {"HUB_API_TOKEN": "tok-93f1"})
