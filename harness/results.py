@@ -63,13 +63,26 @@ class JourneyWindow:
     successes: int
     p50_s: float | None
     p95_s: float | None
+    spans: tuple[tuple[float, float, bool], ...] = ()
+    """Each attempt's (start, end, ok), in seconds from the fault."""
 
     @classmethod
-    def of(cls, outcomes: Sequence[tuple[bool, float]]) -> JourneyWindow:
-        """From (ok, duration in seconds) pairs."""
+    def of(
+        cls, outcomes: Sequence[tuple[bool, float]], starts: Sequence[float] = ()
+    ) -> JourneyWindow:
+        """From (ok, duration in seconds) pairs, and the attempts' starts (seconds from
+        the fault) when known."""
         durations = sorted(d for ok, d in outcomes if ok)
+        spans = tuple(
+            (round(start, 3), round(start + d, 3), ok)
+            for (ok, d), start in zip(outcomes, starts, strict=False)
+        )
         return cls(
-            len(outcomes), len(durations), _quantile(durations, 0.5), _quantile(durations, 0.95)
+            len(outcomes),
+            len(durations),
+            _quantile(durations, 0.5),
+            _quantile(durations, 0.95),
+            spans,
         )
 
     @property
@@ -92,6 +105,7 @@ class JourneyWindow:
             "success_ratio": None if ratio is None else round(ratio, 4),
             "p50_s": _round(self.p50_s),
             "p95_s": _round(self.p95_s),
+            "spans": [{"start_s": a, "end_s": b, "ok": ok} for a, b, ok in self.spans],
         }
 
 

@@ -54,11 +54,15 @@ def journey_windows(
         first = _first_good_run(attempts, fault_at, k)
         end = float("inf") if first is None else first.at
         split: dict[str, list[tuple[bool, float]]] = {"before": [], "during": [], "after": []}
+        starts: dict[str, list[float]] = {"before": [], "during": [], "after": []}
         for a in attempts:
             duration = a.detail["duration_s"]
             assert isinstance(duration, int | float)
             # An attempt in flight when the fault hit belongs to "during".
             window = "before" if a.at + duration < fault_at else "during" if a.at < end else "after"
             split[window].append((bool(a.detail.get("ok")), float(duration)))
-        windows[journey] = {name: JourneyWindow.of(outcomes) for name, outcomes in split.items()}
+            starts[window].append(a.at - fault_at)
+        windows[journey] = {
+            name: JourneyWindow.of(outcomes, starts[name]) for name, outcomes in split.items()
+        }
     return windows

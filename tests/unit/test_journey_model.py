@@ -154,6 +154,11 @@ def test_windows_split_attempts_before_during_and_after_the_fault() -> None:
     assert (windows["after"].attempts, windows["after"].success_ratio) == (2, 1.0)
     assert windows["before"].p50_s == 0.75
     assert windows["before"].p95_s == pytest.approx(0.975)
+    assert windows["during"].spans[0] == (-0.5, 4.5, False)  # start and end, from the fault
+    assert windows["after"].as_json()["spans"] == [
+        {"start_s": 3.0, "end_s": 4.0, "ok": True},
+        {"start_s": 4.0, "end_s": 5.0, "ok": True},
+    ]
 
 
 def test_never_back_means_everything_after_the_fault_is_during() -> None:
