@@ -248,7 +248,7 @@ def test_a_held_fault_is_reverted_after_its_hold_while_the_drill_still_waits(
 ) -> None:
     fields = {"workload": "idp", "pattern": "uvicorn sandbox[.]idp", "signal": "STOP"}
     spec = _spec("signal-process", {**fields, "hold": "3s"})
-    assert plan(spec, faults)[-1].startswith("hold: reverted 3 s after injection")
+    assert plan(spec, faults)[-1] == "hold: in place 3 s after injection, then reverted"
     with inject(spec, faults) as injected_at:
         wait_until(lambda: _replica("/healthz", 1) is None, 5, expected="hung", where="idp")
         wait_until(lambda: _replica("/healthz", 1) == 200, 15, expected="answering", where="idp")
@@ -256,6 +256,18 @@ def test_a_held_fault_is_reverted_after_its_hold_while_the_drill_still_waits(
     reverted = faults.timeline.first(EventKind.FAULT_REVERTED)
     assert reverted is not None
     assert 3 <= reverted.at - injected_at < 4.5
+
+
+def test_a_held_fault_outlasts_a_drill_that_finished_waiting_sooner(
+    faults: FaultContext,
+) -> None:
+    fields = {"workload": "idp", "pattern": "uvicorn sandbox[.]idp", "signal": "STOP"}
+    with inject(_spec("signal-process", {**fields, "hold": "4s"}), faults) as injected_at:
+        wait_until(lambda: _replica("/healthz", 1) is None, 5, expected="hung", where="idp")
+    reverted = faults.timeline.first(EventKind.FAULT_REVERTED)
+    assert reverted is not None
+    assert 4 <= reverted.at - injected_at < 5.5  # the block ended at once; the hold did not
+    wait_until(lambda: _replica("/healthz", 1) == 200, 15, expected="answering", where="idp")
 
 
 def test_signal_process_matching_nothing_is_refused_untouched(faults: FaultContext) -> None:
