@@ -201,6 +201,9 @@ class DrillResult:
     """The detection floor of each MTTD stage that has one (same keys as `mttd_s`)."""
     deadlines_s: dict[str, float] = field(default_factory=dict)
     """The deadline of each MTTD/MTTR stage that has one (same keys)."""
+    windows_s: dict[str, float] = field(default_factory=dict)
+    """The longest range window the alert's rule reads, under its firing stage's key
+    (absent: the rule reads none)."""
 
     @property
     def verdict(self) -> Verdict:
@@ -228,6 +231,7 @@ class DrillResult:
             "mttr_s": {k: _round(v) for k, v in self.mttr_s.items()},
             "floors_s": {k: _round(v) for k, v in self.floors_s.items()},
             "deadlines_s": {k: _round(v) for k, v in self.deadlines_s.items()},
+            "windows_s": {k: _round(v) for k, v in self.windows_s.items()},
             "budget_burned_percent": _round(self.budget_burned_percent),
             "priorities": list(self.priorities),
             "journeys": {

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from harness.clients import PrometheusClient
-from remediation.detection import prometheus_duration
+from remediation.promql import prometheus_duration
 
 
 @dataclass(frozen=True)

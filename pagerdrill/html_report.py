@@ -85,6 +85,11 @@ def _trend(drill: DrillResult, history: list[PastRun]) -> str:
     return f"<table><tr><th>stage / run</th>{head}</tr>{''.join(rows)}</table>"
 
 
+def _window(drill: DrillResult, stage: str) -> str:
+    window = drill.windows_s.get(stage)
+    return "" if window is None else f" (window {format_seconds(window)})"
+
+
 def _stages(drill: DrillResult) -> str:
     """Every MTTD/MTTR stage against its detection floor and deadline."""
     stages = sorted({*drill.mttd_s, *drill.mttr_s, *drill.deadlines_s})
@@ -93,7 +98,7 @@ def _stages(drill: DrillResult) -> str:
     measured = {**drill.mttd_s, **drill.mttr_s}
     rows = "".join(
         f"<tr><td>{escape(stage)}</td><td>{format_seconds(measured.get(stage))}</td>"
-        f"<td>{format_seconds(drill.floors_s.get(stage))}</td>"
+        f"<td>{format_seconds(drill.floors_s.get(stage))}{_window(drill, stage)}</td>"
         f"<td>{format_seconds(drill.deadlines_s.get(stage))}</td></tr>"
         for stage in stages
     )

@@ -92,11 +92,12 @@ _DETECTION_STAGES = (
 
 
 def _bounds(r: DrillResult, key: str) -> str:
-    bounds = [
-        f"{label} {value:g} s"
-        for label, value in (("floor", r.floors_s.get(key)), ("deadline", r.deadlines_s.get(key)))
-        if value is not None
-    ]
+    labelled = (
+        ("floor", r.floors_s.get(key)),
+        ("window", r.windows_s.get(key)),
+        ("deadline", r.deadlines_s.get(key)),
+    )
+    bounds = [f"{label} {value:g} s" for label, value in labelled if value is not None]
     return f" ({', '.join(bounds)})" if bounds else ""
 
 
@@ -104,7 +105,8 @@ def stage_lines(r: DrillResult) -> list[str]:
     """MTTD per stage of each alert against its floor and deadline, then MTTR per
     recovery check against its deadline::
 
-    IDPDown: pending 0.21 s · firing 0.76 s (floor 0 s, deadline 30 s) · ...
+    IDPDown: pending 0.21 s · firing 0.76 s (floor 2 s, deadline 30 s) · ...
+    IDPHighErrorRate: ... firing 9.8 s (floor 7 s, window 30 s, deadline 45 s) · ...
     recovery: restart.idp 0.55 s (deadline 30 s) · journey.login 2.04 s (deadline 60 s)
     """
     known = [Stage.parse(k) for k in {*r.mttd_s, *r.deadlines_s, *r.mttr_s}]

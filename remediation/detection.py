@@ -4,11 +4,17 @@ its group's evaluation interval, the global scrape interval. Alertmanager: the
 `group_wait` and `group_interval` of every route the alert takes (children
 inherit, `continue` fans out, as Alertmanager routes).
 
-Floors: firing >= `for`; notified >= `for` + the route's `group_wait` — or its
-`group_interval` while an aggregation group of the alert may still be in
-Alertmanager's memory (a new alert then joins the old group and waits for its next
-flush). A deadline below the floor can never be met: a config error, reported
-before the drill starts."""
+The floor is what the monitoring's own timing may cost before an alert fires:
+firing = scrape interval (a fault waits for the next scrape) + the rule group's
+evaluation interval (then for the next evaluation) + `for`; notified = firing +
+the route's `group_wait` — or its `group_interval` while an aggregation group of
+the alert may still be in Alertmanager's memory (a new alert then joins the old
+group and waits for its next flush). A lucky phase can beat the floor by up to a
+scrape and an evaluation interval; a deadline below it is not a deadline the
+platform can be held to: a config error, reported before the drill starts. Where
+the rule reads a range window (`rate(...[1m])`), the window is named beside the
+floor: how much of it a fault must fill is the expression's business, not a
+fixed delay."""
 
 from __future__ import annotations
 
@@ -21,23 +27,10 @@ import yaml
 from harness.clients import AlertmanagerClient, PrometheusClient
 from harness.configfile import SourceMap
 from harness.drill import AlertContract
+from remediation.promql import longest_window_s, prometheus_duration
 
-_PROM_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)")
-_UNIT_S = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
 _MATCHER = re.compile(r'^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"?(.*?)"?\s*$')
 ALERTMANAGER_DEFAULTS = {"group_wait": 30.0, "group_interval": 300.0}
-
-
-def prometheus_duration(text: str | float | None, default: float = 0.0) -> float:
-    """``"1m30s"``, ``"5m"``, ``"500ms"`` (Prometheus and Alertmanager style) -> seconds."""
-    if text is None:
-        return default
-    if isinstance(text, int | float):
-        return float(text)
-    parts = _PROM_DURATION.findall(text)
-    if not parts or "".join(n + u for n, u in parts) != text.strip():
-        raise ValueError(f"{text!r} is not a Prometheus duration")
-    return sum(float(n) * _UNIT_S[u] for n, u in parts)
 
 
 @dataclass(frozen=True)
@@ -57,10 +50,18 @@ class DetectionFloor:
     group_memory: bool = False
     """An aggregation group of the alert may still be held: notifications wait for
     its `group_interval` instead of `group_wait`."""
+    window_s: float = 0.0
+    """The longest range window the rule's expression reads (0: none)."""
 
     @property
     def firing_s(self) -> float:
-        return self.for_s
+        return self.scrape_interval_s + self.evaluation_interval_s + self.for_s
+
+    def firing_explained(self) -> str:
+        return (
+            f"scrape {self.scrape_interval_s:g} s + evaluation {self.evaluation_interval_s:g} s"
+            f" + `for` {self.for_s:g} s"
+        )
 
     def route_to(self, receiver: str) -> RouteTiming | None:
         return next((r for r in self.routes if r.receiver == receiver), None)
@@ -70,7 +71,7 @@ class DetectionFloor:
         if route is None:
             return None
         wait = route.group_interval_s if self.group_memory else route.group_wait_s
-        return self.for_s + wait
+        return self.firing_s + wait
 
     def group_interval_s(self) -> float:
         return max((r.group_interval_s for r in self.routes), default=0.0)
@@ -78,10 +79,10 @@ class DetectionFloor:
     def explain(self, receiver: str) -> str:
         route = self.route_to(receiver)
         if route is None:
-            return f"`for` {self.for_s:g} s"
+            return self.firing_explained()
         wait = "group_interval" if self.group_memory else "group_wait"
         seconds = route.group_interval_s if self.group_memory else route.group_wait_s
-        return f"`for` {self.for_s:g} s + {wait} {seconds:g} s of the route to {receiver}"
+        return f"{self.firing_explained()} + {wait} {seconds:g} s of the route to {receiver}"
 
     def with_group_memory(self) -> DetectionFloor:
         return replace(self, group_memory=True)
@@ -95,6 +96,9 @@ def read_floors(
     scrape_s = prometheus_duration(global_config.get("scrape_interval"), 60.0)
     evaluation_s = prometheus_duration(global_config.get("evaluation_interval"), 60.0)
     rules = {r["name"]: r for r in prometheus.alerting_rules()}
+    recording = {
+        str(r["name"]): str(r["query"]) for r in prometheus.rules() if r.get("type") == "recording"
+    }
     route_tree = (yaml.safe_load(alertmanager.config_yaml()) or {}).get("route") or {}
     floors = {}
     for alert in alerts:
@@ -108,6 +112,7 @@ def read_floors(
             float(rule.get("evaluation_interval") or evaluation_s),
             scrape_s,
             tuple(routes_for(route_tree, labels)),
+            window_s=longest_window_s(str(rule.get("query", "")), recording),
         )
     return floors
 
@@ -125,7 +130,7 @@ def check_deadlines(
             raise source.error(
                 place,
                 f"{alert.name}: deadline {alert.within:g} s is below its detection floor "
-                f"{floor.firing_s:g} s (the rule's `for`); it can never fire in time",
+                f"{floor.firing_s:g} s ({floor.firing_explained()}); it can never fire in time",
             )
         for receiver in alert.receivers:
             notified = floor.notified_s(receiver)

@@ -18,7 +18,7 @@ from harness.timeline import Timeline
 from remediation.detection import DetectionFloor
 from remediation.drill_run import DrillScope
 from remediation.journey_windows import journey_windows
-from remediation.stages import deadline_stages, floor_stages
+from remediation.stages import deadline_stages, floor_stages, window_stages
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,7 @@ def build_result(
         priorities=tuple(sorted({str(a.priority) for a in alerts})),
         floors_s=floor_stages(alerts, facts.floors),
         deadlines_s=deadline_stages(drill, alerts),
+        windows_s=window_stages(alerts, facts.floors),
     )
 
 

@@ -40,7 +40,7 @@ from harness.errors import WaitTimeout
 from harness.events import EventKind
 from harness.polling import wait_until
 from harness.timeline import Timeline
-from remediation.detection import prometheus_duration
+from remediation.promql import longest_window_s
 
 DEFAULT_MARGIN = 0.9
 DISTURBANCE_FILE = "last-disturbance"
@@ -61,8 +61,6 @@ def last_disturbance(state_dir: Path) -> float | None:
 
 
 _COMPARISONS = ("==", "!=", ">=", "<=", ">", "<")
-_WINDOW = re.compile(r"\[\s*(\d+(?:\.\d+)?(?:ms|s|m|h|d|w|y))+\s*(?::[^\]]*)?\]")
-_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 
 
 @dataclass(frozen=True)
@@ -124,18 +122,6 @@ def comparisons(expr: str) -> list[Comparison]:
         rhs = re.sub(r"^bool\b", "", rhs).strip()
         found.append(Comparison(expr[start:at].strip(), op, rhs, conjunction))
     return found
-
-
-def longest_window_s(
-    expr: str, recording: Mapping[str, str], seen: frozenset[str] = frozenset()
-) -> float:
-    """The longest range window the expression reads, through the recording rules it uses."""
-    windows = [
-        prometheus_duration(m[0].strip("[]").split(":")[0].strip()) for m in _WINDOW.finditer(expr)
-    ]
-    for name in set(_NAME.findall(expr)) & (set(recording) - seen):
-        windows.append(longest_window_s(recording[name], recording, seen | {name}))
-    return max(windows, default=0.0)
 
 
 @dataclass(frozen=True)

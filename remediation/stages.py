@@ -58,6 +58,17 @@ def floor_stages(
     return {stage.key: seconds for stage, seconds in stages.items()}
 
 
+def window_stages(
+    alerts: Sequence[AlertContract], floors: Mapping[str, DetectionFloor]
+) -> dict[str, float]:
+    """The range window each alert's rule reads, under its firing stage's key."""
+    return {
+        Stage(StageKind.FIRING, a.name).key: floors[a.name].window_s
+        for a in alerts
+        if a.name in floors and floors[a.name].window_s > 0
+    }
+
+
 def floor_text(floor: DetectionFloor, alert: AlertContract) -> str:
     notified = [floor.notified_s(r) for r in alert.receivers]
     slowest = max((n for n in notified if n is not None), default=floor.firing_s)

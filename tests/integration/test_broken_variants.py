@@ -89,4 +89,7 @@ def test_an_alert_slower_than_its_deadline_is_refused_before_the_drill(
         run_drill(validate_drill(drill, source, settings), settings)
     message = str(raised.value)
     assert "app-crash.drill.yaml:" in message
-    assert "IDPDown: deadline 30 s is below its detection floor 45 s (the rule's `for`)" in message
+    assert (
+        "IDPDown: deadline 30 s is below its detection floor 47 s "
+        "(scrape 1 s + evaluation 1 s + `for` 45 s)"
+    ) in message

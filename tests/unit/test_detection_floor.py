@@ -88,13 +88,23 @@ def test_a_deadline_below_the_floor_is_a_config_error_at_the_alert_line(tmp_path
         check_deadlines(source, alerts, {"IDPDown": _floor(15, 10)})
     message = str(raised.value)
     assert f"{path}:5" in message
-    assert "deadline 20 s is below its detection floor 25 s for pagerduty-critical" in message
-    assert "`for` 15 s + group_wait 10 s" in message
+    assert "deadline 20 s is below its detection floor 27 s for pagerduty-critical" in message
+    assert "scrape 1 s + evaluation 1 s + `for` 15 s + group_wait 10 s" in message
     with pytest.raises(ConfigError, match="can never fire in time"):
         check_deadlines(source, alerts, {"IDPDown": _floor(30, 0)})
 
 
 def test_group_memory_puts_group_interval_in_the_floor() -> None:
     floor = _floor(5, 1).with_group_memory()
-    assert floor.notified_s("sms-oncall") == 65.0
+    assert floor.notified_s("sms-oncall") == 67.0
     assert "group_interval 60 s" in floor.explain("sms-oncall")
+
+
+def test_an_alert_without_for_still_waits_for_a_scrape_and_an_evaluation() -> None:
+    floor = _floor(0, 1)
+    assert floor.firing_s == 2.0  # not 0: no alert fires before the next scrape
+    assert floor.notified_s("pagerduty-critical") == 3.0
+    assert floor.explain("pagerduty-critical") == (
+        "scrape 1 s + evaluation 1 s + `for` 0 s + group_wait 1 s of the route to "
+        "pagerduty-critical"
+    )

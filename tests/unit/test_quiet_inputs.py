@@ -12,7 +12,8 @@ from typing import cast
 import pytest
 
 from harness.clients import PrometheusClient
-from remediation.quiet_inputs import QuietInputs, comparisons, is_quiet, longest_window_s
+from remediation.promql import longest_window_s
+from remediation.quiet_inputs import QuietInputs, comparisons, is_quiet
 
 FAST_BURN = (
     "slo:errors:ratio_page_long > (14.4 * 0.0001) and slo:errors:ratio_page_short > (14.4 * 0.0001)"
