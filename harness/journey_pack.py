@@ -117,6 +117,7 @@ def load_pack_source(path: Path) -> tuple[JourneyPack, SourceMap]:
     pack, source = load_model(path, JourneyPack)
     _check_names(pack, source)
     _check_placeholders(pack, source)
+    _check_url_patterns(pack, source)
     _check_references(pack, source)
     return pack, source
 
@@ -158,6 +159,19 @@ def _texts(action: Action) -> Iterator[tuple[FieldPath, str, bool]]:
         for field in ("one_of", "failed"):
             for i, text in enumerate(getattr(see, field)):
                 yield ("see", field, i), text, False
+
+
+def _check_url_patterns(pack: JourneyPack, source: SourceMap) -> None:
+    for journey, spec in pack.journeys.items():
+        for s, step in enumerate(spec.steps):
+            for a, action in enumerate(step.do):
+                if action.url is None:
+                    continue
+                try:
+                    re.compile(PLACEHOLDER.sub("x", action.url))
+                except re.error as exc:
+                    where = ("journeys", journey, "steps", s, "do", a, "url")
+                    raise source.error(where, f"not a regular expression: {exc}") from exc
 
 
 def _check_placeholders(pack: JourneyPack, source: SourceMap) -> None:

@@ -163,7 +163,11 @@ class ActionRunner:
         if check.failed:
             shown = self._text(element)
             if _one_of([fill_in(t, self.values) for t in check.failed]).match(shown):
-                detail = f": {self._text(self.page.locator(check.detail))}" if check.detail else ""
+                detail = ""
+                if check.detail:
+                    detail = (
+                        f": {self._text(self.page.locator(fill_in(check.detail, self.values)))}"
+                    )
                 raise PageRejected(f"{selector} shows {shown!r}{detail}")
 
     def _text(self, locator: Locator) -> str:
@@ -174,7 +178,10 @@ class ActionRunner:
 
     def _showing(self, element: Locator) -> str:
         """What the element shows instead, for a timed-out wait's message."""
-        if not element.count():
+        try:
+            if not element.count():
+                return "; it is not in the page"
+            text = element.first.inner_text(timeout=1000).strip()
+        except PlaywrightError:  # gone meanwhile (the page moved on)
             return "; it is not in the page"
-        text = element.first.inner_text(timeout=1000).strip()
         return f"; it shows {text!r}" if text else "; it is empty"

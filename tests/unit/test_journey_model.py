@@ -76,6 +76,12 @@ def _line_of(text: str, needle: str) -> int:
             "exactly one of",
         ),
         (
+            "- goto: /login",
+            "- url: /login(",
+            "journeys.login.steps[0].do[0].url",
+            "not a regular expression",
+        ),
+        (
             "  template: python-service",
             "  username: python-service",
             "values.username",
