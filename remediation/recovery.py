@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from chaos.platform import Platform
@@ -35,9 +36,11 @@ def check_restart(
     name = f"{workload} restarted by the platform within {within:g} s"
 
     def restarted() -> bool:
-        """Restarted by its restart policy (count up) or by a controller (started anew)."""
+        """Restarted by its restart policy (count up) or by a controller (started anew).
+        Kubernetes stamps a start in whole seconds: a replacement started within the
+        fault's own second reads as that second, so the second counts."""
         again = platform.restart_count(workload) > baseline_restarts or (
-            platform.started_at(workload) > fault_at
+            platform.started_at(workload) >= math.floor(fault_at)
         )
         return again and platform.is_running(workload)
 
