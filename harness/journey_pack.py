@@ -42,10 +42,6 @@ class Check(Frozen):
     rejected: str | None = None
     """An element that, once shown, is the platform refusing: its text is the failure."""
 
-    @property
-    def texts_wanted(self) -> bool:
-        return bool(self.one_of or self.contains or self.failed)
-
 
 class Action(Frozen):
     """Exactly one of the fields."""
@@ -73,10 +69,6 @@ class Action(Frozen):
             kinds = ", ".join(type(self).model_fields)
             raise ValueError(f"an action is exactly one of {kinds}; got {given or 'none'}")
         return self
-
-    @property
-    def kind(self) -> str:
-        return next(name for name, value in self if value is not None)
 
 
 class Step(Frozen):
@@ -161,59 +153,59 @@ def _texts(action: Action) -> Iterator[tuple[FieldPath, str, bool]]:
                 yield ("see", field, i), text, False
 
 
+def _actions(pack: JourneyPack, journey: str) -> Iterator[tuple[FieldPath, Action]]:
+    """Every action of a journey, with its place in the file."""
+    for s, step in enumerate(pack.journeys[journey].steps):
+        for a, action in enumerate(step.do):
+            yield ("journeys", journey, "steps", s, "do", a), action
+
+
 def _check_url_patterns(pack: JourneyPack, source: SourceMap) -> None:
-    for journey, spec in pack.journeys.items():
-        for s, step in enumerate(spec.steps):
-            for a, action in enumerate(step.do):
-                if action.url is None:
-                    continue
-                try:
-                    re.compile(PLACEHOLDER.sub("x", action.url))
-                except re.error as exc:
-                    where = ("journeys", journey, "steps", s, "do", a, "url")
-                    raise source.error(where, f"not a regular expression: {exc}") from exc
+    for journey in pack.journeys:
+        for where, action in _actions(pack, journey):
+            if action.url is None:
+                continue
+            try:
+                re.compile(PLACEHOLDER.sub("x", action.url))
+            except re.error as exc:
+                raise source.error((*where, "url"), f"not a regular expression: {exc}") from exc
 
 
 def _check_placeholders(pack: JourneyPack, source: SourceMap) -> None:
     hidden = {"password", *pack.secrets}
     known = set(BUILTIN_VALUES) | set(pack.values) | hidden
-    for journey, spec in pack.journeys.items():
-        for s, step in enumerate(spec.steps):
-            for a, action in enumerate(step.do):
-                for field, text, secret_ok in _texts(action):
-                    where = ("journeys", journey, "steps", s, "do", a, *field)
-                    for placeholder in PLACEHOLDER.findall(text):
-                        if placeholder not in known:
-                            raise source.error(
-                                where,
-                                f"unknown placeholder {{{placeholder}}}; known: "
-                                + ", ".join(sorted(known)),
-                            )
-                        if placeholder in hidden and not secret_ok:
-                            raise source.error(
-                                where,
-                                f"{{{placeholder}}} is a secret: it may only be a text to fill "
-                                "(never shown)",
-                            )
+    for journey in pack.journeys:
+        for where, action in _actions(pack, journey):
+            for field, text, secret_ok in _texts(action):
+                for placeholder in PLACEHOLDER.findall(text):
+                    if placeholder not in known:
+                        raise source.error(
+                            (*where, *field),
+                            f"unknown placeholder {{{placeholder}}}; known: "
+                            + ", ".join(sorted(known)),
+                        )
+                    if placeholder in hidden and not secret_ok:
+                        raise source.error(
+                            (*where, *field),
+                            f"{{{placeholder}}} is a secret: it may only be a text to fill "
+                            "(never shown)",
+                        )
 
 
 def _check_references(pack: JourneyPack, source: SourceMap) -> None:
-    def includes(journey: str) -> Iterator[tuple[FieldPath, str]]:
-        for s, step in enumerate(pack.journeys[journey].steps):
-            for a, action in enumerate(step.do):
-                if action.journey is not None:
-                    yield ("journeys", journey, "steps", s, "do", a, "journey"), action.journey
-
     def visit(journey: str, trail: tuple[str, ...]) -> None:
-        for where, included in includes(journey):
+        for where, action in _actions(pack, journey):
+            included = action.journey
+            if included is None:
+                continue
             if included not in pack.journeys:
                 raise source.error(
-                    where,
+                    (*where, "journey"),
                     f"unknown journey {included!r}; the pack has: {', '.join(pack.journeys)}",
                 )
             if included in trail or included == journey:
                 cycle = " -> ".join((*trail, journey, included))
-                raise source.error(where, f"journeys include each other: {cycle}")
+                raise source.error((*where, "journey"), f"journeys include each other: {cycle}")
             visit(included, (*trail, journey))
 
     for journey in pack.journeys:
