@@ -126,7 +126,7 @@ class LoadRunner(Closing):
         }
         argv = [
             sys.executable, "-m", "locust",
-            "-f", f"{self.spec.locustfile},{SHAPE_FILE}",
+            "-f", f"{find_locustfile(self.spec.locustfile, REPO)},{SHAPE_FILE}",
             "--headless", "--host", self.base_url,
             "--csv", str(self.prefix), "--csv-full-history",
             "--run-time", f"{self.spec.max_duration:.0f}s",
