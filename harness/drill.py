@@ -191,6 +191,10 @@ class Expectations(Frozen):
     to one of them. `[]`: such pages are listed, never failed."""
     allow_alerts: list[str] = Field(default_factory=list)
     """Alerts that may page during this drill without failing it (listed all the same)."""
+    inhibited: list[str] = Field(default_factory=list)
+    """Alerts the fault honestly fires too (symptoms of the expected cause) that the
+    platform's inhibition must hold back: each must fire, be shown inhibited by
+    Alertmanager and reach no receiver."""
     page_grace: Seconds = Field(default=5.0, le=600)
     """Pages are watched from the fault to the drill's end, and at least this long
     after the revert: a page can come after the fault is gone (evaluation, `for`,
@@ -198,9 +202,17 @@ class Expectations(Frozen):
 
     @model_validator(mode="after")
     def _allowed_not_expected(self) -> Expectations:
-        both = sorted({a.name for a in self.alerts} & set(self.allow_alerts))
+        expected = {a.name for a in self.alerts}
+        for field_name, names in (
+            ("allow_alerts", self.allow_alerts),
+            ("inhibited", self.inhibited),
+        ):
+            both = sorted(expected & set(names))
+            if both:
+                raise ValueError(f"{field_name} names expected alerts: {', '.join(both)}")
+        both = sorted(set(self.allow_alerts) & set(self.inhibited))
         if both:
-            raise ValueError(f"allow_alerts names expected alerts: {', '.join(both)}")
+            raise ValueError(f"alerts both allowed to page and inhibited: {', '.join(both)}")
         return self
 
 

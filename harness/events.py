@@ -16,6 +16,9 @@ class EventKind(StrEnum):
     FAULT_REVERTED = "fault.reverted"
     OBSERVER_DATA_PROBE = "observer.data_probe"
     ALERTMANAGER_GROUP_MEMORY = "alertmanager.group_memory"
+    INHIBITORS_AWAITED = "steady.inhibitors"
+    """Before the fault: active alerts that would have inhibited an expected one, waited
+    out (`alerts`)."""
     QUIET_INPUTS = "steady.quiet_inputs"
     """Before the fault: how long an expected alert's inputs took to quiet down, and
     what they were (`alert`, `waited_s`, `quiet`, `inputs`)."""

@@ -297,6 +297,10 @@ class BruteForceFault(FaultSpecBase):
     """The address the attack appears from (sent as X-Forwarded-For), for apps behind
     a proxy that trusts it; otherwise the attack comes from pagerdrill's own address."""
     within: Seconds = 30.0
+    guess: bool = False
+    """The last attempt signs in as the target's user with the right password: a
+    password guessed after failures, which the platform should flag (the failures
+    before it are made as that user too)."""
 
 
 class TrafficSurgeFault(FaultSpecBase):

@@ -119,11 +119,13 @@ def _quantile(sorted_values: Sequence[float], q: float) -> float | None:
 
 class AlertRole(StrEnum):
     """What a drill said about an alert it saw: `expected` (under expect.alerts),
-    `allowed` (expect.allow_alerts), `earlier` (already pending or firing at the
-    fault, so not this drill's doing) or `other`."""
+    `allowed` (expect.allow_alerts), `inhibited` (expect.inhibited: must be held
+    back), `earlier` (already pending or firing at the fault, so not this drill's
+    doing) or `other`."""
 
     EXPECTED = "expected"
     ALLOWED = "allowed"
+    INHIBITED = "inhibited"
     EARLIER = "earlier"
     OTHER = "other"
 
@@ -145,6 +147,8 @@ class SeenAlert:
     """It paged at a priority the drill fails on (expect.page_priorities)."""
     first_notified_s: float | None = None
     """Its first firing notification, in seconds from the fault."""
+    inhibited_by: tuple[str, ...] = ()
+    """Alerts Alertmanager named as inhibiting it."""
 
     def describe(self) -> str:
         where = ", ".join(self.notified or self.routed) or "no receiver"
@@ -154,7 +158,13 @@ class SeenAlert:
             if self.first_notified_s is None
             else f" {self.first_notified_s:.1f} s after the fault"
         )
-        held = " (inhibited or silenced for a while)" if self.suppressed else ""
+        held = (
+            f" (inhibited by {', '.join(self.inhibited_by)})"
+            if self.inhibited_by
+            else " (inhibited or silenced for a while)"
+            if self.suppressed
+            else ""
+        )
         return (
             f"{self.name} ({self.priority or 'no priority'}, {self.role}) {how} {where}{when}{held}"
         )
@@ -169,6 +179,7 @@ class SeenAlert:
             "suppressed": self.suppressed,
             "unexpected_page": self.unexpected_page,
             "first_notified_s": _round(self.first_notified_s),
+            "inhibited_by": list(self.inhibited_by),
         }
 
 

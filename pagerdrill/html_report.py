@@ -9,7 +9,7 @@ from pathlib import Path
 
 from harness import clock
 from harness.history import PastRun
-from harness.results import Check, DrillResult, RunResult, Verdict
+from harness.results import Check, DrillResult, RunResult, SeenAlert, Verdict
 from pagerdrill.coverage import Coverage
 from pagerdrill.report import format_seconds, summary_table, verdict_line
 from pagerdrill.timeline_svg import timeline_svg
@@ -108,6 +108,12 @@ def _stages(drill: DrillResult) -> str:
     )
 
 
+def _held_back(alert: SeenAlert) -> str:
+    if alert.inhibited_by:
+        return "by " + escape(", ".join(alert.inhibited_by))
+    return "yes" if alert.suppressed else ""
+
+
 def _alerts(drill: DrillResult) -> str:
     """Every alert seen from the fault to the end, and where it went."""
     if not drill.alerts:
@@ -116,7 +122,7 @@ def _alerts(drill: DrillResult) -> str:
         f'<tr class="{"fail" if a.unexpected_page else "ok"}"><td>{escape(a.name)}</td>'
         f"<td>{escape(a.priority or '')}</td><td>{escape(a.role)}</td>"
         f"<td>{escape(', '.join(a.notified))}</td><td>{escape(', '.join(a.routed))}</td>"
-        f"<td>{format_seconds(a.first_notified_s)}</td><td>{'yes' if a.suppressed else ''}</td>"
+        f"<td>{format_seconds(a.first_notified_s)}</td><td>{_held_back(a)}</td>"
         f"<td>{'unexpected page' if a.unexpected_page else ''}</td></tr>"
         for a in drill.alerts
     )

@@ -155,14 +155,14 @@ def _walk(
     receiver = str(route.get("receiver", receiver))
     found: list[RouteTiming] = []
     for child in route.get("routes") or []:
-        if _matches(child, labels):
+        if route_matches(child, labels):
             found.extend(_walk(child, labels, timing, receiver))
             if not child.get("continue", False):
                 break
     return found or [RouteTiming(receiver, timing["group_wait"], timing["group_interval"])]
 
 
-def _matches(route: dict[str, Any], labels: dict[str, str]) -> bool:
+def route_matches(route: dict[str, Any], labels: dict[str, str]) -> bool:
     conditions: list[tuple[str, str, str]] = []
     for text in route.get("matchers") or []:
         parsed = _MATCHER.match(text)

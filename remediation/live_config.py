@@ -6,6 +6,7 @@ what the live configuration does have), not waited out."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from difflib import get_close_matches
 
 from harness.configfile import SourceMap
@@ -18,23 +19,22 @@ _SHOWN = 12
 
 
 def check_live_config(
-    source: SourceMap, alerts: list[AlertContract], monitoring: Monitoring
+    source: SourceMap,
+    alerts: list[AlertContract],
+    monitoring: Monitoring,
+    inhibited: Sequence[str] = (),
 ) -> dict[str, DetectionFloor]:
-    """The detection floors of the drill's alerts, after refusing what cannot pass."""
-    if not alerts:
+    """The detection floors of the drill's alerts, after refusing what cannot pass
+    (`inhibited`: expect.inhibited, which must have rules too)."""
+    if not alerts and not inhibited:
         return {}
     rules = {r["name"] for r in monitoring.prometheus.alerting_rules()}
     receivers = set(monitoring.alertmanager.receivers())
+    for index, name in enumerate(inhibited):
+        _require_rule(source, ("expect", "inhibited", index), name, rules)
     for index, alert in enumerate(alerts):
         place = ("expect", "alerts", index)
-        if alert.name not in rules:
-            close = get_close_matches(alert.name, rules, n=1)
-            hint = f"; did you mean {close[0]}?" if close else ""
-            raise source.error(
-                (*place, "name"),
-                f"{alert.name}: the live Prometheus has no alerting rule of that name "
-                f"(it has: {_some(rules)}){hint}",
-            )
+        _require_rule(source, (*place, "name"), alert.name, rules)
         unknown = [r for r in (*alert.receivers, *alert.not_receivers) if r not in receivers]
         if unknown:
             origin = " (from the contract)" if "receivers" in alert.from_contract else ""
@@ -46,6 +46,20 @@ def check_live_config(
     floors = detection_floors(alerts, monitoring)
     check_deadlines(source, alerts, floors)
     return floors
+
+
+def _require_rule(
+    source: SourceMap, place: tuple[str | int, ...], name: str, rules: set[str]
+) -> None:
+    if name in rules:
+        return
+    close = get_close_matches(name, rules, n=1)
+    hint = f"; did you mean {close[0]}?" if close else ""
+    raise source.error(
+        place,
+        f"{name}: the live Prometheus has no alerting rule of that name "
+        f"(it has: {_some(rules)}){hint}",
+    )
 
 
 def _some(names: set[str]) -> str:

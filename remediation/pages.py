@@ -35,6 +35,8 @@ class HeldAlert:
     routed: set[str] = field(default_factory=set)
     """Receivers it was routed to while active (neither inhibited nor silenced)."""
     suppressed: bool = False
+    inhibited_by: set[str] = field(default_factory=set)
+    """Alerts Alertmanager named as inhibiting it (by fingerprint, in the same poll)."""
 
 
 class AlertmanagerWatch(Closing):
@@ -72,9 +74,10 @@ class AlertmanagerWatch(Closing):
             self.failed_polls += 1
             self.last_error = str(exc)
             return
+        names = {a.get("fingerprint"): (a.get("labels") or {}).get("alertname") for a in alerts}
         with self._lock:
             for alert in alerts:
-                _note(self._held, alert)
+                _note(self._held, alert, names)
 
     def held(self) -> dict[str, HeldAlert]:
         with self._lock:
@@ -90,15 +93,22 @@ class AlertmanagerWatch(Closing):
         self._client.close()
 
 
-def _note(held: dict[str, HeldAlert], alert: Mapping[str, Any]) -> None:
+def _note(
+    held: dict[str, HeldAlert], alert: Mapping[str, Any], names: Mapping[Any, str | None]
+) -> None:
+    """`names`: alert name by fingerprint, of every alert in the same poll."""
     labels = alert.get("labels") or {}
     name = labels.get("alertname")
     if not name:
         return
     seen = held.setdefault(name, HeldAlert())
     seen.priority = seen.priority or labels.get(PRIORITY_LABEL)
-    if (alert.get("status") or {}).get("state") == "suppressed":
+    status = alert.get("status") or {}
+    if status.get("state") == "suppressed":
         seen.suppressed = True
+        seen.inhibited_by.update(
+            names.get(f) or "an alert already gone" for f in status.get("inhibitedBy") or []
+        )
     else:
         seen.routed.update(r["name"] for r in alert.get("receivers") or [])
 
@@ -109,17 +119,24 @@ def alerts_since_fault(
     monitoring: Monitoring,
     watch: AlertmanagerWatch,
     fault_span: tuple[float, float],
-) -> tuple[tuple[SeenAlert, ...], Check | None]:
+) -> tuple[tuple[SeenAlert, ...], tuple[Check, ...]]:
     """`judge_alerts` over what Prometheus, Alertmanager (the `watch`, closed here)
     and the receivers' own systems show from the fault to now, once `page_grace`
-    passed since the revert (`fault_span`: injected and reverted at)."""
+    passed since the revert (`fault_span`: injected and reverted at); the checks:
+    no unexpected page, and each alert the drill expects inhibited was."""
     fault_at, reverted_at = fault_span
     clock.sleep(max(0.0, reverted_at + expect.page_grace - clock.now()))
     watch.close()
     end = clock.now()
     fired = monitoring.prometheus.firing_alerts(fault_at, end)
     held = watch.held()
-    names = {*fired, *held, *(a.name for a in expect.alerts), *expect.allow_alerts}
+    names = {
+        *fired,
+        *held,
+        *(a.name for a in expect.alerts),
+        *expect.allow_alerts,
+        *expect.inhibited,
+    }
     notifications = monitoring.readers.notifications(sorted(names), since=fault_at)
     seen, check = judge_alerts(
         expect,
@@ -131,7 +148,15 @@ def alerts_since_fault(
         reads=monitoring.readers.reads,
         fault_at=fault_at,
     )
-    return seen, _with_blind_spots(check, watch)
+    checks = [
+        c
+        for c in (
+            _with_blind_spots(check, watch),
+            inhibition_check(expect.inhibited, seen, monitoring.readers.reads),
+        )
+        if c is not None
+    ]
+    return seen, tuple(checks)
 
 
 def judge_alerts(
@@ -157,6 +182,7 @@ def judge_alerts(
     """
     expected = {a.name for a in expect.alerts}
     allowed = set(expect.allow_alerts)
+    inhibited = set(expect.inhibited)
     paging = {str(p) for p in expect.page_priorities}
     page_receivers = (
         set()
@@ -180,6 +206,8 @@ def judge_alerts(
             if name in expected
             else AlertRole.ALLOWED
             if name in allowed
+            else AlertRole.INHIBITED
+            if name in inhibited
             else AlertRole.EARLIER
             if name in earlier
             else AlertRole.OTHER
@@ -197,11 +225,45 @@ def judge_alerts(
                 at_alertmanager.suppressed,
                 role is AlertRole.OTHER and bool(pages),
                 None if name not in first_at else first_at[name] - fault_at,
+                tuple(sorted(at_alertmanager.inhibited_by)),
             )
         )
     if not paging:
         return tuple(seen), None
     return tuple(seen), _pages_check(seen, paging)
+
+
+def inhibition_check(
+    names: Sequence[str], seen: Sequence[SeenAlert], reads: Callable[[str], bool]
+) -> Check | None:
+    """Each alert of `names` fired, Alertmanager showed it inhibited, and it reached no
+    receiver (no firing notification read back; not routed while active to a
+    receiver nobody reads back)."""
+    if not names:
+        return None
+    by_name = {a.name: a for a in seen}
+    held, problems = [], []
+    for name in names:
+        alert = by_name.get(name)
+        reached = (
+            () if alert is None else (*alert.notified, *(r for r in alert.routed if not reads(r)))
+        )
+        if alert is None:
+            problems.append(f"{name} never fired, so its inhibition was not shown")
+        elif reached:
+            problems.append(
+                f"{name} was not held back: it reached {', '.join(sorted(set(reached)))}"
+            )
+        elif not alert.inhibited_by:
+            problems.append(f"{name} fired but Alertmanager never showed it inhibited")
+        else:
+            held.append(f"{name} by {', '.join(alert.inhibited_by)}")
+    label = f"inhibition held back {', '.join(names)}"
+    if problems:
+        return Check(
+            label, False, "; ".join(problems) + ". Check the inhibit_rules of Alertmanager"
+        )
+    return Check(label, True, "; ".join(held) + "; no receiver reached")
 
 
 def _with_blind_spots(check: Check | None, watch: AlertmanagerWatch) -> Check | None:

@@ -66,7 +66,9 @@ def run_drill(
     with Monitoring.open(settings) as monitoring:
         try:
             # before anything is touched: what can never pass is refused
-            floors = check_live_config(valid.source, list(valid.alerts), monitoring)
+            floors = check_live_config(
+                valid.source, list(valid.alerts), monitoring, valid.drill.expect.inhibited
+            )
             record.facts = replace(record.facts, floors=floors)
             _run_phases(scope, monitoring, record)
         except (ConfigError, GuardRefused):
@@ -98,7 +100,9 @@ def plan_drill(valid: ValidDrill, settings: Settings) -> list[str]:
     unchecked = []
     with Monitoring.open(settings) as monitoring:
         try:
-            floors = check_live_config(valid.source, list(alerts), monitoring)
+            floors = check_live_config(
+                valid.source, list(alerts), monitoring, drill.expect.inhibited
+            )
         except InfrastructureError as exc:  # the plan is still worth printing
             floors = {}
             unchecked.append(
@@ -183,10 +187,10 @@ def _run_phases(scope: DrillScope, monitoring: Monitoring, record: _Record) -> N
         scope.phase("checking steady state again (alerts resolved, journeys green)")
         outcomes.extend(_resolved(watcher, observations, recovered_at or clock.now(), timeline))
         outcomes.append(check_steady_state_again(drill, prober))
-        alerts, pages = alerts_since_fault(
+        alerts, seen_checks = alerts_since_fault(
             drill.expect, settings.contract, monitoring, watch, (fault_at, reverted_at)
         )
-        outcomes.append(PhaseOutcome(() if pages is None else (pages,)))
+        outcomes.append(PhaseOutcome(seen_checks))
         began = timeline.events[0].at if timeline.events else fault_at
         seen = tuple(monitoring.prometheus.firing_alerts(began, clock.now()))
     record.facts = replace(record.facts, alerts_seen=seen, alerts=alerts)

@@ -1,5 +1,6 @@
-"""Steady state, before the fault and after its revert: no expected alert active, their
-inputs quiet, their Alertmanager groups flushed, the journeys green."""
+"""Steady state, before the fault and after its revert: no expected alert active, none
+that would inhibit one, their inputs quiet, their Alertmanager groups flushed, the
+journeys green."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from harness.results import Check
 from harness.timeline import Timeline
 from remediation.detection import DetectionFloor
 from remediation.drill_run import DrillScope
+from remediation.inhibition import Inhibitors
 from remediation.monitoring import Monitoring
 from remediation.outcome import PhaseOutcome
 from remediation.prober import JourneyProber
@@ -27,28 +29,32 @@ def await_steady_state(
     monitoring: Monitoring,
     prober: JourneyProber,
 ) -> dict[str, DetectionFloor]:
-    """No expected alert active anywhere (a previous drill's may linger), their
-    inputs quiet (remediation/quiet_inputs.py), their Alertmanager groups flushed,
-    journeys green. Returns the detection floors the
-    drill is held to (raised where a group's memory could not be waited out)."""
+    """No expected alert active anywhere (a previous drill's may linger), no active
+    alert that would inhibit one (remediation/inhibition.py), their inputs quiet
+    (remediation/quiet_inputs.py), their Alertmanager groups flushed, journeys green.
+    Returns the detection floors the drill is held to (raised where a group's memory
+    could not be waited out)."""
     drill, timeline = scope.drill, scope.timeline
     names = [a.name for a in scope.alerts]
     timeout = drill.steady_state_timeout
     prometheus, alertmanager = monitoring.prometheus, monitoring.alertmanager
 
+    must_be_quiet = [*names, *drill.expect.inhibited]  # the inhibited must fire anew too
+
     def quiet() -> bool:
-        return not prometheus.active_alerts(names) and not any(
-            alertmanager.active_alerts(n) for n in names
+        return not prometheus.active_alerts(must_be_quiet) and not any(
+            alertmanager.active_alerts(n) for n in must_be_quiet
         )
 
     wait_until(
         quiet,
         timeout,
         interval=0.5,
-        expected=f"no active {', '.join(names)}",
+        expected=f"no active {', '.join(must_be_quiet)}",
         where="Prometheus and Alertmanager",
         hint="the platform is not at steady state; a previous fault may not have healed",
     )
+    await_no_inhibitors(scope, monitoring, must_be_quiet)
     await_quiet_inputs(
         prometheus,
         prometheus.rules(),
@@ -63,6 +69,35 @@ def await_steady_state(
     for journey in drill.journeys:
         prober.first_recovered(journey, since=now, timeout=timeout)
     return floors
+
+
+def await_no_inhibitors(scope: DrillScope, monitoring: Monitoring, names: list[str]) -> None:
+    """Until no active alert would hold back one of `names` (the timeline names the
+    ones waited for)."""
+    if not names:
+        return
+    inhibitors = Inhibitors.read(monitoring, names)
+    if not inhibitors.rules:
+        return
+    seen: set[str] = set()
+
+    def none_active() -> bool:
+        holding = inhibitors.holding_back(monitoring.alertmanager.all_alerts())
+        seen.update(holding)
+        return not holding
+
+    wait_until(
+        none_active,
+        scope.drill.steady_state_timeout,
+        interval=0.5,
+        expected="no active alert that would inhibit the drill's alerts",
+        where="Alertmanager",
+        hint="the drill cannot show its alerts page while they would be inhibited; "
+        "a previous fault's alert is still active",
+        describe=lambda: ", ".join(sorted(seen)) or "none",
+    )
+    if seen:
+        scope.timeline.record(EventKind.INHIBITORS_AWAITED, alerts=sorted(seen))
 
 
 def await_groups_cleared(

@@ -39,7 +39,7 @@ def profile_values(profile: str) -> dict[str, Any]:
     if profile not in PROFILES:
         raise KeyError(f"unknown monitoring profile {profile!r}; known: {', '.join(PROFILES)}")
     values: dict[str, Any] = {**profiles["common"], **profiles[profile], "profile": profile}
-    windows = ("outage_window", "auth_window", "rate_window", "security_window")
+    windows = ("outage_window", "critical_window", "rate_window", "security_window")
     longest = max(values[w] for w in windows) + max(values["for"].values())
     values["horizon"] = longest // values["scrape_interval"] + 40  # samples in a test series
     return values

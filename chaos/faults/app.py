@@ -16,6 +16,7 @@ import httpx
 from chaos.faults.base import FaultContext, injected, journaled, revert_action
 from chaos.faults.registry import register
 from harness import clock
+from harness.errors import FaultInjectionError
 from harness.fault_specs import (
     AppErrorRateFault,
     AppLatencyFault,
@@ -122,13 +123,24 @@ def cache_flush(spec: CacheFlushFault, ctx: FaultContext) -> Iterator[float]:
         yield injected(ctx, spec.kind, at)
 
 
+def _attacked_user(spec: BruteForceFault, ctx: FaultContext) -> str:
+    if not spec.guess:
+        return spec.username
+    if ctx.credentials is None:
+        raise FaultInjectionError("brute-force with guess needs the target's credentials")
+    return ctx.credentials[0]
+
+
 def plan_brute_force(spec: BruteForceFault, ctx: FaultContext) -> list[str]:
     source = spec.client or "pagerdrill's own address"
-    return [
-        f"{spec.attempts} failed sign-ins as {spec.username} at {ctx.app_url}{spec.path} "
+    wrong = spec.attempts - 1 if spec.guess else spec.attempts
+    steps = [
+        f"{wrong} failed sign-ins as {_attacked_user(spec, ctx)} at {ctx.app_url}{spec.path} "
         f"from {source}, within {spec.within:g} s",
-        "revert: none (the platform's block expires by itself)",
     ]
+    if spec.guess:
+        steps.append("then one sign-in with the right password (a guessed password)")
+    return [*steps, "revert: none (the platform's block expires by itself)"]
 
 
 @contextmanager
@@ -140,13 +152,17 @@ def brute_force(spec: BruteForceFault, ctx: FaultContext) -> Iterator[float]:
         at = clock.now()
         deadline = time.monotonic() + spec.within
         answers: dict[str, int] = {}
+        username = _attacked_user(spec, ctx)
         with httpx.Client(base_url=ctx.app_url, timeout=5, headers=headers) as client:
-            for _ in range(spec.attempts):
+            for attempt in range(1, spec.attempts + 1):
                 if time.monotonic() > deadline:
                     break
-                wrong = {"username": spec.username, "password": secrets.token_urlsafe(12)}
+                password = secrets.token_urlsafe(12)
+                if spec.guess and attempt == spec.attempts and ctx.credentials is not None:
+                    password = ctx.credentials[1].get_secret_value()  # sent, never recorded
+                form = {"username": username, "password": password}
                 try:
-                    status = str(client.post(spec.path, data=wrong).status_code)
+                    status = str(client.post(spec.path, data=form).status_code)
                 except httpx.HTTPError as exc:
                     status = type(exc).__name__
                 answers[status] = answers.get(status, 0) + 1

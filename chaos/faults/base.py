@@ -9,6 +9,8 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from pydantic import SecretStr
+
 from chaos.app_hooks import AppHooks
 from chaos.journal import FaultJournal, JournalEntry
 from chaos.platform import Platform
@@ -48,6 +50,8 @@ class FaultContext(Closing):
     """The drill's load, if it has one (traffic-surge plans from its shape)."""
     load: RunningLoad | None = None
     """The drill's load once started (traffic-surge waits for its peak)."""
+    credentials: tuple[str, SecretStr] | None = None
+    """The target's drill user (a brute force that guesses right signs in as it)."""
 
     def able(self, capability: type[P]) -> P:
         """The platform as the capability a fault needs; drills are checked against
@@ -77,7 +81,10 @@ def fault_context(
     hooks_url = settings.target.app.hooks_url
     app = None if settings.admin_token is None else AppHooks(hooks_url, settings.admin_token)
     journal = FaultJournal(settings.journal_path)
-    return FaultContext(platform, journal, timeline, app, base_url, hooks_url, load_spec)
+    credentials = (settings.target.app.credentials.username, settings.password)
+    return FaultContext(
+        platform, journal, timeline, app, base_url, hooks_url, load_spec, credentials=credentials
+    )
 
 
 Revert = Callable[[FaultContext, dict[str, Any]], None]
