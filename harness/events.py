@@ -17,8 +17,8 @@ class EventKind(StrEnum):
     OBSERVER_DATA_PROBE = "observer.data_probe"
     ALERTMANAGER_GROUP_MEMORY = "alertmanager.group_memory"
     INHIBITORS_AWAITED = "steady.inhibitors"
-    """Before the fault: active alerts that would have inhibited an expected one, waited
-    out (`alerts`)."""
+    """Before the fault: active alerts that would inhibit an expected one (`alerts`),
+    and whether they ended within the steady-state timeout (`waited_out`)."""
     QUIET_INPUTS = "steady.quiet_inputs"
     """Before the fault: how long an expected alert's inputs took to quiet down, and
     what they were (`alert`, `waited_s`, `quiet`, `inputs`)."""

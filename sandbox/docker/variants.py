@@ -61,6 +61,19 @@ def _broken_delivery(config: MonitoringConfig) -> None:
             receiver["email_configs"][0]["smarthost"] = "mailpit:2526"
 
 
+def _catastrophic_at_p1(config: MonitoringConfig) -> None:
+    config.relabel("IDPCatastrophicErrorRate", "P1")
+
+
+def _inhibition_inverted(config: MonitoringConfig) -> None:
+    """The inhibit rule the wrong way round: P1/P2 symptoms hold back the P0."""
+    for rule in config.alertmanager.get("inhibit_rules") or []:
+        rule["source_matchers"], rule["target_matchers"] = (
+            rule["target_matchers"],
+            rule["source_matchers"],
+        )
+
+
 def _env(name: str, **changes: str) -> Callable[[Service], Service]:
     def change(service: Service) -> Service:
         return replace(service, env={**service.env, **changes}) if service.name == name else service
@@ -81,6 +94,18 @@ VARIANTS: dict[str, Variant] = {
             "the outage alert IDPDown is labelled P2 instead of P0",
             ("app-crash",),
             monitoring=wrong_priority,
+        ),
+        Variant(
+            "catastrophic-at-p1",
+            "IDPCatastrophicErrorRate (most requests fail) is labelled P1 instead of P0",
+            ("catastrophic-errors",),
+            monitoring=_catastrophic_at_p1,
+        ),
+        Variant(
+            "inhibition-inverted",
+            "the inhibit rule is inverted: P1/P2 alerts silence the P0 of their service",
+            ("catastrophic-errors",),
+            monitoring=_inhibition_inverted,
         ),
         Variant(
             "p0-routed-to-p2",

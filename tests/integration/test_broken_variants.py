@@ -49,6 +49,14 @@ BROKEN = {
         "circuit-breakers-open within 20 s",
         "still empty 20 s after the fault",
     ),
+    "catastrophic-at-p1": (
+        "IDPCatastrophicErrorRate has priority P0",
+        "IDPCatastrophicErrorRate fired with priority P1, expected P0",
+    ),
+    "inhibition-inverted": (
+        "inhibition held back IDPHighErrorRate",
+        "IDPHighErrorRate was not held back: it reached",
+    ),
     "failover-disabled": (
         "a new database primary within 45 s",
         "is automatic failover on?",

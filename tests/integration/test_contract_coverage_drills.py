@@ -1,0 +1,65 @@
+"""The catalogue's drills for rules nothing proved before (#18), on the healthy
+sandbox: each passes, with the evidence that makes it a proof (the P0 to all five
+P0 receivers, the inhibited symptom named with its inhibitor, the P1 and P2 of one
+fault each to exactly their receivers). Their broken variants:
+test_broken_variants.py (catastrophic-at-p1, inhibition-inverted)."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.drill import load_drill
+from harness.results import AlertRole, DrillResult
+from harness.settings import Settings
+from remediation.runner import run_drill
+from remediation.validation import validate_drill
+from tests.conftest import REPO
+
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
+
+P0_RECEIVERS = (
+    "email-executive",
+    "email-oncall",
+    "pagerduty-critical",
+    "slack-critical",
+    "sms-oncall",
+)
+P1_RECEIVERS = ("email-oncall", "pagerduty-high", "slack-high")
+
+
+def _run(name: str, settings: Settings) -> DrillResult:
+    drill, source = load_drill(REPO / "drills" / f"{name}.drill.yaml")
+    result = run_drill(validate_drill(drill, source, settings), settings)
+    failed = {c.name: c.detail for c in result.failed_checks}
+    assert result.verdict == "passed", f"{name}: {result.error} {failed}"
+    return result
+
+
+def test_catastrophic_errors_page_p0_and_the_error_rate_symptom_is_inhibited(
+    settings: Settings,
+) -> None:
+    result = _run("catastrophic-errors", settings)
+    seen = {a.name: a for a in result.alerts}
+    assert seen["IDPCatastrophicErrorRate"].notified == P0_RECEIVERS
+    symptom = seen["IDPHighErrorRate"]
+    assert symptom.role is AlertRole.INHIBITED
+    assert symptom.inhibited_by == ("IDPCatastrophicErrorRate",)
+    assert symptom.notified == ()
+    checks = {c.name: c for c in result.checks}
+    assert checks["inhibition held back IDPHighErrorRate"].detail == (
+        "IDPHighErrorRate by IDPCatastrophicErrorRate; no receiver reached"
+    )
+
+
+def test_very_slow_responses_page_p1_and_tell_the_team_at_p2(settings: Settings) -> None:
+    result = _run("very-slow-responses", settings)
+    seen = {a.name: a for a in result.alerts}
+    assert seen["IDPVerySlowResponses"].notified == P1_RECEIVERS
+    assert seen["IDPSlowResponses"].notified == ("email-team", "slack-low")
+
+
+def test_a_guessed_password_pages_p0(settings: Settings) -> None:
+    result = _run("suspicious-sign-in", settings)
+    seen = {a.name: a for a in result.alerts}
+    assert seen["IDPSuspiciousSignIn"].notified == P0_RECEIVERS
+    assert "IDPBruteForceBlocked" not in seen  # one failure short of a block
