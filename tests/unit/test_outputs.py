@@ -138,7 +138,8 @@ def test_failed_check_and_gate_show_everywhere(settings: Settings) -> None:
     junit = outputs.junit.read_text()
     assert violations(junit) == []
     root = ET.fromstring(junit)
-    assert root.get("failures") == "3"  # the check, the P0 criterion, the regression criterion
+    # the check, the P0 criterion, the regression criterion, P0 rule coverage (none proven)
+    assert root.get("failures") == "4"
     failure = root.find(".//testcase[@name='IDPDown has priority P0']/failure")
     assert failure is not None
     assert failure.get("message") == "fired with priority P2, expected P0"
