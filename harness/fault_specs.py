@@ -3,10 +3,11 @@ and how it is reverted: README.md, "The fault catalogue"; the code: chaos/faults
 
 from __future__ import annotations
 
+import math
 import re
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from harness.capabilities import Capability
 from harness.load_specs import LoadSpec, SpikeShape
@@ -240,6 +241,17 @@ class AppLatencyFault(FaultSpecBase):
     delay: Seconds
 
 
+class AppCpuBurnFault(FaultSpecBase):
+    """The app burns CPU in its own process (fault hooks): `threads` threads at the
+    lowest priority, a runaway computation as the app's process CPU shows it.
+    (cpu-stress runs a process beside the app: the container's CPU, not the app's.)"""
+
+    acts_on: ClassVar[ActsOn] = "app hooks"
+
+    kind: Literal["app-cpu-burn"]
+    threads: int = Field(default=1, ge=1, le=4)
+
+
 class PluginFailureFault(FaultSpecBase):
     """Plugins report unhealthy and their operations fail (fault hooks)."""
 
@@ -303,6 +315,52 @@ class BruteForceFault(FaultSpecBase):
     before it are made as that user too)."""
 
 
+class HostileRequest(Frozen):
+    """One request of hostile traffic (no credentials of the target are ever sent)."""
+
+    method: Literal["GET", "POST", "PUT", "DELETE"] = "GET"
+    path: str = Field(pattern=r"^/")
+    headers: dict[str, str] = Field(default_factory=dict)
+    body: dict[str, Any] | None = None
+    """Sent as JSON."""
+
+
+MAX_HOSTILE_REQUESTS = 3000
+
+
+class HostileTrafficFault(FaultSpecBase):
+    """Hostile requests from one client: each of `requests` sent `rate` times a second
+    for `duration` (calls without a session, a wrong admin token, a blocked client
+    retrying its sign-in). Bounded: at most 20 a second per request, two minutes and
+    3000 requests in all; to the target's app address only. Stopped when `duration`
+    ends or the fault is reverted; nothing else to revert."""
+
+    acts_on: ClassVar[ActsOn] = "app"
+
+    kind: Literal["hostile-traffic"]
+    requests: list[HostileRequest] = Field(min_length=1, max_length=10)
+    rate: float = Field(default=5.0, gt=0, le=20)
+    duration: Seconds = Field(default=30.0, gt=0, le=120)
+    client: str | None = None
+    """The address the traffic appears from (X-Forwarded-For), as for brute-force."""
+
+    @model_validator(mode="after")
+    def _bounded(self) -> HostileTrafficFault:
+        total = self.total_requests()
+        if total > MAX_HOSTILE_REQUESTS:
+            raise ValueError(
+                f"{len(self.requests)} requests x {self.rate:g}/s x {self.duration:g} s = "
+                f"{total} requests, above the bound of {MAX_HOSTILE_REQUESTS}"
+            )
+        return self
+
+    def total_requests(self) -> int:
+        return len(self.requests) * math.ceil(self.rate * self.duration)
+
+    def ends_after(self, load: LoadSpec | None) -> float | None:
+        return min(self.duration, self.hold or self.duration)
+
+
 class TrafficSurgeFault(FaultSpecBase):
     """The drill's load spike is the fault: injected when the load first reaches its
     peak users, over when the spike ends (nothing else to revert)."""
@@ -334,12 +392,14 @@ FaultKinds = (
     | KillDatabasePrimaryFault
     | AppErrorRateFault
     | AppLatencyFault
+    | AppCpuBurnFault
     | PluginFailureFault
     | ReadinessFailureFault
     | LivenessFailureFault
     | DeploymentFailureFault
     | CacheFlushFault
     | BruteForceFault
+    | HostileTrafficFault
     | TrafficSurgeFault
 )
 FaultSpec = Annotated[FaultKinds, Field(discriminator="kind")]

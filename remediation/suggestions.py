@@ -26,7 +26,11 @@ HEURISTICS: list[tuple[str, str, str]] = [
         "{kind: brute-force, attempts: 10, client: 203.0.113.10}",
         "it watches sign-in abuse",
     ),
-    (r"process_cpu", "{kind: cpu-stress, workload: WORKLOAD}", "it is a CPU saturation"),
+    (
+        r"process_cpu",
+        "{kind: app-cpu-burn, threads: 2}",
+        "it is the process's own CPU (cpu-stress would raise the container's)",
+    ),
     (r"memory|rss", "{kind: memory-stress, workload: WORKLOAD, megabytes: 512}", "memory use"),
     (r"cache", "{kind: cache-flush}", "it watches the cache"),
     (r"pool|connections", "{kind: traffic-surge}", "it is a capacity gauge (add a load spike)"),

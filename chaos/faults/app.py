@@ -18,6 +18,7 @@ from chaos.faults.registry import register
 from harness import clock
 from harness.errors import FaultInjectionError
 from harness.fault_specs import (
+    AppCpuBurnFault,
     AppErrorRateFault,
     AppLatencyFault,
     BruteForceFault,
@@ -32,6 +33,7 @@ from harness.polling import wait_until
 HookFault = (
     AppErrorRateFault
     | AppLatencyFault
+    | AppCpuBurnFault
     | PluginFailureFault
     | ReadinessFailureFault
     | LivenessFailureFault
@@ -66,6 +68,8 @@ def _with_fault(hooks: dict[str, Any], spec: HookFault) -> dict[str, Any]:
         changed.setdefault("error_rate", {})[spec.route] = spec.ratio
     elif isinstance(spec, AppLatencyFault):
         changed.setdefault("latency_s", {})[spec.route] = spec.delay
+    elif isinstance(spec, AppCpuBurnFault):
+        changed["cpu_burn_threads"] = spec.threads
     elif isinstance(spec, PluginFailureFault):
         changed["failing_plugins"] = sorted({*changed.get("failing_plugins", []), *spec.plugins})
     elif isinstance(spec, ReadinessFailureFault):
@@ -78,17 +82,19 @@ def _with_fault(hooks: dict[str, Any], spec: HookFault) -> dict[str, Any]:
 
 
 def _describe(spec: HookFault) -> str:
-    if isinstance(spec, AppErrorRateFault):
-        return f"HTTP 500 for {spec.ratio:.0%} of requests to {spec.route}"
-    if isinstance(spec, AppLatencyFault):
-        return f"{spec.delay:g} s of latency on {spec.route}"
-    if isinstance(spec, PluginFailureFault):
-        return f"plugins {', '.join(spec.plugins)} failing"
-    if isinstance(spec, ReadinessFailureFault):
-        return "readiness check failing"
-    if isinstance(spec, LivenessFailureFault):
-        return "liveness check failing"
-    return "deployments failing"
+    match spec:
+        case AppErrorRateFault():
+            return f"HTTP 500 for {spec.ratio:.0%} of requests to {spec.route}"
+        case AppLatencyFault():
+            return f"{spec.delay:g} s of latency on {spec.route}"
+        case AppCpuBurnFault():
+            return f"{spec.threads} thread(s) burning CPU in the app's process"
+        case PluginFailureFault():
+            return f"plugins {', '.join(spec.plugins)} failing"
+    return {
+        ReadinessFailureFault: "readiness check failing",
+        LivenessFailureFault: "liveness check failing",
+    }.get(type(spec), "deployments failing")
 
 
 def plan_hooks(spec: HookFault, ctx: FaultContext) -> list[str]:
@@ -172,6 +178,7 @@ def brute_force(spec: BruteForceFault, ctx: FaultContext) -> Iterator[float]:
 for _spec in (
     AppErrorRateFault,
     AppLatencyFault,
+    AppCpuBurnFault,
     PluginFailureFault,
     ReadinessFailureFault,
     LivenessFailureFault,

@@ -74,6 +74,13 @@ def _inhibition_inverted(config: MonitoringConfig) -> None:
         )
 
 
+def _cpu_threshold_in_percent(config: MonitoringConfig) -> None:
+    """The classic unit slip: a CPU ratio compared with a percentage (> 95, not > 0.95),
+    so the rule can never fire."""
+    rule = config.rule("IDPResourceExhaustion")
+    rule["expr"] = rule["expr"].replace("> 0.95", "> 95")
+
+
 def _env(name: str, **changes: str) -> Callable[[Service], Service]:
     def change(service: Service) -> Service:
         return replace(service, env={**service.env, **changes}) if service.name == name else service
@@ -106,6 +113,12 @@ VARIANTS: dict[str, Variant] = {
             "the inhibit rule is inverted: P1/P2 alerts silence the P0 of their service",
             ("catastrophic-errors",),
             monitoring=_inhibition_inverted,
+        ),
+        Variant(
+            "cpu-threshold-unreachable",
+            "IDPResourceExhaustion compares the CPU ratio with 95 (percent): it never fires",
+            ("cpu-exhaustion",),
+            monitoring=_cpu_threshold_in_percent,
         ),
         Variant(
             "p0-routed-to-p2",

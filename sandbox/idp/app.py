@@ -25,6 +25,7 @@ from psycopg_pool import AsyncConnectionPool
 from redis.asyncio import Redis
 
 from sandbox.idp import admin, api, pages
+from sandbox.idp.burner import CpuBurner
 from sandbox.idp.cache import CatalogCache
 from sandbox.idp.catalog import Catalog
 from sandbox.idp.hooks import FaultHooks
@@ -45,8 +46,10 @@ def _seed_users(spec: str) -> dict[str, str]:
 
 async def _background(svc: IdpServices, pool: AsyncConnectionPool) -> None:
     """Keep the gauges fresh between scrapes (pool use, plugin health) and the
-    catalog cache warm."""
+    catalog cache warm; as many CPU-burning threads as the hooks ask for."""
+    burner = CpuBurner()
     while True:
+        burner.ensure(svc.hooks.cpu_burn_threads)
         stats = pool.get_stats()
         DB_POOL.labels("open").set(stats.get("pool_size", 0))
         DB_POOL.labels("idle").set(stats.get("pool_available", 0))

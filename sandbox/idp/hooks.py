@@ -1,5 +1,6 @@
 """Fault hooks: faults that need the app's cooperation (error rate and latency per
-route, plugin failure, deployment failure, readiness and liveness failure). Off by default,
+route, plugin failure, deployment failure, readiness and liveness failure, CPU
+burnt in the app's own process). Off by default,
 reachable only with the admin token, and only in the sandbox."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ class FaultHooks(BaseModel):
     deployment_failure: bool = False
     readiness_failure: bool = False
     liveness_failure: bool = False
+    cpu_burn_threads: int = Field(default=0, ge=0, le=4)
     _requests: dict[str, int] = PrivateAttr(default_factory=dict)
 
     def _for(self, table: dict[str, float], route: str) -> float:

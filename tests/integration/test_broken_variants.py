@@ -57,6 +57,10 @@ BROKEN = {
         "inhibition held back IDPHighErrorRate",
         "IDPHighErrorRate was not held back: it reached",
     ),
+    "cpu-threshold-unreachable": (
+        "IDPResourceExhaustion fired within 45 s",
+        "IDPResourceExhaustion did not fire within 45 s",
+    ),
     "failover-disabled": (
         "a new database primary within 45 s",
         "is automatic failover on?",

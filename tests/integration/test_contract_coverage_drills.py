@@ -63,3 +63,22 @@ def test_a_guessed_password_pages_p0(settings: Settings) -> None:
     seen = {a.name: a for a in result.alerts}
     assert seen["IDPSuspiciousSignIn"].notified == P0_RECEIVERS
     assert "IDPBruteForceBlocked" not in seen  # one failure short of a block
+
+
+def test_an_api_attack_tells_security_of_each_pattern(settings: Settings) -> None:
+    result = _run("api-attack", settings)
+    seen = {a.name: a for a in result.alerts}
+    for name in ("IDPAccessViolations", "IDPPrivilegeEscalationAttempt", "IDPApiAbuse"):
+        assert seen[name].notified == ("pagerduty-security", "slack-security"), seen[name]
+    reverted = next(e for e in result.events if e.kind == "fault.reverted")
+    answers = str(reverted.as_json()["answers"])
+    assert "GET /api/templates: 401" in answers
+    assert "GET /admin/faults: 403" in answers
+    assert "POST /api/login: 429" in answers
+
+
+def test_a_cpu_burning_app_pages_p1_and_tells_the_team_at_p2(settings: Settings) -> None:
+    result = _run("cpu-exhaustion", settings)
+    seen = {a.name: a for a in result.alerts}
+    assert seen["IDPResourceExhaustion"].notified == P1_RECEIVERS
+    assert seen["IDPHighResourceUse"].notified == ("email-team", "slack-low")
