@@ -242,8 +242,8 @@ class AppLatencyFault(FaultSpecBase):
 
 
 class AppCpuBurnFault(FaultSpecBase):
-    """The app burns CPU in its own process (fault hooks): `threads` threads at the
-    lowest priority, a runaway computation as the app's process CPU shows it.
+    """The app burns CPU in its own process (fault hooks): `threads` busy threads, a
+    runaway computation as the app's process CPU shows it.
     (cpu-stress runs a process beside the app: the container's CPU, not the app's.)"""
 
     acts_on: ClassVar[ActsOn] = "app hooks"
