@@ -26,6 +26,10 @@ class PriorityTerms(Frozen):
 class Contract(Frozen):
     name: str
     priorities: dict[Priority, PriorityTerms] = Field(min_length=1)
+    not_drillable: dict[str, str] = Field(default_factory=dict)
+    """Alerts of this contract no drill can prove, each with the reason (a reviewer
+    must accept it): coverage lists them as such and leaves them out of its shares.
+    Never a P0 alert: every P0 page must be shown to work."""
 
     @model_validator(mode="after")
     def _alerts_in_one_priority(self) -> Contract:
@@ -35,6 +39,13 @@ class Contract(Frozen):
                 if alert in seen:
                     raise ValueError(f"alert {alert} is under both {seen[alert]} and {priority}")
                 seen[alert] = priority
+        for alert, reason in self.not_drillable.items():
+            if alert not in seen:
+                raise ValueError(f"not_drillable: {alert} is not an alert of this contract")
+            if seen[alert] == Priority.P0:
+                raise ValueError(f"not_drillable: {alert} is P0; every P0 alert must be drilled")
+            if len(reason.split()) < 5:
+                raise ValueError(f"not_drillable: {alert} needs a reason a reviewer can judge")
         return self
 
     @property

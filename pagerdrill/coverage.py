@@ -5,7 +5,7 @@ from the stored runs (the history) and the live rules and receivers."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -20,8 +20,8 @@ from harness.sli import push_registry
 from harness.stages import Stage, StageKind, of_kind
 from harness.target import TargetConfig
 
-Status = Literal["proven", "fired, never asserted", "never fired"]
-STATUSES: tuple[Status, ...] = ("proven", "fired, never asserted", "never fired")
+Status = Literal["proven", "fired, never asserted", "never fired", "not drillable"]
+STATUSES: tuple[Status, ...] = ("proven", "fired, never asserted", "never fired", "not drillable")
 
 
 @dataclass(frozen=True)
@@ -34,12 +34,16 @@ class Covered:
     drill: str | None = None
     when: str | None = None
     mttd_s: float | None = None
+    reason: str | None = None
+    """Why no drill can prove it (the contract's `not_drillable`)."""
 
     def describe(self) -> str:
         if self.status == "proven":
             return f"proven by {self.drill} at {self.when} (MTTD {self.mttd_s:.2f} s)"
         if self.status == "fired, never asserted":
             return f"fired in {self.drill} at {self.when}, but no drill asserts it"
+        if self.status == "not drillable":
+            return f"not drillable (the contract says: {self.reason})"
         return "never fired in any drill"
 
     def as_json(self) -> dict[str, object]:
@@ -50,6 +54,7 @@ class Covered:
             "drill": self.drill,
             "when": self.when,
             "mttd_s": None if self.mttd_s is None else round(self.mttd_s, 3),
+            "reason": self.reason,
         }
 
 
@@ -59,7 +64,8 @@ class Coverage:
     receivers: tuple[Covered, ...]
 
     def ratio(self, items: Iterable[Covered]) -> float | None:
-        listed = list(items)
+        """The share proven, of what a drill can prove."""
+        listed = [i for i in items if i.status != "not drillable"]
         if not listed:
             return None
         return sum(1 for i in listed if i.status == "proven") / len(listed)
@@ -92,9 +98,14 @@ def _latest(
 
 
 def compute(
-    rules: list[tuple[str, str | None]], receivers: list[str], runs: Iterable[PastRun]
+    rules: list[tuple[str, str | None]],
+    receivers: list[str],
+    runs: Iterable[PastRun],
+    not_drillable: Mapping[str, str] | None = None,
 ) -> Coverage:
-    """`rules` as (alert name, priority label); `receivers` as Alertmanager names them."""
+    """`rules` as (alert name, priority label); `receivers` as Alertmanager names them;
+    `not_drillable`: reason by alert (a rule proven all the same counts as proven)."""
+    exempt = not_drillable or {}
     drills = _drills(runs)
     passed = [d for d in drills if d.get("verdict") == Verdict.PASSED]
     covered_rules = []
@@ -102,7 +113,10 @@ def compute(
         firing = Stage(StageKind.FIRING, name).key
         proofs = [(d, d["mttd_s"][firing]) for d in passed if firing in d.get("mttd_s", {})]
         seen = [(d, None) for d in drills if name in d.get("alerts_seen", [])]
-        covered_rules.append(_covered(name, priority, proofs, seen))
+        covered = _covered(name, priority, proofs, seen)
+        if covered.status != "proven" and name in exempt:
+            covered = Covered(name, priority, "not drillable", reason=exempt[name])
+        covered_rules.append(covered)
     covered_receivers = []
     for receiver in sorted(receivers):
         proofs = []
@@ -168,7 +182,8 @@ def live_coverage(
     if contract is not None:
         receivers = [r for r in receivers if r in contract.receivers]
     named = [(str(r["name"]), (r.get("labels") or {}).get("priority")) for r in rules]
-    return compute(named, receivers, runs), rules
+    exempt = {} if contract is None else contract.not_drillable
+    return compute(named, receivers, runs, exempt), rules
 
 
 def as_past_run(document: dict[str, Any]) -> PastRun:

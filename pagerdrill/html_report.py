@@ -164,7 +164,7 @@ def _coverage(coverage: Coverage | None) -> str:
         for scope, r in coverage.ratios().items()
     )
     rows = "".join(
-        f'<tr class="{"ok" if c.status == "proven" else "fail"}"><td>{kind}</td>'
+        f'<tr class="{"ok" if c.status in ("proven", "not drillable") else "fail"}"><td>{kind}</td>'
         f"<td>{escape(c.name)}</td><td>{escape(c.priority or '')}</td>"
         f"<td>{escape(c.status)}</td><td>{escape(c.describe())}</td></tr>"
         for kind, items in (("rule", coverage.rules), ("receiver", coverage.receivers))

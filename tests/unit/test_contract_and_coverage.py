@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from harness.contract import Contract, load_contract
 from harness.drill import load_drill, resolve_alerts
@@ -127,6 +128,36 @@ def test_coverage_tells_proven_from_fired_from_never() -> None:
     receivers = {c.name: c.status for c in coverage.receivers}
     assert receivers == {"pager": "proven", "mail": "never fired"}
     assert coverage.ratios() == {"rules": 0.25, "p0_rules": 0.5, "receivers": 0.5}
+
+
+def test_a_rule_the_contract_calls_not_drillable_is_listed_and_left_out_of_the_shares() -> None:
+    runs = [_run("passed", {"firing.A": 2.0}, ["A"], "2026-01-01")]
+    reason = "it is a state of the whole period, not an event"
+    coverage = compute([("A", "P1"), ("B", "P2"), ("C", "P2")], [], runs, {"B": reason, "A": "x"})
+    by_name = {c.name: c for c in coverage.rules}
+    assert by_name["A"].status == "proven"  # proven all the same: the proof wins
+    assert by_name["B"].status == "not drillable"
+    assert by_name["B"].describe() == f"not drillable (the contract says: {reason})"
+    assert coverage.ratios()["rules"] == 0.5  # A of A and C
+
+
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [
+        ({"Nope": "a reason long enough to be judged"}, "Nope is not an alert of this contract"),
+        ({"IDPDown": "a reason long enough to be judged"}, "IDPDown is P0"),
+        ({"IDPSlowResponses": "too hard"}, "needs a reason a reviewer can judge"),
+    ],
+)
+def test_not_drillable_names_a_non_p0_alert_of_the_contract_with_a_reason(
+    tmp_path: Path, entry: dict[str, str], problem: str
+) -> None:
+    shipped = yaml.safe_load((REPO / "contracts" / "sandbox.contract.yaml").read_text())
+    shipped["not_drillable"] = entry
+    path = tmp_path / "c.contract.yaml"
+    path.write_text(yaml.safe_dump(shipped))
+    with pytest.raises(ConfigError, match=problem):
+        load_contract(path)
 
 
 def test_suggestion_reads_the_fault_from_the_expression() -> None:
