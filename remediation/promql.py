@@ -24,6 +24,12 @@ def prometheus_duration(text: str | float | None, default: float = 0.0) -> float
     return sum(float(n) * _UNIT_S[u] for n, u in parts)
 
 
+def promql_duration(seconds: float) -> str:
+    """Seconds as a PromQL duration: whole milliseconds (``3.6`` -> ``"3600ms"``);
+    PromQL refuses ``3.6s``."""
+    return f"{round(seconds * 1000)}ms"
+
+
 def longest_window_s(
     expr: str, recording: Mapping[str, str], seen: frozenset[str] = frozenset()
 ) -> float:

@@ -40,7 +40,7 @@ from harness.errors import WaitTimeout
 from harness.events import EventKind
 from harness.polling import wait_until
 from harness.timeline import Timeline
-from remediation.promql import longest_window_s
+from remediation.promql import longest_window_s, promql_duration
 
 DEFAULT_MARGIN = 0.9
 DISTURBANCE_FILE = "last-disturbance"
@@ -206,7 +206,8 @@ class QuietInputs:
         lookback = max(2 * self.window_s, STANDING_LOOKBACK_S)
         step = max(1.0, lookback / 200)
         held = self.prometheus.values(
-            f"count_over_time(({comparison.text()})[{lookback:g}s:{step:g}s])"
+            f"count_over_time(({comparison.text()})"
+            f"[{promql_duration(lookback)}:{promql_duration(step)}])"
         )
         return bool(held) and min(held) >= 0.9 * lookback / step
 

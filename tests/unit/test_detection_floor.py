@@ -17,6 +17,7 @@ from remediation.detection import (
     prometheus_duration,
     routes_for,
 )
+from remediation.promql import promql_duration
 from sandbox.monitoring_config import MonitoringConfig
 
 
@@ -24,6 +25,13 @@ from sandbox.monitoring_config import MonitoringConfig
     ("text", "seconds"), [("1s", 1), ("1m30s", 90), ("500ms", 0.5), ("2h", 7200), ("1d", 86400)]
 )
 def test_prometheus_durations(text: str, seconds: float) -> None:
+    assert prometheus_duration(text) == seconds
+
+
+@pytest.mark.parametrize(("seconds", "text"), [(3.6, "3600ms"), (720, "720000ms"), (0.5, "500ms")])
+def test_durations_written_into_promql_are_whole_milliseconds(seconds: float, text: str) -> None:
+    """PromQL refuses `3.6s` (the standing check of a 360 s window wrote it once)."""
+    assert promql_duration(seconds) == text
     assert prometheus_duration(text) == seconds
 
 
