@@ -89,10 +89,10 @@ class _HeldFor:
         return math.prod(float(f) for f in promql.strip("()").split("*"))
 
     def values(self, promql: str) -> list[float]:
-        found = re.search(r"\[(\d+(?:\.\d+)?)s:(\d+(?:\.\d+)?)s\]$", promql.rstrip(")"))
+        found = re.search(r"\[(\d+)ms:(\d+)ms\]$", promql.rstrip(")"))
         if found is None:
             return [self.value]
-        lookback, step = float(found[1]), float(found[2])
+        lookback, step = float(found[1]) / 1000, float(found[2]) / 1000
         return [min(self.held_s, lookback) / step]
 
 
