@@ -21,6 +21,7 @@ HOOKS_OFF = {
     "deployment_failure": False,
     "readiness_failure": False,
     "liveness_failure": False,
+    "cpu_burn_threads": 0,
 }
 
 

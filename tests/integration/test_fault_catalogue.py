@@ -108,6 +108,18 @@ CATALOGUE: dict[str, tuple[dict[str, Any], Effect]] = {
         {"route": "/login", "delay": "1500ms"},
         lambda p, h: _status("/login", 1) is None,
     ),
+    "app-cpu-burn": ({"threads": 1}, lambda p, h: _cpu_percent(p, "idp") > 50),
+    "hostile-traffic": (  # wrong API sign-ins from one client until it is blocked
+        {
+            "client": "203.0.113.55",
+            "rate": 5,
+            "duration": "20s",
+            "requests": [
+                {"method": "POST", "path": "/api/login", "body": {"username": "x", "password": "y"}}
+            ],
+        },
+        lambda p, h: _blocked("203.0.113.55"),
+    ),
     "plugin-failure": (
         {"plugins": ["ci-status"]},
         lambda p, h: h.hooks()["failing_plugins"] == ["ci-status"],
