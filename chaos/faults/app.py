@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -81,20 +81,19 @@ def _with_fault(hooks: dict[str, Any], spec: HookFault) -> dict[str, Any]:
     return changed
 
 
+_DESCRIPTIONS: dict[type[HookFault], Callable[[Any], str]] = {
+    AppErrorRateFault: lambda s: f"HTTP 500 for {s.ratio:.0%} of requests to {s.route}",
+    AppLatencyFault: lambda s: f"{s.delay:g} s of latency on {s.route}",
+    AppCpuBurnFault: lambda s: f"{s.threads} thread(s) burning CPU in the app's process",
+    PluginFailureFault: lambda s: f"plugins {', '.join(s.plugins)} failing",
+    ReadinessFailureFault: lambda _: "readiness check failing",
+    LivenessFailureFault: lambda _: "liveness check failing",
+    DeploymentFailureFault: lambda _: "deployments failing",
+}
+
+
 def _describe(spec: HookFault) -> str:
-    match spec:
-        case AppErrorRateFault():
-            return f"HTTP 500 for {spec.ratio:.0%} of requests to {spec.route}"
-        case AppLatencyFault():
-            return f"{spec.delay:g} s of latency on {spec.route}"
-        case AppCpuBurnFault():
-            return f"{spec.threads} thread(s) burning CPU in the app's process"
-        case PluginFailureFault():
-            return f"plugins {', '.join(spec.plugins)} failing"
-    return {
-        ReadinessFailureFault: "readiness check failing",
-        LivenessFailureFault: "liveness check failing",
-    }.get(type(spec), "deployments failing")
+    return _DESCRIPTIONS[type(spec)](spec)
 
 
 def plan_hooks(spec: HookFault, ctx: FaultContext) -> list[str]:
