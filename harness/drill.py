@@ -269,6 +269,10 @@ def check_against_target(
         raise source.error(
             ("fault", "kind"), "the target names no platform.database to find the primary in"
         )
+    if fault.acts_on == "database" and target.data_probe is None:
+        raise source.error(
+            ("fault", "kind"), f"{fault.kind} needs the target's data_probe database connection"
+        )
     if fault.acts_on == "app hooks" and target.app.admin_token is None:
         raise source.error(
             ("fault", "kind"),

@@ -13,9 +13,10 @@ from harness.capabilities import Capability
 from harness.load_specs import LoadSpec, SpikeShape
 from harness.types import Frozen, Seconds
 
-ActsOn = Literal["workload", "database primary", "app", "app hooks", "load"]
+ActsOn = Literal["workload", "database primary", "database", "app", "app hooks", "load"]
 """What a fault acts on: a workload the target names (`workload:`), the database
-primary, the app as its users reach it, the app's fault hooks (the target's
+primary, the database through the target's `data_probe` connection, the app as its
+users reach it, the app's fault hooks (the target's
 `app.admin_token`), or the drill's own load."""
 
 
@@ -40,6 +41,7 @@ class FaultSpecBase(Frozen):
         return {
             "workload": str(workload),
             "database primary": "the database primary",
+            "database": "the database",
             "load": "the app (the load's spike)",
         }.get(self.acts_on, "the app")
 
@@ -221,6 +223,27 @@ class KillDatabasePrimaryFault(FaultSpecBase):
     kind: Literal["kill-database-primary"]
 
 
+MAX_LOCK_S = 300.0
+LockMode = Literal["access exclusive", "exclusive", "share row exclusive", "share"]
+
+
+class DatabaseLockFault(FaultSpecBase):
+    """A session holds a lock on one table of the target's database (through its
+    `data_probe` connection), as a migration or a forgotten transaction does: every
+    query that needs the table waits for it, holding its connection. Needs `hold`
+    (what waits completes only when the lock goes, at most five minutes); should
+    pagerdrill freeze, the database ends the session itself a minute later."""
+
+    acts_on: ClassVar[ActsOn] = "database"
+
+    kind: Literal["database-lock"]
+    table: str = Field(pattern=r"^[a-z_][a-z0-9_]{0,62}$")
+    mode: LockMode = "access exclusive"
+    """PostgreSQL's table lock mode: access exclusive blocks reads too; the others
+    block writes (and, share row exclusive and exclusive, each other)."""
+    hold: Seconds = Field(le=MAX_LOCK_S)
+
+
 class AppErrorRateFault(FaultSpecBase):
     """The app answers a share of a route's requests with HTTP 500 (fault hooks)."""
 
@@ -250,6 +273,17 @@ class AppCpuBurnFault(FaultSpecBase):
 
     kind: Literal["app-cpu-burn"]
     threads: int = Field(default=1, ge=1, le=4)
+
+
+class AppConnectionLeakFault(FaultSpecBase):
+    """The app checks `connections` out of its database pool and never gives them back
+    (fault hooks): a connection leak as the pool's metrics show it; the rest of the
+    pool keeps serving."""
+
+    acts_on: ClassVar[ActsOn] = "app hooks"
+
+    kind: Literal["app-connection-leak"]
+    connections: int = Field(ge=1, le=10)
 
 
 class PluginFailureFault(FaultSpecBase):
@@ -390,9 +424,11 @@ FaultKinds = (
     | EvictFault
     | DrainNodeFault
     | KillDatabasePrimaryFault
+    | DatabaseLockFault
     | AppErrorRateFault
     | AppLatencyFault
     | AppCpuBurnFault
+    | AppConnectionLeakFault
     | PluginFailureFault
     | ReadinessFailureFault
     | LivenessFailureFault

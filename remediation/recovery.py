@@ -233,8 +233,16 @@ def check_condition(
     )
     if isinstance(outcome, Check):
         return outcome
-    delay = clock.now() - fault_at
-    timeline.record(EventKind.RECOVERY_CONDITION, condition=expectation.name)
+    # The wait may begin late (after the alert waits): when it held first, not when
+    # this looked, is what counts.
+    now = clock.now()
+    held_at = min(now, prometheus.first_result_at(expectation.query, fault_at, now) or now)
+    delay = held_at - fault_at
+    timeline.record(EventKind.RECOVERY_CONDITION, at=held_at, condition=expectation.name)
     return Check(
-        name, True, f"{expectation.query} held {delay:.2f} s after the fault", delay, within
+        name,
+        delay <= within,
+        f"{expectation.query} held {delay:.2f} s after the fault",
+        delay,
+        within,
     )

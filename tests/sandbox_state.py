@@ -22,6 +22,7 @@ HOOKS_OFF = {
     "readiness_failure": False,
     "liveness_failure": False,
     "cpu_burn_threads": 0,
+    "leaked_connections": 0,
 }
 
 

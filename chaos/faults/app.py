@@ -18,6 +18,7 @@ from chaos.faults.registry import register
 from harness import clock
 from harness.errors import FaultInjectionError
 from harness.fault_specs import (
+    AppConnectionLeakFault,
     AppCpuBurnFault,
     AppErrorRateFault,
     AppLatencyFault,
@@ -34,6 +35,7 @@ HookFault = (
     AppErrorRateFault
     | AppLatencyFault
     | AppCpuBurnFault
+    | AppConnectionLeakFault
     | PluginFailureFault
     | ReadinessFailureFault
     | LivenessFailureFault
@@ -70,6 +72,8 @@ def _with_fault(hooks: dict[str, Any], spec: HookFault) -> dict[str, Any]:
         changed.setdefault("latency_s", {})[spec.route] = spec.delay
     elif isinstance(spec, AppCpuBurnFault):
         changed["cpu_burn_threads"] = spec.threads
+    elif isinstance(spec, AppConnectionLeakFault):
+        changed["leaked_connections"] = spec.connections
     elif isinstance(spec, PluginFailureFault):
         changed["failing_plugins"] = sorted({*changed.get("failing_plugins", []), *spec.plugins})
     elif isinstance(spec, ReadinessFailureFault):
@@ -85,6 +89,7 @@ _DESCRIPTIONS: dict[type[HookFault], Callable[[Any], str]] = {
     AppErrorRateFault: lambda s: f"HTTP 500 for {s.ratio:.0%} of requests to {s.route}",
     AppLatencyFault: lambda s: f"{s.delay:g} s of latency on {s.route}",
     AppCpuBurnFault: lambda s: f"{s.threads} thread(s) burning CPU in the app's process",
+    AppConnectionLeakFault: lambda s: f"{s.connections} database connection(s) leaked",
     PluginFailureFault: lambda s: f"plugins {', '.join(s.plugins)} failing",
     ReadinessFailureFault: lambda _: "readiness check failing",
     LivenessFailureFault: lambda _: "liveness check failing",
@@ -178,6 +183,7 @@ for _spec in (
     AppErrorRateFault,
     AppLatencyFault,
     AppCpuBurnFault,
+    AppConnectionLeakFault,
     PluginFailureFault,
     ReadinessFailureFault,
     LivenessFailureFault,

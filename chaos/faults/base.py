@@ -25,6 +25,7 @@ from harness.errors import (
 from harness.events import EventKind
 from harness.load_specs import LoadSpec
 from harness.settings import Settings
+from harness.target import DataProbeConfig
 from harness.timeline import Timeline
 
 P = TypeVar("P", bound=Platform)
@@ -52,6 +53,8 @@ class FaultContext(Closing):
     """The drill's load once started (traffic-surge waits for its peak)."""
     credentials: tuple[str, SecretStr] | None = None
     """The target's drill user (a brute force that guesses right signs in as it)."""
+    database: tuple[DataProbeConfig, SecretStr | None] | None = None
+    """The target's database connection and its password (database-lock)."""
 
     def able(self, capability: type[P]) -> P:
         """The platform as the capability a fault needs; drills are checked against
@@ -68,6 +71,11 @@ class FaultContext(Closing):
             raise InfrastructureError("the target names no app.admin_token for the app's hooks")
         return self.app
 
+    def database_connection(self) -> tuple[DataProbeConfig, SecretStr | None]:
+        if self.database is None:
+            raise InfrastructureError("the target names no data_probe database connection")
+        return self.database
+
     def close(self) -> None:
         if self.app is not None:
             self.app.close()
@@ -82,8 +90,18 @@ def fault_context(
     app = None if settings.admin_token is None else AppHooks(hooks_url, settings.admin_token)
     journal = FaultJournal(settings.journal_path)
     credentials = (settings.target.app.credentials.username, settings.password)
+    probe = settings.target.data_probe
+    database = None if probe is None else (probe, settings.data_probe_password)
     return FaultContext(
-        platform, journal, timeline, app, base_url, hooks_url, load_spec, credentials=credentials
+        platform,
+        journal,
+        timeline,
+        app,
+        base_url,
+        hooks_url,
+        load_spec,
+        credentials=credentials,
+        database=database,
     )
 
 

@@ -36,6 +36,19 @@ class PrometheusClient(JsonApi):
         result: list[dict[str, Any]] = body["data"]["result"]
         return result
 
+    def first_result_at(self, promql: str, start: float, end: float) -> float | None:
+        """The earliest query step in [start, end] at which the expression had a
+        result (steps of a second, or coarser to stay within 1000 of them)."""
+        step = max(1.0, (end - start) / 1000)
+        params = {
+            "query": promql,
+            "start": f"{start:.3f}",
+            "end": f"{end:.3f}",
+            "step": f"{step:g}",
+        }
+        series = self.request("GET", "/api/v1/query_range", params=params)["data"]["result"]
+        return min((float(ts) for s in series for ts, _ in s["values"]), default=None)
+
     def scalar(self, promql: str) -> float | None:
         """The value of an expression that evaluates to a number, else None."""
         try:

@@ -109,6 +109,7 @@ def services(
             health_path=None,
             ready_log="Ready to accept connections",
             restart_on_failure=True,
+            drillable=True,
         ),
         # plays PagerDuty, Slack and the SMS provider; reads need its token
         Service(

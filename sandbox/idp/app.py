@@ -30,6 +30,7 @@ from sandbox.idp.cache import CatalogCache
 from sandbox.idp.catalog import Catalog
 from sandbox.idp.hooks import FaultHooks
 from sandbox.idp.jobs import DeploymentRunner
+from sandbox.idp.leak import ConnectionLeak
 from sandbox.idp.metrics import DB_POOL, HTTP_DURATION, HTTP_REQUESTS
 from sandbox.idp.plugins import PluginGateway
 from sandbox.idp.security import BruteForceGuard
@@ -46,10 +47,13 @@ def _seed_users(spec: str) -> dict[str, str]:
 
 async def _background(svc: IdpServices, pool: AsyncConnectionPool) -> None:
     """Keep the gauges fresh between scrapes (pool use, plugin health) and the
-    catalog cache warm; as many CPU-burning threads as the hooks ask for."""
-    burner = CpuBurner()
+    catalog cache warm; as many CPU-burning threads and leaked connections as the
+    hooks ask for."""
+    burner, leak = CpuBurner(), ConnectionLeak(pool)
     while True:
         burner.ensure(svc.hooks.cpu_burn_threads)
+        with contextlib.suppress(Exception):  # database unreachable: next round again
+            await leak.ensure(svc.hooks.leaked_connections)
         stats = pool.get_stats()
         DB_POOL.labels("open").set(stats.get("pool_size", 0))
         DB_POOL.labels("idle").set(stats.get("pool_available", 0))

@@ -1,6 +1,6 @@
 """Fault hooks: faults that need the app's cooperation (error rate and latency per
 route, plugin failure, deployment failure, readiness and liveness failure, CPU
-burnt in the app's own process). Off by default,
+burnt in the app's own process, database connections leaked from its pool). Off by default,
 reachable only with the admin token, and only in the sandbox."""
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ class FaultHooks(BaseModel):
     readiness_failure: bool = False
     liveness_failure: bool = False
     cpu_burn_threads: int = Field(default=0, ge=0, le=4)
+    leaked_connections: int = Field(default=0, ge=0, le=10)
     _requests: dict[str, int] = PrivateAttr(default_factory=dict)
 
     def _for(self, table: dict[str, float], route: str) -> float:

@@ -6,6 +6,7 @@ inside each fault, `pagerdrill recover` reverts it and nothing is left behind.""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -70,6 +71,28 @@ def _memory_mb(platform: DockerPlatform, workload: str) -> float:
     return float(platform._container(workload).stats(stream=False)["memory_stats"]["usage"]) / 2**20
 
 
+def _pool_in_use() -> float:
+    """Connections of the first replica's database pool in use, from its metrics."""
+    text = httpx.get(REPLICA + "/metrics", timeout=2).text
+    pool = dict(re.findall(r'^idp_db_pool_connections\{state="(\w+)"\} (\S+)$', text, re.M))
+    return float(pool["open"]) - float(pool["idle"])
+
+
+def _sign_in_waits() -> bool:
+    """A sign-in gets no answer within a second (from a client of its own, so that
+    the failures do not get pagerdrill's address blocked)."""
+    try:
+        httpx.post(
+            APP + "/api/login",
+            json={"username": "alice", "password": "wrong"},
+            headers={"X-Forwarded-For": "203.0.113.91"},
+            timeout=1,
+        )
+    except httpx.TimeoutException:
+        return True
+    return False
+
+
 Effect = Callable[[DockerPlatform, AppHooks], bool]
 # kind -> (fields, what the platform shows while the fault holds)
 CATALOGUE: dict[str, tuple[dict[str, Any], Effect]] = {
@@ -109,6 +132,8 @@ CATALOGUE: dict[str, tuple[dict[str, Any], Effect]] = {
         lambda p, h: _status("/login", 1) is None,
     ),
     "app-cpu-burn": ({"threads": 1}, lambda p, h: _cpu_percent(p, "idp") > 50),
+    "app-connection-leak": ({"connections": 9}, lambda p, h: _pool_in_use() >= 9),
+    "database-lock": ({"table": "users", "hold": "6s"}, lambda p, h: _sign_in_waits()),
     "hostile-traffic": (  # wrong API sign-ins from one client until it is blocked
         {
             "client": "203.0.113.55",
@@ -173,12 +198,14 @@ def hooks(sandbox: Any, settings: Settings) -> Iterator[AppHooks]:
 def faults(
     platform: DockerPlatform, hooks: AppHooks, settings: Settings, tmp_path: Path
 ) -> Iterator[FaultContext]:
+    assert settings.target.data_probe is not None
     ctx = FaultContext(
         platform,
         FaultJournal(tmp_path / "journal.jsonl"),
         Timeline(),
         hooks,
         settings.target.app.base_url,
+        database=(settings.target.data_probe, settings.data_probe_password),
     )
     yield ctx
     await_steady_state(platform, hooks)
@@ -237,7 +264,7 @@ def test_fault_shows_in_the_platform_then_reverts_to_steady_state(
 ) -> None:
     fields, effect = CATALOGUE[kind]
     spec = _spec(kind, fields)
-    assert plan(spec, faults)[-1].startswith("revert: ")
+    assert any(step.startswith("revert: ") for step in plan(spec, faults))
     try:
         with inject(spec, faults):
             wait_until(
@@ -375,6 +402,45 @@ def test_recover_reverts_what_a_killed_harness_left(
     again = pagerdrill_cli("recover", "--target", str(SANDBOX_TARGET), state_dir=tmp_path)
     assert "recover: 0 open faults reverted" in again.stdout
     assert journal.open_entries() == []
+    await_steady_state(platform, hooks)
+
+
+def test_recover_ends_the_lock_of_a_frozen_harness(
+    platform: DockerPlatform, hooks: AppHooks, tmp_path: Path
+) -> None:
+    """A killed harness's lock goes with its connection; a frozen one's stays (until
+    the database's own timeout, a minute after the hold): recover ends it."""
+    await_steady_state(platform, hooks)
+    drill = tmp_path / "lock.drill.yaml"
+    fault = {"kind": "database-lock", "table": "users", "hold": "300s"}
+    drill.write_text(yaml.safe_dump({"name": "lock", "fault": fault, "expect": {}}))
+    env = {**os.environ, "PAGERDRILL_STATE_DIR": str(tmp_path)}
+    command = [sys.executable, "-m", "pagerdrill", "fault", str(drill)]
+    with subprocess.Popen(
+        [*command, "--target", str(SANDBOX_TARGET), "--hold", "300s"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as harness:
+        assert harness.stdout is not None
+        for line in harness.stdout:
+            if line.startswith("injected at"):
+                break
+        else:
+            pytest.fail(f"the lock was not taken (exit {harness.wait()})")
+        try:
+            harness.send_signal(signal.SIGSTOP)
+            assert _sign_in_waits()
+            recovered = pagerdrill_cli(
+                "recover", "--target", str(SANDBOX_TARGET), state_dir=tmp_path
+            )
+            assert recovered.returncode == 0, recovered.stdout + recovered.stderr
+            assert "recover: 1 open faults reverted" in recovered.stdout
+            wait_until(lambda: not _sign_in_waits(), 10, expected="sign-in answering", where="idp")
+        finally:
+            harness.kill()
     await_steady_state(platform, hooks)
 
 
