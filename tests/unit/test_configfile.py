@@ -83,12 +83,14 @@ def test_receivers_and_not_receivers_must_not_overlap(tmp_path: Path) -> None:
         load_drill(_write(tmp_path, text))
 
 
-def _checked_against_the_target(tmp_path: Path, drill_text: str) -> None:
+def _checked_against_the_target(
+    tmp_path: Path, drill_text: str, target_text: str = GOOD_TARGET
+) -> None:
     drill, source = load_drill(_write(tmp_path, drill_text))
     settings = load_settings(
         _write(
             tmp_path,
-            GOOD_TARGET.replace(
+            target_text.replace(
                 "password_file: /var/tmp/pagerdrill/sandbox/secrets/idp-password",
                 "password: not-a-real-secret",
             ),
@@ -130,3 +132,25 @@ def test_target_url_must_be_http(tmp_path: Path) -> None:
 def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read"):
         load_drill(tmp_path / "absent.drill.yaml")
+
+
+LOCK_DRILL = (REPO / "drills" / "sign-in-lock.drill.yaml").read_text()
+
+
+def test_a_database_lock_without_a_hold_is_refused_at_its_fault(tmp_path: Path) -> None:
+    text = LOCK_DRILL.replace("  hold: 15s\n", "")
+    assert text != LOCK_DRILL
+    with pytest.raises(ConfigError) as caught:
+        load_drill(_write(tmp_path, text))
+    assert caught.value.field == "fault.database-lock.hold"
+    assert caught.value.line == _line_of(text, "fault:")  # the fault that lacks it
+
+
+def test_a_database_lock_needs_the_targets_database_connection(tmp_path: Path) -> None:
+    start = GOOD_TARGET.index("data_probe:")
+    end = GOOD_TARGET.index("platform:", start)
+    without = GOOD_TARGET[:start] + GOOD_TARGET[end:]
+    with pytest.raises(ConfigError) as caught:
+        _checked_against_the_target(tmp_path, LOCK_DRILL, without)
+    assert caught.value.field == "fault.kind"
+    assert "database-lock needs the target's data_probe" in str(caught.value)
