@@ -34,7 +34,8 @@ def check_capabilities(
     platform cannot do, before anything is touched."""
     adapter = adapter_class(config)
     able = adapter.capabilities_for(config)
-    missing = [c for c in drill.fault.needs if c not in able]
+    needs = dict.fromkeys(c for fault in drill.fault.parts() for c in fault.needs)
+    missing = [c for c in needs if c not in able]
     if missing:
         can = ", ".join(sorted(able)) or "nothing"
         raise source.error(

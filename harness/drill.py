@@ -22,7 +22,7 @@ from pydantic import Field, model_validator
 
 from harness.configfile import SourceMap, load_model
 from harness.contract import Contract
-from harness.fault_specs import FaultSpec
+from harness.fault_specs import FaultSpec, FaultSpecBase
 from harness.journey_pack import JOURNEY_NAME, JourneyPack
 from harness.load_specs import LoadExpectation, LoadSpec, SpikeShape
 from harness.receivers import EvidenceTier
@@ -234,7 +234,7 @@ class Drill(Frozen):
 
     @model_validator(mode="after")
     def _surge_needs_a_spike(self) -> Drill:
-        if self.fault.acts_on == "load" and not (
+        if any(f.acts_on == "load" for f in self.fault.parts()) and not (
             self.load is not None and isinstance(self.load.shape, SpikeShape)
         ):
             raise ValueError("fault traffic-surge needs a load with a spike shape")
@@ -259,25 +259,12 @@ def check_against_target(
     is touched; returns the drill's alerts with every term decided."""
     workloads = target.platform.workloads
     known = ", ".join(sorted(workloads))
-    fault = drill.fault
-    workload = getattr(fault, "workload", None)
-    if fault.acts_on == "workload" and workload not in workloads:
-        raise source.error(
-            ("fault", "workload"), f"unknown workload {workload!r}; the target has: {known}"
+    steps = drill.fault.parts()
+    for index, fault in enumerate(steps):
+        where: tuple[str | int, ...] = (
+            ("fault", "steps", index, "fault") if len(steps) > 1 else ("fault",)
         )
-    if fault.acts_on == "database primary" and target.platform.database is None:
-        raise source.error(
-            ("fault", "kind"), "the target names no platform.database to find the primary in"
-        )
-    if fault.acts_on == "database" and target.data_probe is None:
-        raise source.error(
-            ("fault", "kind"), f"{fault.kind} needs the target's data_probe database connection"
-        )
-    if fault.acts_on == "app hooks" and target.app.admin_token is None:
-        raise source.error(
-            ("fault", "kind"),
-            f"{fault.kind} needs the app's fault hooks; the target names no app.admin_token",
-        )
+        _check_fault(fault, source, target, where)
     restart = drill.expect.recovery.restart
     if restart is not None and restart.workload not in workloads:
         raise source.error(
@@ -309,3 +296,30 @@ def check_against_target(
             f"journey {green.journey!r} is not in this drill's journeys",
         )
     return resolve_alerts(drill, source, contract)
+
+
+def _check_fault(
+    fault: FaultSpecBase, source: SourceMap, target: TargetConfig, where: tuple[str | int, ...]
+) -> None:
+    """One fault (of a compound: each step's, at `where`) against what the target names."""
+    workloads = target.platform.workloads
+    known = ", ".join(sorted(workloads))
+    kind = getattr(fault, "kind", "?")
+    workload = getattr(fault, "workload", None)
+    if fault.acts_on == "workload" and workload not in workloads:
+        raise source.error(
+            (*where, "workload"), f"unknown workload {workload!r}; the target has: {known}"
+        )
+    if fault.acts_on == "database primary" and target.platform.database is None:
+        raise source.error(
+            (*where, "kind"), "the target names no platform.database to find the primary in"
+        )
+    if fault.acts_on == "database" and target.data_probe is None:
+        raise source.error(
+            (*where, "kind"), f"{kind} needs the target's data_probe database connection"
+        )
+    if fault.acts_on == "app hooks" and target.app.admin_token is None:
+        raise source.error(
+            (*where, "kind"),
+            f"{kind} needs the app's fault hooks; the target names no app.admin_token",
+        )

@@ -13,10 +13,10 @@ from harness.capabilities import Capability
 from harness.load_specs import LoadSpec, SpikeShape
 from harness.types import Frozen, Seconds
 
-ActsOn = Literal["workload", "database primary", "database", "app", "app hooks", "load"]
+ActsOn = Literal["workload", "database primary", "database", "app", "app hooks", "load", "several"]
 """What a fault acts on: a workload the target names (`workload:`), the database
 primary, the database through the target's `data_probe` connection, the app as its
-users reach it, the app's fault hooks (the target's
+users reach it, what several faults act on (compound), the app's fault hooks (the target's
 `app.admin_token`), or the drill's own load."""
 
 
@@ -49,6 +49,11 @@ class FaultSpecBase(Frozen):
         """Seconds after injection at which the fault ends (its `hold`; None: it is
         held until the drill's waits end)."""
         return self.hold
+
+    def parts(self) -> tuple[FaultSpecBase, ...]:
+        """The single faults this one is made of (itself; a compound's steps), which
+        the target and platform checks look at one by one."""
+        return (self,)
 
 
 class _WorkloadFault(FaultSpecBase):
@@ -438,4 +443,42 @@ FaultKinds = (
     | HostileTrafficFault
     | TrafficSurgeFault
 )
-FaultSpec = Annotated[FaultKinds, Field(discriminator="kind")]
+SingleFaultSpec = Annotated[FaultKinds, Field(discriminator="kind")]
+
+MAX_STEPS = 4
+
+
+class FaultStep(Frozen):
+    after: Seconds = 0.0
+    """Seconds after the compound's first fault; the first step's must be 0."""
+    fault: SingleFaultSpec
+
+
+class CompoundFault(FaultSpecBase):
+    """Several faults at once: each step's fault is injected `after` seconds after the
+    first one and all stay in place together (reverted in reverse order). Deadlines
+    count from the first fault. A P2 latency problem and then an outage of the same
+    service, to prove that inhibition keeps the P0 page and silences the symptoms."""
+
+    acts_on: ClassVar[ActsOn] = "several"
+
+    kind: Literal["compound"]
+    steps: list[FaultStep] = Field(min_length=2, max_length=MAX_STEPS)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CompoundFault:
+        afters = [step.after for step in self.steps]
+        if afters[0] != 0 or afters != sorted(afters):
+            raise ValueError("steps start at after: 0 and follow in order of `after`")
+        if any(step.fault.acts_on == "load" for step in self.steps):
+            raise ValueError("a traffic surge cannot be a step (it is the load's own spike)")
+        return self
+
+    def target_text(self) -> str:
+        return "; ".join(step.fault.target_text() for step in self.steps)
+
+    def parts(self) -> tuple[FaultSpecBase, ...]:
+        return tuple(step.fault for step in self.steps)
+
+
+FaultSpec = Annotated[FaultKinds | CompoundFault, Field(discriminator="kind")]

@@ -17,8 +17,8 @@ import pkgutil
 import typing
 from contextlib import AbstractContextManager
 
-from chaos.faults.base import FaultContext, held_for, revert
-from chaos.faults.registry import CATALOGUE, kind_of
+from chaos.faults.base import FaultContext, revert
+from chaos.faults.registry import CATALOGUE, inject_one, kind_of, plan_one
 from chaos.journal import JournalEntry
 from harness.fault_specs import FaultSpec, FaultSpecBase
 
@@ -35,17 +35,13 @@ def inject(spec: FaultSpec, ctx: FaultContext) -> AbstractContextManager[float]:
     """The fault a drill names, as a context manager that yields the injection time;
     with a `hold`, it stays in place that long after injection (less only on an error
     or Ctrl-C)."""
-    fault = CATALOGUE[spec.kind].inject(spec, ctx)
-    return fault if spec.hold is None else held_for(fault, spec.hold)
+    return inject_one(spec, ctx)
 
 
 def plan(spec: FaultSpec, ctx: FaultContext) -> list[str]:
     """What `inject` would do and how it would revert; resolves targets through the
     guards (so a refused target shows here) and changes nothing."""
-    steps = CATALOGUE[spec.kind].plan(spec, ctx)
-    if spec.hold is not None:
-        steps.append(f"hold: in place {spec.hold:g} s after injection, then reverted")
-    return steps
+    return plan_one(spec, ctx)
 
 
 def recover(ctx: FaultContext) -> list[JournalEntry]:

@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from chaos.faults.base import FaultContext
+from chaos.faults.base import FaultContext, held_for
 from harness.fault_specs import FaultSpecBase
 
 
@@ -43,3 +43,18 @@ def register(
     if kind in CATALOGUE:
         raise RuntimeError(f"fault kind {kind} is registered twice")
     CATALOGUE[kind] = FaultKind(spec, inject, plan)
+
+
+def inject_one(spec: FaultSpecBase, ctx: FaultContext) -> AbstractContextManager[float]:
+    """The fault as a context manager that yields the injection time; with a `hold`,
+    it stays in place that long after injection (less only on an error or Ctrl-C)."""
+    fault = CATALOGUE[kind_of(type(spec))].inject(spec, ctx)
+    return fault if spec.hold is None else held_for(fault, spec.hold)
+
+
+def plan_one(spec: FaultSpecBase, ctx: FaultContext) -> list[str]:
+    """What `inject_one` would do and how it would revert; changes nothing."""
+    steps = CATALOGUE[kind_of(type(spec))].plan(spec, ctx)
+    if spec.hold is not None:
+        steps.append(f"hold: in place {spec.hold:g} s after injection, then reverted")
+    return steps

@@ -111,7 +111,7 @@ VARIANTS: dict[str, Variant] = {
         Variant(
             "inhibition-inverted",
             "the inhibit rule is inverted: P1/P2 alerts silence the P0 of their service",
-            ("catastrophic-errors",),
+            ("catastrophic-errors", "latency-then-sign-in-outage"),
             monitoring=_inhibition_inverted,
         ),
         Variant(

@@ -1,8 +1,9 @@
 """The catalogue's drills for rules nothing proved before (#18), on the healthy
 sandbox: each passes, with the evidence that makes it a proof (the P0 to all five
 P0 receivers, the inhibited symptom named with its inhibitor, the P1 and P2 of one
-fault each to exactly their receivers). Their broken variants:
-test_broken_variants.py (catastrophic-at-p1, inhibition-inverted)."""
+fault each to exactly their receivers, the table lock, the connection leak, the
+cache outage, and two faults at once). Their broken variants: test_broken_variants.py
+(catastrophic-at-p1, inhibition-inverted, cpu-threshold-unreachable)."""
 
 from __future__ import annotations
 
@@ -82,3 +83,49 @@ def test_a_cpu_burning_app_pages_p1_and_tells_the_team_at_p2(settings: Settings)
     seen = {a.name: a for a in result.alerts}
     assert seen["IDPResourceExhaustion"].notified == P1_RECEIVERS
     assert seen["IDPHighResourceUse"].notified == ("email-team", "slack-low")
+
+
+P2_RECEIVERS = ("email-team", "slack-low")
+
+
+def test_a_table_lock_stalling_sign_in_pages_p1_once_the_sign_ins_end(
+    settings: Settings,
+) -> None:
+    result = _run("sign-in-lock", settings)
+    seen = {a.name: a for a in result.alerts}
+    assert seen["IDPAuthenticationSlow"].notified == P1_RECEIVERS
+    assert seen["IDPDatabaseSlow"].notified == P1_RECEIVERS
+    injected = next(e for e in result.events if e.kind == "fault.injected")
+    assert injected.as_json()["table"] == "users"
+    reverted = next(e for e in result.events if e.kind == "fault.reverted")
+    assert 15 <= reverted.at - injected.at < 17  # the hold, not the drill's waits
+
+
+def test_a_connection_leak_tells_the_team_before_the_pool_runs_dry(settings: Settings) -> None:
+    result = _run("connection-leak", settings)
+    seen = {a.name: a for a in result.alerts}
+    assert seen["IDPDatabasePoolNearCapacity"].notified == P2_RECEIVERS
+
+
+def test_the_cache_gone_tells_the_team_and_the_catalog_is_still_served(
+    settings: Settings,
+) -> None:
+    result = _run("cache-down", settings)
+    seen = {a.name: a for a in result.alerts}
+    assert seen["IDPCacheHitRatioLow"].notified == P2_RECEIVERS
+    attempts = [e.as_json() for e in result.events if e.kind == "journey.attempt"]
+    assert attempts
+    assert all(a["ok"] for a in attempts), "template creation failed without Redis"
+
+
+def test_latency_then_an_outage_keeps_the_p0_and_holds_back_the_latency(
+    settings: Settings,
+) -> None:
+    result = _run("latency-then-sign-in-outage", settings)
+    seen = {a.name: a for a in result.alerts}
+    assert seen["IDPAuthenticationDown"].notified == P0_RECEIVERS
+    symptom = seen["IDPSlowResponses"]
+    assert symptom.role is AlertRole.INHIBITED
+    assert symptom.inhibited_by == ("IDPAuthenticationDown",)
+    injected = [e.as_json()["fault"] for e in result.events if e.kind == "fault.injected"]
+    assert injected == ["app-latency", "app-error-rate"]
