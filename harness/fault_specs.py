@@ -11,7 +11,7 @@ from pydantic import Field, field_validator, model_validator
 
 from harness.capabilities import Capability
 from harness.load_specs import LoadSpec, SpikeShape
-from harness.types import Frozen, Seconds
+from harness.types import Frozen, Offset, Seconds
 
 ActsOn = Literal["workload", "database primary", "database", "app", "app hooks", "load", "several"]
 """What a fault acts on: a workload the target names (`workload:`), the database
@@ -449,8 +449,8 @@ MAX_STEPS = 4
 
 
 class FaultStep(Frozen):
-    after: Seconds = 0.0
-    """Seconds after the compound's first fault; the first step's must be 0."""
+    after: Offset = 0.0
+    """Seconds after the compound's first fault; the first step's is 0."""
     fault: SingleFaultSpec
 
 

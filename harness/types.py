@@ -24,6 +24,14 @@ _UNIT_S = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
 
 def parse_duration(value: object) -> float:
     """``"30s"``, ``"2m"``, ``"500ms"``, ``"1h"`` or a number of seconds -> seconds."""
+    seconds = parse_offset(value)
+    if seconds <= 0:
+        raise ValueError("a duration must be positive")
+    return seconds
+
+
+def parse_offset(value: object) -> float:
+    """A duration that may be zero (an offset from a moment)."""
     if isinstance(value, bool):
         raise ValueError("expected a duration such as 30s, 2m or 500ms")
     if isinstance(value, int | float):
@@ -33,12 +41,12 @@ def parse_duration(value: object) -> float:
         if match is None:
             raise ValueError(f"{value!r} is not a duration such as 30s, 2m or 500ms")
         seconds = float(match.group(1)) * _UNIT_S[match.group(2)]
-    if seconds <= 0:
-        raise ValueError("a duration must be positive")
     return seconds
 
 
 Seconds = Annotated[float, BeforeValidator(parse_duration)]
+Offset = Annotated[float, BeforeValidator(parse_offset)]
+"""Like Seconds, but zero is allowed (0, 0s)."""
 
 
 class Frozen(BaseModel):

@@ -16,6 +16,11 @@ HEURISTICS: list[tuple[str, str, str]] = [
     ),
     (r"status=~?\"5", "{kind: app-error-rate, route: ROUTE, ratio: 0.9}", "it is an error ratio"),
     (
+        r"db_query|query_duration|pg_locks",
+        "{kind: database-lock, table: TABLE, hold: 15s}",
+        "it watches database query time (a held table lock makes queries wait)",
+    ),
+    (
         r"histogram_quantile|duration_seconds",
         "{kind: app-latency, route: ROUTE, delay: 6s}",
         "it is a latency quantile",
@@ -32,8 +37,17 @@ HEURISTICS: list[tuple[str, str, str]] = [
         "it is the process's own CPU (cpu-stress would raise the container's)",
     ),
     (r"memory|rss", "{kind: memory-stress, workload: WORKLOAD, megabytes: 512}", "memory use"),
-    (r"cache", "{kind: cache-flush}", "it watches the cache"),
-    (r"pool|connections", "{kind: traffic-surge}", "it is a capacity gauge (add a load spike)"),
+    (
+        r"cache",
+        "{kind: kill, workload: CACHE}",
+        "it watches the cache (a flush is refilled at once; the cache gone is not)",
+    ),
+    (
+        r"pool",
+        "{kind: app-connection-leak, connections: 9}",
+        "it is a connection pool gauge (leaked connections fill it)",
+    ),
+    (r"connections", "{kind: traffic-surge}", "it is a capacity gauge (add a load spike)"),
 ]
 
 

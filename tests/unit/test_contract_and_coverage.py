@@ -168,3 +168,7 @@ def test_suggestion_reads_the_fault_from_the_expression() -> None:
     errors = 'sum(rate(http_requests_total{route=~"/login|/api/login", status=~"5.."}[30s]))'
     assert "fault: {kind: app-error-rate, route: /login, ratio: 0.9}" in suggest("X", "P0", errors)
     assert "{kind: FAULT}" in suggest("Y", "P1", "vector(1)")
+    slow_queries = "histogram_quantile(0.95, rate(idp_db_query_duration_seconds_bucket[30s])) > 1"
+    assert "{kind: database-lock, table: TABLE, hold: 15s}" in suggest("Z", "P1", slow_queries)
+    pool = 'idp_db_pool_connections{state="open"} / idp_db_pool_connections{state="max"} > 0.8'
+    assert "{kind: app-connection-leak, connections: 9}" in suggest("W", "P1", pool)

@@ -142,3 +142,58 @@ def test_plan_names_target_and_revert_and_touches_nothing(
     assert steps[-1].startswith("revert: ")
     assert platform.calls == []
     assert not (tmp_path / "journal.jsonl").exists()
+
+
+def _compound(*steps: tuple[float, dict[str, Any]]) -> FaultSpec:
+    return _spec("compound", steps=[{"after": a, "fault": f} for a, f in steps])
+
+
+def test_a_compound_injects_each_step_after_its_delay_and_reverts_the_last_first(
+    platform: FakePlatform, tmp_path: Path
+) -> None:
+    ctx = _ctx(tmp_path, platform)
+    spec = _compound(
+        (0, {"kind": "pause", "workload": "app"}), (0.3, {"kind": "kill", "workload": "db"})
+    )
+    with inject(spec, ctx) as injected_at:
+        assert len(ctx.journal.open_entries()) == 2
+    injected = [e.at for e in ctx.timeline.events if e.kind == "fault.injected"]
+    assert injected[0] == injected_at  # deadlines count from the first fault
+    assert 0.3 <= injected[1] - injected[0] < 0.5
+    assert platform.calls == ["pause app", "kill db", "ensure-running db", "unpause app"]
+    assert ctx.journal.open_entries() == []
+    _at_steady_state(platform)
+
+
+def test_a_compound_step_that_is_refused_reverts_the_steps_before_it(
+    platform: FakePlatform, tmp_path: Path
+) -> None:
+    ctx = _ctx(tmp_path, platform)
+    spec = _compound(
+        (0, {"kind": "pause", "workload": "app"}), (0, {"kind": "kill", "workload": "etcd"})
+    )
+    with pytest.raises(GuardRefused), inject(spec, ctx):
+        pytest.fail("the second step was refused: the block must not run")
+    assert platform.calls == ["pause app", "unpause app"]
+    _at_steady_state(platform)
+
+
+@pytest.mark.parametrize(
+    ("steps", "problem"),
+    [
+        (
+            [(1, {"kind": "kill", "workload": "app"}), (2, {"kind": "pause", "workload": "db"})],
+            "after: 0",
+        ),
+        (
+            [(0, {"kind": "kill", "workload": "app"}), (0, {"kind": "traffic-surge"})],
+            "traffic surge",
+        ),
+        ([(0, {"kind": "kill", "workload": "app"})], "at least 2"),
+    ],
+)
+def test_a_compound_must_start_at_zero_have_two_steps_and_no_surge(
+    steps: list[tuple[float, dict[str, Any]]], problem: str
+) -> None:
+    with pytest.raises(ValueError, match=problem):
+        _compound(*steps)
