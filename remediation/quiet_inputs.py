@@ -23,9 +23,12 @@ cannot evaluate (a vector threshold, `on(...)` matching) are left out too, and n
 A ratio over a window also remembers the traffic of the drill before (its load
 inflates the denominator, and the alert then takes longer): so the expression's
 longest window must also have passed since the last drill that ran load ended
-(`last-disturbance` in the state folder, written after each such drill). A fault's
-own residue is in the numerators, which the comparisons above already see: waiting
-a window after every fault, not only after load, made the nightly 60 % longer."""
+(`last-disturbance` in the state folder, written after each such drill). Only a
+ratio (a division, a quantile) has a denominator to inflate: a count or a rate
+(`increase(...) > 0`) shows a load's residue in its comparison like any other. A
+fault's own residue is in the numerators, which the comparisons above already see:
+waiting a window after every fault, not only after load, made the nightly 60 %
+longer."""
 
 from __future__ import annotations
 
@@ -236,8 +239,20 @@ def await_quiet_inputs(
             expr = str(rule["query"])
             check = QuietInputs(prometheus, alert, expr, longest_window_s(expr, recording), margin)
             bound = min(max(timeout, check.window_s + 30), max(timeout, 600.0))
-            clear_at = None if disturbed_at is None else disturbed_at + check.window_s
+            clear_at = None
+            if disturbed_at is not None and is_relative_to_traffic(expr, recording):
+                clear_at = disturbed_at + check.window_s
             _await(check, bound, clear_at, timeline)
+
+
+def is_relative_to_traffic(expr: str, recording: Mapping[str, str]) -> bool:
+    """Whether the expression (or a recording rule it reads) divides by traffic: a
+    ratio of sums or a quantile."""
+    used = [query for name, query in recording.items() if name in expr]
+    return any(
+        "histogram_quantile" in text or re.search(r"\)\s*/\s*", text) is not None
+        for text in (expr, *used)
+    )
 
 
 def _await(check: QuietInputs, bound: float, clear_at: float | None, timeline: Timeline) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from harness.clients import PrometheusClient
 from remediation.promql import longest_window_s
-from remediation.quiet_inputs import QuietInputs, comparisons, is_quiet
+from remediation.quiet_inputs import QuietInputs, comparisons, is_quiet, is_relative_to_traffic
 
 FAST_BURN = (
     "slo:errors:ratio_page_long > (14.4 * 0.0001) and slo:errors:ratio_page_short > (14.4 * 0.0001)"
@@ -108,3 +108,20 @@ def test_a_residue_is_standing_only_after_ten_minutes(held_s: float, standing: b
     long_window, _ = check.states()
     assert long_window.standing is standing
     assert long_window.quiet is standing
+
+
+@pytest.mark.parametrize(
+    ("expr", "relative"),
+    [
+        ('sum(rate(a{status=~"5.."}[15s])) / sum(rate(a[15s])) > 0.9', True),
+        ("histogram_quantile(0.95, sum by (le) (rate(b_bucket[30s]))) > 2", True),
+        ("slo:burn:ratio > 14.4", True),  # through its recording rule
+        ("sum by (service) (increase(idp_suspicious_sign_ins_total[1m])) > 0", False),
+        ('sum(rate(a{status=~"5.."}[30s])) > 1', False),
+    ],
+)
+def test_only_ratios_wait_out_a_previous_load(expr: str, relative: bool) -> None:
+    """A load inflates a ratio's denominator (the next fault takes longer to show);
+    a count or a rate shows its residue in its own comparison."""
+    recording = {"slo:burn:ratio": "sum(rate(e[5s])) / sum(rate(t[5s]))"}
+    assert is_relative_to_traffic(expr, recording) is relative
