@@ -81,6 +81,34 @@ def _cpu_threshold_in_percent(config: MonitoringConfig) -> None:
     rule["expr"] = rule["expr"].replace("> 0.95", "> 95")
 
 
+def _edit_expr(config: MonitoringConfig, alertname: str, old: str, new: str) -> None:
+    """Replace text in a rule's expression; a variant that changed nothing would pass
+    for broken while it is not, so that is an error."""
+    rule = config.rule(alertname)
+    if old not in rule["expr"]:
+        raise KeyError(f"{alertname}'s expression has no {old!r} to break")
+    rule["expr"] = rule["expr"].replace(old, new)
+
+
+def _auth_latency_wrong_route(config: MonitoringConfig) -> None:
+    """The sign-in latency rule still selects a route the app renamed: it never fires."""
+    _edit_expr(config, "IDPAuthenticationSlow", 'route=~"/login|/api/login"', 'route="/auth/login"')
+
+
+def _pool_alert_mismatched_labels(config: MonitoringConfig) -> None:
+    """The pool rule subtracts idle from open connections without `ignoring(state)`:
+    the two sides' labels never match, the result is always empty, the alert silent."""
+    _edit_expr(config, "IDPDatabasePoolNearCapacity", "- ignoring(state) ", "- ")
+
+
+def _cache_ratio_ignores_errors(config: MonitoringConfig) -> None:
+    """The hit ratio counts hits and misses only: with the cache unreachable every lookup
+    is an error, the ratio has nothing to divide and the alert stays silent."""
+    total = 'idp_cache_requests_total{job=~"idp|idp-replicas"}'
+    looked_up = 'idp_cache_requests_total{job=~"idp|idp-replicas", result=~"hit|miss"}'
+    _edit_expr(config, "IDPCacheHitRatioLow", total, looked_up)
+
+
 def _env(name: str, **changes: str) -> Callable[[Service], Service]:
     def change(service: Service) -> Service:
         return replace(service, env={**service.env, **changes}) if service.name == name else service
@@ -113,6 +141,24 @@ VARIANTS: dict[str, Variant] = {
             "the inhibit rule is inverted: P1/P2 alerts silence the P0 of their service",
             ("catastrophic-errors", "latency-then-sign-in-outage"),
             monitoring=_inhibition_inverted,
+        ),
+        Variant(
+            "auth-latency-wrong-route",
+            "IDPAuthenticationSlow selects a route the app does not have: it never fires",
+            ("sign-in-lock",),
+            monitoring=_auth_latency_wrong_route,
+        ),
+        Variant(
+            "pool-alert-mismatched-labels",
+            "IDPDatabasePoolNearCapacity subtracts idle from open without ignoring(state)",
+            ("connection-leak",),
+            monitoring=_pool_alert_mismatched_labels,
+        ),
+        Variant(
+            "cache-ratio-ignores-errors",
+            "IDPCacheHitRatioLow counts hits and misses only, not failed lookups",
+            ("cache-down",),
+            monitoring=_cache_ratio_ignores_errors,
         ),
         Variant(
             "cpu-threshold-unreachable",

@@ -64,6 +64,18 @@ BROKEN: dict[str, Expected | dict[str, Expected]] = {
             "IDPSlowResponses was not held back: it reached",
         ),
     },
+    "auth-latency-wrong-route": (
+        "IDPAuthenticationSlow fired within 45 s",
+        "IDPAuthenticationSlow did not fire within 45 s",
+    ),
+    "pool-alert-mismatched-labels": (
+        "IDPDatabasePoolNearCapacity fired within 60 s",
+        "IDPDatabasePoolNearCapacity did not fire within 60 s",
+    ),
+    "cache-ratio-ignores-errors": (
+        "IDPCacheHitRatioLow fired within 60 s",
+        "IDPCacheHitRatioLow did not fire within 60 s",
+    ),
     "cpu-threshold-unreachable": (
         "IDPResourceExhaustion fired within 45 s",
         "IDPResourceExhaustion did not fire within 45 s",
