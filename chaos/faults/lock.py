@@ -52,6 +52,11 @@ def lock(spec: DatabaseLockFault, ctx: FaultContext) -> Iterator[float]:
     with journaled(ctx, spec.kind, {"table": spec.table, "mode": spec.mode}, undo):
         try:
             session = _connect(ctx, application_name=SESSION_NAME)
+        except psycopg.Error as exc:  # `from None`: psycopg's frames hold the password
+            raise FaultInjectionError(
+                f"cannot connect to lock table {spec.table}: {type(exc).__name__}: {exc}"
+            ) from None
+        try:
             session.execute(
                 sql.SQL("SET lock_timeout = {}").format(sql.Literal(LOCK_TIMEOUT_S * 1000))
             )
@@ -65,14 +70,15 @@ def lock(spec: DatabaseLockFault, ctx: FaultContext) -> Iterator[float]:
                 sql.Identifier(spec.table), sql.SQL(spec.mode.upper())
             )
             session.execute(statement)
-        except psycopg.Error as exc:  # `from None`: psycopg's frames hold the password
+        except psycopg.Error as exc:
+            session.close()
             raise FaultInjectionError(
                 f"cannot lock table {spec.table}: {type(exc).__name__}: {exc}"
             ) from None
         try:
             yield injected(ctx, spec.kind, clock.now(), table=spec.table, mode=spec.mode)
         finally:
-            session.close()  # a transaction still open is rolled back
+            session.close()  # the open transaction is rolled back: the lock goes
 
 
 @revert_action("end-lock-sessions")
