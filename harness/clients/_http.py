@@ -42,9 +42,20 @@ class JsonApi(Closing):
             event_hooks={"request": [_log_request]},
         )
 
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One request; a read (GET) the server dropped without answering is sent once
+        more: a kept-alive connection the server closed just as it was reused (the
+        sandbox's sink did so once in a whole test suite) is not the server down."""
+        try:
+            return self._client.request(method, path, **kwargs)
+        except httpx.RemoteProtocolError:
+            if method != "GET":
+                raise
+            return self._client.request(method, path, **kwargs)
+
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         try:
-            response = self._client.request(method, path, **kwargs)
+            response = self._send(method, path, **kwargs)
             response.raise_for_status()
         except httpx.HTTPStatusError as exc:
             raise InfrastructureError(
@@ -62,7 +73,7 @@ class JsonApi(Closing):
     def text(self, path: str) -> str:
         """A plain-text resource (a `/metrics` page)."""
         try:
-            response = self._client.get(path)
+            response = self._send("GET", path)
             response.raise_for_status()
         except httpx.HTTPError as exc:
             raise InfrastructureError(

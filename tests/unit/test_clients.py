@@ -52,3 +52,32 @@ def test_alert_samples_keep_exact_evaluation_times() -> None:
     )
     assert [s.at for s in samples] == [100.25, 101.25]
     assert samples[0].labels == {"alertname": "IDPDown", "priority": "P0"}
+
+
+def _dropping_first(status: int = 200) -> tuple[httpx.MockTransport, list[str]]:
+    """Drops the first request without an answer (a kept-alive connection the server
+    closed as it was reused), answers the rest."""
+    seen: list[str] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request.method)
+        if len(seen) == 1:
+            raise httpx.RemoteProtocolError("Server disconnected", request=request)
+        return httpx.Response(status, json={"status": "success", "data": {"result": []}})
+
+    return httpx.MockTransport(handle), seen
+
+
+def test_a_read_the_server_dropped_is_sent_once_more() -> None:
+    transport, seen = _dropping_first()
+    client = PrometheusClient("http://127.0.0.1:1", transport=transport)
+    assert client.query("up") == []
+    assert seen == ["GET", "GET"]
+
+
+def test_a_write_the_server_dropped_is_not_sent_again() -> None:
+    transport, seen = _dropping_first()
+    client = PrometheusClient("http://127.0.0.1:1", transport=transport)
+    with pytest.raises(InfrastructureError, match="did not answer POST"):
+        client.request("POST", "/api/v1/admin/tsdb/snapshot")
+    assert seen == ["POST"]
