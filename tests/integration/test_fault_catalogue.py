@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -353,29 +354,15 @@ HELD = [
 ]
 
 
-@pytest.mark.parametrize("kind", HELD)
-def test_recover_reverts_what_a_killed_harness_left(
-    kind: str, platform: DockerPlatform, hooks: AppHooks, tmp_path: Path
-) -> None:
-    await_steady_state(platform, hooks)
-    fields = CATALOGUE[kind][0] if kind in CATALOGUE else {}
+@contextmanager
+def _held_by_a_harness(fault: dict[str, Any], tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
+    """`pagerdrill fault` holding `fault` in its own process, once it says it injected."""
     drill = tmp_path / "held.drill.yaml"
-    drill.write_text(
-        yaml.safe_dump({"name": "held", "fault": {"kind": kind, **fields}, "expect": {}})
-    )
+    drill.write_text(yaml.safe_dump({"name": "held", "fault": fault, "expect": {}}))
     env = {**os.environ, "PAGERDRILL_STATE_DIR": str(tmp_path)}
+    command = [sys.executable, "-m", "pagerdrill", "fault", str(drill)]
     with subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pagerdrill",
-            "fault",
-            str(drill),
-            "--target",
-            str(SANDBOX_TARGET),
-            "--hold",
-            "300s",
-        ],
+        [*command, "--target", str(SANDBOX_TARGET), "--hold", "300s"],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,
@@ -388,6 +375,16 @@ def test_recover_reverts_what_a_killed_harness_left(
                 break
         else:
             pytest.fail(f"the fault was not injected (exit {harness.wait()})")
+        yield harness
+
+
+@pytest.mark.parametrize("kind", HELD)
+def test_recover_reverts_what_a_killed_harness_left(
+    kind: str, platform: DockerPlatform, hooks: AppHooks, tmp_path: Path
+) -> None:
+    await_steady_state(platform, hooks)
+    fields = CATALOGUE[kind][0] if kind in CATALOGUE else {}
+    with _held_by_a_harness({"kind": kind, **fields}, tmp_path) as harness:
         time.sleep(1)
         harness.send_signal(signal.SIGKILL)
         harness.wait(timeout=10)
@@ -411,25 +408,8 @@ def test_recover_ends_the_lock_of_a_frozen_harness(
     """A killed harness's lock goes with its connection; a frozen one's stays (until
     the database's own timeout, a minute after the hold): recover ends it."""
     await_steady_state(platform, hooks)
-    drill = tmp_path / "lock.drill.yaml"
     fault = {"kind": "database-lock", "table": "users", "hold": "300s"}
-    drill.write_text(yaml.safe_dump({"name": "lock", "fault": fault, "expect": {}}))
-    env = {**os.environ, "PAGERDRILL_STATE_DIR": str(tmp_path)}
-    command = [sys.executable, "-m", "pagerdrill", "fault", str(drill)]
-    with subprocess.Popen(
-        [*command, "--target", str(SANDBOX_TARGET), "--hold", "300s"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    ) as harness:
-        assert harness.stdout is not None
-        for line in harness.stdout:
-            if line.startswith("injected at"):
-                break
-        else:
-            pytest.fail(f"the lock was not taken (exit {harness.wait()})")
+    with _held_by_a_harness(fault, tmp_path) as harness:
         try:
             harness.send_signal(signal.SIGSTOP)
             assert _sign_in_waits()
