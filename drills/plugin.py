@@ -1,7 +1,8 @@
 """pytest plugin: every `*.drill.yaml` file is collected as a drill item.
 
 Loaded by the root conftest.py and by `pagerdrill run`. Options:
-``--target FILE``, ``--pagerdrill-output DIR``, ``--profile smoke|gate|nightly``.
+``--target FILE``, ``--pagerdrill-output DIR``, ``--profile smoke|gate|nightly``,
+``--in-file-order`` (drills otherwise run in the order remediation/run_order.py plans).
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ import pytest
 
 from harness import clock
 from harness.drill import load_drill
-from harness.errors import ConfigError, GuardRefused, HarnessError
+from harness.errors import ConfigError, GuardRefused, HarnessError, InfrastructureError
 from harness.results import DrillResult, RunResult, Verdict
 from harness.settings import Settings, load_settings
 from harness.signals import interrupt_on_sigterm
 from pagerdrill.publish import Outputs, publish
 from pagerdrill.report import run_summary
+from remediation.run_order import order_drills
 from remediation.runner import plan_drill, run_drill
 from remediation.validation import ValidDrill, validate_drill
 
@@ -29,6 +31,7 @@ SETTINGS = pytest.StashKey[Settings]()
 RESULTS = pytest.StashKey[list[DrillResult]]()
 RUN = pytest.StashKey[tuple[RunResult, Outputs]]()
 STARTED_AT = pytest.StashKey[float]()
+ORDER = pytest.StashKey[str]()
 PROFILES = ("smoke", "gate", "nightly")
 
 
@@ -61,6 +64,39 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="print each drill's resolved targets and planned actions; touch nothing",
     )
+    group.addoption(
+        "--in-file-order",
+        dest="pagerdrill_in_file_order",
+        action="store_true",
+        help="run the drills in file order, not in the order that spares waits",
+    )
+
+
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """Drills in the order that spares them waiting for each other's residue
+    (remediation/run_order.py); file order with `--in-file-order`, for a dry run, or
+    when the monitoring cannot be read (said in the summary)."""
+    drills = [i for i in items if isinstance(i, DrillItem)]
+    if (
+        len(drills) < 2
+        or config.getoption("pagerdrill_in_file_order")
+        or config.getoption("pagerdrill_dry_run")
+    ):
+        return
+    try:
+        planned = order_drills([d.valid for d in drills], settings_of(config))
+    except InfrastructureError as exc:
+        config.stash[ORDER] = f"run order: the files' (not planned: {exc})"
+        return
+    config.stash[ORDER] = planned.describe()
+    by_name = {d.drill.name: d for d in drills}
+    if len(by_name) < len(drills):
+        return  # two files, one name: the run refuses that elsewhere
+    items[:] = [i for i in items if not isinstance(i, DrillItem)] + [
+        by_name[name] for name in planned.names
+    ]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -218,5 +254,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         return
     run, outputs = config.stash[RUN]
     terminalreporter.section("pagerdrill summary")
+    if ORDER in config.stash:
+        terminalreporter.write_line(config.stash[ORDER])
     terminalreporter.write_line(run_summary(run))
     terminalreporter.write_line(f"reports: {outputs.report}  {outputs.results}  {outputs.junit}")

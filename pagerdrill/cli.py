@@ -112,6 +112,8 @@ def _run(args: argparse.Namespace) -> int:
         pytest_args += ["--profile", args.profile]
     if args.dry_run:
         pytest_args += ["--dry-run"]
+    if args.in_file_order:
+        pytest_args += ["--in-file-order"]
     output = args.output or Path("out")
     pytest_args += ["--pagerdrill-output", str(output)]
     outcome = _Outcome()
@@ -136,6 +138,11 @@ def _add_run(subparsers: Any) -> None:
         "--dry-run",
         action="store_true",
         help="print each drill's resolved targets and planned actions; touch nothing",
+    )
+    run.add_argument(
+        "--in-file-order",
+        action="store_true",
+        help="run the drills in file order (default: the order that spares steady-state waits)",
     )
     run.set_defaults(handler=_run, pytest_args=[])
 
