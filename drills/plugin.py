@@ -89,14 +89,26 @@ def pytest_collection_modifyitems(
         planned = order_drills([d.valid for d in drills], settings_of(config))
     except InfrastructureError as exc:
         config.stash[ORDER] = f"run order: the files' (not planned: {exc})"
+        _say(config, config.stash[ORDER])
         return
     config.stash[ORDER] = planned.describe()
+    _say(config, config.stash[ORDER])
     by_name = {d.drill.name: d for d in drills}
     if len(by_name) < len(drills):
         return  # two files, one name: the run refuses that elsewhere
     items[:] = [i for i in items if not isinstance(i, DrillItem)] + [
         by_name[name] for name in planned.names
     ]
+
+
+def _say(config: pytest.Config, line: str) -> None:
+    """A line on the terminal now, even while pytest captures output."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None or capture is None:
+        return
+    with capture.global_and_fixture_disabled():
+        reporter.write_line(line)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -178,12 +190,7 @@ class DrillItem(pytest.Item):
         self._write(f"{clock.iso(clock.now())}  {drill}: {phase}")
 
     def _write(self, line: str) -> None:
-        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-        capture = self.config.pluginmanager.get_plugin("capturemanager")
-        if reporter is None or capture is None:
-            return
-        with capture.global_and_fixture_disabled():  # runtest output is captured otherwise
-            reporter.write_line(line)
+        _say(self.config, line)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, DrillFailed):

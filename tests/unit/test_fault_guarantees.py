@@ -159,7 +159,7 @@ def test_a_compound_injects_each_step_after_its_delay_and_reverts_the_last_first
         assert len(ctx.journal.open_entries()) == 2
     injected = [e.at for e in ctx.timeline.events if e.kind == "fault.injected"]
     assert injected[0] == injected_at  # deadlines count from the first fault
-    assert 0.3 <= injected[1] - injected[0] < 0.5
+    assert 0.29 <= injected[1] - injected[0] < 0.5  # event times are to the millisecond
     assert platform.calls == ["pause app", "kill db", "ensure-running db", "unpause app"]
     assert ctx.journal.open_entries() == []
     _at_steady_state(platform)
