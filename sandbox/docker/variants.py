@@ -74,6 +74,21 @@ def _inhibition_inverted(config: MonitoringConfig) -> None:
         )
 
 
+def _very_slow_at_p2(config: MonitoringConfig) -> None:
+    config.relabel("IDPVerySlowResponses", "P2")
+
+
+def _suspicious_sign_in_at_p1(config: MonitoringConfig) -> None:
+    config.relabel("IDPSuspiciousSignIn", "P1")
+
+
+def _security_to_team_channel(config: MonitoringConfig) -> None:
+    """Security alerts' Slack route posts to the team's low-priority channel."""
+    for route in config.routes():
+        if route["matchers"] == ['priority="security"'] and route["receiver"] == "slack-security":
+            route["receiver"] = "slack-low"
+
+
 def _cpu_threshold_in_percent(config: MonitoringConfig) -> None:
     """The classic unit slip: a CPU ratio compared with a percentage (> 95, not > 0.95),
     so the rule can never fire."""
@@ -141,6 +156,24 @@ VARIANTS: dict[str, Variant] = {
             "the inhibit rule is inverted: P1/P2 alerts silence the P0 of their service",
             ("catastrophic-errors", "latency-then-sign-in-outage"),
             monitoring=_inhibition_inverted,
+        ),
+        Variant(
+            "very-slow-at-p2",
+            "IDPVerySlowResponses labelled P2: severe latency pages nobody",
+            ("very-slow-responses",),
+            monitoring=_very_slow_at_p2,
+        ),
+        Variant(
+            "suspicious-sign-in-at-p1",
+            "IDPSuspiciousSignIn labelled P1: a guessed password is not a P0 page",
+            ("suspicious-sign-in",),
+            monitoring=_suspicious_sign_in_at_p1,
+        ),
+        Variant(
+            "security-to-team-channel",
+            "the security alerts' Slack route posts to the team's low-priority channel",
+            ("api-attack",),
+            monitoring=_security_to_team_channel,
         ),
         Variant(
             "auth-latency-wrong-route",

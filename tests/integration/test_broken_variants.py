@@ -64,6 +64,18 @@ BROKEN: dict[str, Expected | dict[str, Expected]] = {
             "IDPSlowResponses was not held back: it reached",
         ),
     },
+    "very-slow-at-p2": (
+        "IDPVerySlowResponses has priority P1",
+        "IDPVerySlowResponses fired with priority P2, expected P1",
+    ),
+    "suspicious-sign-in-at-p1": (
+        "IDPSuspiciousSignIn has priority P0",
+        "IDPSuspiciousSignIn fired with priority P1, expected P0",
+    ),
+    "security-to-team-channel": (
+        "IDPAccessViolations notified slack-security within 30 s",
+        "Alertmanager did not route IDPAccessViolations to slack-security within 30 s",
+    ),
     "auth-latency-wrong-route": (
         "IDPAuthenticationSlow fired within 45 s",
         "IDPAuthenticationSlow did not fire within 45 s",
