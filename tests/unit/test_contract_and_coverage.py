@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness.contract import Contract, load_contract
+from harness.contract import Audience, Contract, load_contract
 from harness.drill import load_drill, resolve_alerts
 from harness.errors import ConfigError
 from harness.history import PastRun
+from harness.types import Priority
 from pagerdrill.coverage import compute
 from remediation.contract_check import check_rules
 from remediation.suggestions import suggest
@@ -158,6 +159,53 @@ def test_not_drillable_names_a_non_p0_alert_of_the_contract_with_a_reason(
     path.write_text(yaml.safe_dump(shipped))
     with pytest.raises(ConfigError, match=problem):
         load_contract(path)
+
+
+def _level(level: int, after: str, within: str) -> dict[str, object]:
+    return {"level": level, "notify": [f"person-{level}"], "after": after, "within": within}
+
+
+@pytest.mark.parametrize(
+    ("levels", "problem"),
+    [
+        ([_level(1, "0s", "2s"), _level(3, "4s", "10s")], "level 3 where level 2 belongs"),
+        ([_level(1, "0s", "2s"), _level(2, "0s", "10s")], "level 2 starts no later than level 1"),
+        ([_level(1, "5s", "8s")], r"level 1 is notified at the trigger \(after: 0s\)"),
+        ([_level(1, "0s", "2s"), _level(2, "10s", "4s")], "level 2: within is before after"),
+    ],
+)
+def test_escalation_levels_start_at_the_trigger_and_follow_each_other(
+    tmp_path: Path, levels: list[dict[str, object]], problem: str
+) -> None:
+    shipped = yaml.safe_load((REPO / "contracts" / "sandbox.contract.yaml").read_text())
+    shipped["priorities"]["P0"]["escalation"] = levels
+    path = tmp_path / "c.contract.yaml"
+    path.write_text(yaml.safe_dump(shipped))
+    with pytest.raises(ConfigError, match=problem):
+        load_contract(path)
+
+
+def test_audiences_name_receivers_of_the_contract(tmp_path: Path) -> None:
+    shipped = yaml.safe_load((REPO / "contracts" / "sandbox.contract.yaml").read_text())
+    shipped["audiences"]["email-board"] = "executive"
+    path = tmp_path / "c.contract.yaml"
+    path.write_text(yaml.safe_dump(shipped))
+    with pytest.raises(ConfigError, match="email-board is no receiver of this contract"):
+        load_contract(path)
+
+
+def test_the_shipped_contract_promises_the_write_ups_incident_response() -> None:
+    p0 = CONTRACT.priorities[Priority.P0]
+    assert [lvl.notify for lvl in p0.escalation] == [
+        ["primary-oncall"],
+        ["secondary-oncall"],
+        ["engineering-manager"],
+        ["executive-oncall"],
+    ]
+    assert p0.war_room
+    assert p0.status_page
+    assert CONTRACT.audiences["email-executive"] == Audience.EXECUTIVE
+    assert set(CONTRACT.audiences) == CONTRACT.receivers
 
 
 def test_suggestion_reads_the_fault_from_the_expression() -> None:
