@@ -3,7 +3,10 @@ component of its own. A team adds it as an extra `continue: true` receiver branc
 a drill environment's Alertmanager; pagerdrill then reads back what each receiver
 was sent (the `received` evidence tier) without a real PagerDuty or Slack.
 
-    pagerdrill sink [--port 8080] [--max-records 10000] [--retention 24h]
+    pagerdrill sink [--port 8080] [--max-records 10000] [--retention 24h] [--escalation FILE]
+
+`--escalation` names the PagerDuty services' escalation policies
+(sandbox/sink/escalation.py); without it incidents notify nobody.
 
 Tokens from the environment, never from the command line (it shows in `ps`):
 SINK_TOKEN (reads: `GET /notifications`, the PagerDuty and Slack read APIs) and
@@ -50,6 +53,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--retention", type=_duration, default=86_400.0, help="drop records older (24h)"
     )
+    parser.add_argument(
+        "--escalation", type=Path, help="escalation policies of the PagerDuty services (YAML)"
+    )
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -57,13 +63,17 @@ def serve(args: argparse.Namespace) -> int:
     # importing the web stack then would keep pytest from rewriting its plugins
     import uvicorn
 
+    from sandbox.sink.escalation import load_policies
     from sandbox.sink.http import SinkConfig, create_app
     from sandbox.sink.records import Limits
 
     if args.max_records < 1:
         raise SystemExit("--max-records must be at least 1")
     config = SinkConfig(
-        Limits(args.max_records, args.retention), _token("SINK_TOKEN"), _token("SINK_WRITE_TOKEN")
+        Limits(args.max_records, args.retention),
+        _token("SINK_TOKEN"),
+        _token("SINK_WRITE_TOKEN"),
+        load_policies(args.escalation) if args.escalation else {},
     )
     uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning")
     return 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hmac
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
@@ -21,6 +22,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import PlainTextResponse
 
+from sandbox.sink.escalation import ServicePolicy
 from sandbox.sink.pagerduty import IncidentBook
 from sandbox.sink.records import Channel, Limits, NotificationLog, Status
 from sandbox.sink.slack import ChannelHistory
@@ -31,6 +33,8 @@ class SinkConfig:
     limits: Limits = field(default_factory=Limits)
     read_token: str | None = None
     write_token: str | None = None
+    policies: Mapping[str, ServicePolicy] = field(default_factory=dict)
+    """PagerDuty service (receiver) -> its escalation policy."""
 
 
 def _status(value: object) -> Status:
@@ -66,7 +70,7 @@ def _authorizer(token: str | None) -> Any:
 def create_app(config: SinkConfig | None = None) -> FastAPI:
     config = config or SinkConfig()
     log = NotificationLog(config.limits)
-    incidents = IncidentBook(config.limits)
+    incidents = IncidentBook(config.limits, config.policies)
     channels = ChannelHistory(config.limits)
     app = FastAPI(title="pagerdrill sink")
     reader, writer = _authorizer(config.read_token), _authorizer(config.write_token)
@@ -147,6 +151,33 @@ def create_app(config: SinkConfig | None = None) -> FastAPI:
         incidents.clear()
         channels.clear()
 
+    _add_pagerduty_rest(app, incidents, reader)
+
+    @app.get("/slack/api/conversations.history")
+    async def slack_history(request: Request, channel: str = "", oldest: float = 0.0) -> Any:
+        # Slack answers 200 with ok=false, never an HTTP error
+        presented = _PRESENTED.match(request.headers.get("authorization", ""))
+        if config.read_token is not None and (
+            presented is None or not hmac.compare_digest(presented["token"], config.read_token)
+        ):
+            return {"ok": False, "error": "invalid_auth" if presented else "not_authed"}
+        return {
+            "ok": True,
+            "messages": [m.as_json() for m in channels.history(channel, oldest)],
+            "has_more": False,
+        }
+
+    @app.get("/healthz")
+    async def healthz() -> str:
+        return "ok"
+
+    return app
+
+
+def _add_pagerduty_rest(app: FastAPI, incidents: IncidentBook, reader: Any) -> None:
+    """The read side of PagerDuty's REST API v2, and acknowledging an incident (its
+    REST token is the sink's read token, as a PagerDuty API key allows both)."""
+
     @app.get("/pagerduty/api/incidents", dependencies=[reader])
     async def pagerduty_incidents(
         service_ids: Annotated[list[str], Query(alias="service_ids[]")] = [],  # noqa: B006
@@ -170,25 +201,26 @@ def create_app(config: SinkConfig | None = None) -> FastAPI:
         entries = incident.log_entries()
         return {"log_entries": entries, "limit": 100, "offset": 0, "more": False, "total": None}
 
-    @app.get("/slack/api/conversations.history")
-    async def slack_history(request: Request, channel: str = "", oldest: float = 0.0) -> Any:
-        # Slack answers 200 with ok=false, never an HTTP error
-        presented = _PRESENTED.match(request.headers.get("authorization", ""))
-        if config.read_token is not None and (
-            presented is None or not hmac.compare_digest(presented["token"], config.read_token)
-        ):
-            return {"ok": False, "error": "invalid_auth" if presented else "not_authed"}
-        return {
-            "ok": True,
-            "messages": [m.as_json() for m in channels.history(channel, oldest)],
-            "has_more": False,
-        }
+    @app.put("/pagerduty/api/incidents/{incident_id}", dependencies=[reader])
+    async def pagerduty_update_incident(incident_id: str, request: Request) -> dict[str, Any]:
+        """PagerDuty REST: `{"incident": {"type": "incident_reference", "status":
+        "acknowledged"}}` with the acting user's e-mail in the `From` header."""
+        body = await request.json()
+        status = str((body.get("incident") or {}).get("status", ""))
+        by = request.headers.get("from", "")
+        if status != "acknowledged" or not by:
+            raise HTTPException(400, {"error": {"message": "Invalid Input Provided", "code": 2001}})
+        incident = incidents.acknowledge(incident_id, by)
+        if incident is None:
+            raise HTTPException(404, {"error": {"message": "Not Found", "code": 2100}})
+        return {"incident": incident.as_json()}
 
-    @app.get("/healthz")
-    async def healthz() -> str:
-        return "ok"
-
-    return app
+    @app.get("/pagerduty/api/escalation_policies/{policy_id}", dependencies=[reader])
+    async def pagerduty_escalation_policy(policy_id: str) -> dict[str, Any]:
+        policy = incidents.policy(policy_id)
+        if policy is None:
+            raise HTTPException(404, {"error": {"message": "Not Found", "code": 2100}})
+        return {"escalation_policy": policy.as_json()}
 
 
 def _parse_iso(value: str) -> float:

@@ -1,17 +1,26 @@
 """The sink playing PagerDuty: the Events API v2 that Alertmanager sends to, and the
-read side of the REST API v2 (a service's incidents and their log entries) that
-pagerdrill's PagerDuty reader uses. The service is the receiver named in the events
-URL. Shapes follow PagerDuty's public API; timestamps keep milliseconds."""
+REST API v2 that pagerdrill's PagerDuty reader uses (a service's incidents and
+their log entries, escalation policies, acknowledging an incident). The service is
+the receiver named in the events URL. Shapes follow PagerDuty's public API;
+timestamps keep milliseconds."""
 
 from __future__ import annotations
 
 import itertools
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sandbox.sink.escalation import (
+    NO_POLICY,
+    EscalationPolicy,
+    IncidentLadder,
+    ServicePolicy,
+    user_reference,
+)
 from sandbox.sink.records import BoundedStore, Limits
 
 
@@ -26,11 +35,18 @@ class Incident:
     service: str
     dedup_key: str
     title: str
-    created_at: float
-    status: str = "triggered"
-    log: list[tuple[str, float]] = field(default_factory=list)
+    ladder: IncidentLadder
+
+    @property
+    def created_at(self) -> float:
+        return self.ladder.triggered_at
+
+    @property
+    def status(self) -> str:
+        return self.ladder.status
 
     def as_json(self) -> dict[str, Any]:
+        policy = self.ladder.service.policy
         return {
             "id": self.id,
             "type": "incident",
@@ -40,9 +56,18 @@ class Incident:
             "status": self.status,
             "incident_key": self.dedup_key,
             "created_at": iso(self.created_at),
-            "last_status_change_at": iso(self.log[-1][1]),
+            "last_status_change_at": iso(self.ladder.log[-1][1]),
             "urgency": "high",
             "service": {"id": self.service, "type": "service_reference", "summary": self.service},
+            "escalation_policy": {
+                "id": policy.id,
+                "type": "escalation_policy_reference",
+                "summary": policy.id,
+            },
+            "assignments": [
+                {"at": iso(self.ladder.level_since), "assignee": user_reference(name)}
+                for name in (self.ladder.assignees() if self.status != "resolved" else ())
+            ],
         }
 
     def log_entries(self) -> list[dict[str, Any]]:
@@ -51,21 +76,24 @@ class Incident:
                 "id": f"{self.id}L{index}",
                 "type": kind,
                 "created_at": iso(at),
-                "summary": kind.replace("_log_entry", "d").capitalize(),
+                "summary": kind.removesuffix("_log_entry").replace("_", " ").capitalize(),
                 "incident": {"id": self.id, "type": "incident_reference"},
+                **extra,
             }
-            for index, (kind, at) in enumerate(self.log)
+            for index, (kind, at, extra) in enumerate(self.ladder.log)
         ]
 
 
 class IncidentBook:
     """Open incidents by (service, dedup key): a trigger opens one unless it is open,
-    a resolve closes it (Events API v2 semantics)."""
+    a resolve closes it (Events API v2 semantics); each escalates along its
+    service's policy (sandbox/sink/escalation.py) until acknowledged or resolved."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, policies: Mapping[str, ServicePolicy] | None = None):
         self._store: BoundedStore[Incident] = BoundedStore(limits, lambda i: i.created_at)
         self._lock = threading.Lock()
         self._numbers = itertools.count(1)
+        self.policies = dict(policies or {})
 
     def event(self, service: str, event: dict[str, Any]) -> None:
         action, key = str(event.get("event_action")), str(event.get("dedup_key", ""))
@@ -82,21 +110,42 @@ class IncidentBook:
             if action == "trigger" and open_ is None:
                 number = next(self._numbers)
                 title = str((event.get("payload") or {}).get("summary", ""))
-                incident = Incident(f"Q{number:06d}", number, service, key, title, now)
-                incident.log.append(("trigger_log_entry", now))
-                self._store.add(incident)
+                ladder = IncidentLadder(self.policies.get(service, NO_POLICY), now)
+                self._store.add(Incident(f"Q{number:06d}", number, service, key, title, ladder))
             elif action == "resolve" and open_ is not None:
-                open_.status = "resolved"
-                open_.log.append(("resolve_log_entry", now))
+                open_.ladder.resolve(now)
+
+    def acknowledge(self, incident_id: str, by: str) -> Incident | None:
+        """Acknowledge a triggered incident (REST `PUT /incidents/{id}`); None if unknown."""
+        with self._lock:
+            incident = self._find(incident_id)
+            if incident is not None:
+                incident.ladder.acknowledge(time.time(), by)
+            return incident
+
+    def policy(self, policy_id: str) -> EscalationPolicy | None:
+        return next((s.policy for s in self.policies.values() if s.policy.id == policy_id), None)
 
     def incidents(self, services: list[str], since: float, until: float) -> list[Incident]:
-        return [
-            i
-            for i in self._store.all()
-            if (not services or i.service in services) and since <= i.created_at <= until
-        ]
+        now = time.time()
+        with self._lock:
+            found = [
+                i
+                for i in self._store.all()
+                if (not services or i.service in services) and since <= i.created_at <= until
+            ]
+            for incident in found:
+                incident.ladder.catch_up(now)
+            return found
 
     def find(self, incident_id: str) -> Incident | None:
+        with self._lock:
+            incident = self._find(incident_id)
+            if incident is not None:
+                incident.ladder.catch_up(time.time())
+            return incident
+
+    def _find(self, incident_id: str) -> Incident | None:
         return next((i for i in self._store.all() if i.id == incident_id), None)
 
     def clear(self) -> None:
