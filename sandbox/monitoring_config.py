@@ -81,6 +81,8 @@ class MonitoringConfig:
     prometheus: dict[str, Any]
     rule_files: dict[str, dict[str, Any]]
     alertmanager: dict[str, Any]
+    escalation: dict[str, Any]
+    """The sink's PagerDuty escalation policies (sandbox/sink/escalation.py)."""
 
     @classmethod
     def load(cls, profile: str = SANDBOX_PROFILE) -> MonitoringConfig:
@@ -94,6 +96,7 @@ class MonitoringConfig:
                 for p in sorted((MONITORING_DIR / "rules").glob("*.yml.j2"))
             },
             alertmanager=parse(MONITORING_DIR / "alertmanager.yml.j2"),
+            escalation=parse(MONITORING_DIR / "escalation.yml.j2"),
         )
 
     def rule(self, alertname: str) -> dict[str, Any]:
@@ -117,6 +120,7 @@ class MonitoringConfig:
         (target / "rules").mkdir(parents=True, exist_ok=True)
         _write(target / "prometheus.yml", self.prometheus)
         _write(target / "alertmanager.yml", self.alertmanager)
+        _write(target / "escalation.yml", self.escalation)
         for stale in (target / "rules").glob("*.yml"):
             if stale.name not in self.rule_files:
                 stale.unlink()

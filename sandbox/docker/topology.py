@@ -111,9 +111,13 @@ def services(
             restart_on_failure=True,
             drillable=True,
         ),
-        # plays PagerDuty, Slack and the SMS provider; reads need its token
+        # plays PagerDuty (with its escalation policies), Slack and the SMS provider;
+        # reads need its token
         Service(
-            "sink", ["python", "-m", "sandbox.sink"], {8080: 19095}, env={"SINK_TOKEN": sink_token}
+            "sink",
+            ["python", "-m", "sandbox.sink", "--escalation", "/etc/pagerdrill/escalation.yml"],
+            {8080: 19095},
+            env={"SINK_TOKEN": sink_token},
         ),
         Service("mailpit", MAILPIT, {8025: 19025, 1025: 19026}, health_path="/livez"),
         Service(

@@ -6,7 +6,8 @@ was sent (the `received` evidence tier) without a real PagerDuty or Slack.
     pagerdrill sink [--port 8080] [--max-records 10000] [--retention 24h] [--escalation FILE]
 
 `--escalation` names the PagerDuty services' escalation policies
-(sandbox/sink/escalation.py); without it incidents notify nobody.
+(sandbox/sink/escalation.py), read again when it changes; without it incidents
+notify nobody.
 
 Tokens from the environment, never from the command line (it shows in `ps`):
 SINK_TOKEN (reads: `GET /notifications`, the PagerDuty and Slack read APIs) and
@@ -63,7 +64,7 @@ def serve(args: argparse.Namespace) -> int:
     # importing the web stack then would keep pytest from rewriting its plugins
     import uvicorn
 
-    from sandbox.sink.escalation import load_policies
+    from sandbox.sink.escalation import PolicyFile
     from sandbox.sink.http import SinkConfig, create_app
     from sandbox.sink.records import Limits
 
@@ -73,7 +74,7 @@ def serve(args: argparse.Namespace) -> int:
         Limits(args.max_records, args.retention),
         _token("SINK_TOKEN"),
         _token("SINK_WRITE_TOKEN"),
-        load_policies(args.escalation) if args.escalation else {},
+        PolicyFile(args.escalation) if args.escalation else dict,
     )
     uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning")
     return 0

@@ -22,6 +22,7 @@ from a YAML file (`pagerdrill sink --escalation FILE`):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,10 +70,16 @@ def user_reference(name: str) -> dict[str, str]:
     return {"id": f"U-{name}", "type": "user_reference", "summary": name}
 
 
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$")
+_UNIT_S = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+
+
 def _seconds(value: object) -> float:
-    text = str(value).strip()
-    scale = {"s": 1, "m": 60, "h": 3600}.get(text[-1:], 1)
-    return float(text.rstrip("smh") if text[-1:] in "smh" else text) * scale
+    """`4s`, `2m`, `500ms` or a number of seconds."""
+    match = _DURATION.match(str(value).strip())
+    if match is None:
+        raise ValueError(f"{value!r} is not a duration such as 4s or 2m")
+    return float(match[1]) * _UNIT_S[match[2]]
 
 
 def load_policies(path: Path) -> dict[str, ServicePolicy]:
@@ -94,6 +101,21 @@ def load_policies(path: Path) -> dict[str, ServicePolicy]:
             policies[terms["escalation_policy"]], None if timeout is None else _seconds(timeout)
         )
     return services
+
+
+@dataclass
+class PolicyFile:
+    """The policies of a file, read again when it changes (a sandbox variant rewrites
+    it while the sink runs); incidents keep the policy they were triggered under."""
+
+    path: Path
+    _read: tuple[float, dict[str, ServicePolicy]] | None = None
+
+    def __call__(self) -> dict[str, ServicePolicy]:
+        changed = self.path.stat().st_mtime
+        if self._read is None or self._read[0] != changed:
+            self._read = (changed, load_policies(self.path))
+        return self._read[1]
 
 
 LogEntry = tuple[str, float, dict[str, Any]]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hmac
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
@@ -22,8 +21,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import PlainTextResponse
 
-from sandbox.sink.escalation import ServicePolicy
-from sandbox.sink.pagerduty import IncidentBook
+from sandbox.sink.pagerduty import IncidentBook, Policies
 from sandbox.sink.records import Channel, Limits, NotificationLog, Status
 from sandbox.sink.slack import ChannelHistory
 
@@ -33,8 +31,8 @@ class SinkConfig:
     limits: Limits = field(default_factory=Limits)
     read_token: str | None = None
     write_token: str | None = None
-    policies: Mapping[str, ServicePolicy] = field(default_factory=dict)
-    """PagerDuty service (receiver) -> its escalation policy."""
+    policies: Policies = dict
+    """PagerDuty service (receiver) -> its escalation policy, as they are now."""
 
 
 def _status(value: object) -> Status:

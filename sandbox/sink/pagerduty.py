@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +22,9 @@ from sandbox.sink.escalation import (
     user_reference,
 )
 from sandbox.sink.records import BoundedStore, Limits
+
+Policies = Callable[[], Mapping[str, ServicePolicy]]
+"""The services' escalation policies as they are now (PolicyFile, or a dict's)."""
 
 
 def iso(at: float) -> str:
@@ -89,11 +92,11 @@ class IncidentBook:
     a resolve closes it (Events API v2 semantics); each escalates along its
     service's policy (sandbox/sink/escalation.py) until acknowledged or resolved."""
 
-    def __init__(self, limits: Limits, policies: Mapping[str, ServicePolicy] | None = None):
+    def __init__(self, limits: Limits, policies: Policies = dict) -> None:
         self._store: BoundedStore[Incident] = BoundedStore(limits, lambda i: i.created_at)
         self._lock = threading.Lock()
         self._numbers = itertools.count(1)
-        self.policies = dict(policies or {})
+        self.policies = policies
 
     def event(self, service: str, event: dict[str, Any]) -> None:
         action, key = str(event.get("event_action")), str(event.get("dedup_key", ""))
@@ -110,7 +113,7 @@ class IncidentBook:
             if action == "trigger" and open_ is None:
                 number = next(self._numbers)
                 title = str((event.get("payload") or {}).get("summary", ""))
-                ladder = IncidentLadder(self.policies.get(service, NO_POLICY), now)
+                ladder = IncidentLadder(self.policies().get(service, NO_POLICY), now)
                 self._store.add(Incident(f"Q{number:06d}", number, service, key, title, ladder))
             elif action == "resolve" and open_ is not None:
                 open_.ladder.resolve(now)
@@ -124,7 +127,8 @@ class IncidentBook:
             return incident
 
     def policy(self, policy_id: str) -> EscalationPolicy | None:
-        return next((s.policy for s in self.policies.values() if s.policy.id == policy_id), None)
+        policies = self.policies().values()
+        return next((s.policy for s in policies if s.policy.id == policy_id), None)
 
     def incidents(self, services: list[str], since: float, until: float) -> list[Incident]:
         now = time.time()

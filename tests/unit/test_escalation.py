@@ -10,8 +10,8 @@ from sandbox.sink.escalation import (
     EscalationPolicy,
     EscalationRule,
     IncidentLadder,
+    PolicyFile,
     ServicePolicy,
-    load_policies,
 )
 from tests.unit.test_sink import TOKEN, _client
 
@@ -80,7 +80,7 @@ def test_policies_load_from_yaml(tmp_path: Path) -> None:
         "services:\n"
         "  pagerduty-critical: {escalation_policy: p0-oncall, acknowledgement_timeout: 30s}\n"
     )
-    service = load_policies(path)["pagerduty-critical"]
+    service = PolicyFile(path)()["pagerduty-critical"]
     assert service.policy.rules == (
         EscalationRule(4, ("primary",)),
         EscalationRule(120, ("secondary",)),
@@ -91,7 +91,7 @@ def test_policies_load_from_yaml(tmp_path: Path) -> None:
 def test_the_sink_serves_policy_log_entries_and_acknowledgement() -> None:
     pd = {"Authorization": f"Token token={TOKEN}"}
     event = {"dedup_key": "g1", "event_action": "trigger", "payload": {"summary": "X down"}}
-    with _client(policies={"svc": ServicePolicy(POLICY)}) as client:
+    with _client(policies=lambda: {"svc": ServicePolicy(POLICY)}) as client:
         client.post("/pagerduty/svc/v2/enqueue", json=event).raise_for_status()
         incident = client.get("/pagerduty/api/incidents", headers=pd).json()["incidents"][0]
         assert incident["escalation_policy"]["id"] == "p0-oncall"
