@@ -180,8 +180,22 @@ class RecoveryExpectations(Frozen):
     journeys_green: JourneysGreenExpectation | None = None
 
 
+class EscalationExpectation(Frozen):
+    """The incident of an expected page, followed on its PagerDuty service along the
+    contract's escalation levels for the alert's priority. `acknowledge: never`:
+    nobody answers, so every level must be notified in order, each within its
+    window. `at_once`: pagerdrill acknowledges the incident as soon as it opens (as
+    level 1's first person), and no level after it may be notified."""
+
+    alert: str
+    receiver: str
+    """The PagerDuty receiver whose incident is followed (a reader must read it)."""
+    acknowledge: Literal["never", "at_once"] = "never"
+
+
 class Expectations(Frozen):
     alerts: list[AlertExpectation] = Field(default_factory=list)
+    escalation: EscalationExpectation | None = None
     recovery: RecoveryExpectations = RecoveryExpectations()
     load: LoadExpectation | None = None
     page_priorities: list[Priority] = Field(default_factory=lambda: [Priority.P0, Priority.P1])
@@ -210,6 +224,8 @@ class Expectations(Frozen):
             both = sorted(expected & set(names))
             if both:
                 raise ValueError(f"{field_name} names expected alerts: {', '.join(both)}")
+        if self.escalation is not None and self.escalation.alert not in expected:
+            raise ValueError(f"escalation follows {self.escalation.alert}, not an expected alert")
         both = sorted(set(self.allow_alerts) & set(self.inhibited))
         if both:
             raise ValueError(f"alerts both allowed to page and inhibited: {', '.join(both)}")

@@ -27,6 +27,10 @@ class EventKind(StrEnum):
     ALERT_IN_ALERTMANAGER = "alert.in_alertmanager"
     NOTIFICATION_FIRING = "notification.firing"
     NOTIFICATION_RESOLVED = "notification.resolved"
+    ESCALATION = "escalation"
+    """A step of a page's incident on its escalation ladder, at the time the incident
+    system logged it (`receiver`, `step`: notify/escalate/acknowledge/unacknowledge,
+    `who`, `after_s` from the trigger)."""
     RECOVERY_RESTARTED = "recovery.restarted"
     RECOVERY_SCALED = "recovery.scaled"
     RECOVERY_NEW_PRIMARY = "recovery.new_primary"

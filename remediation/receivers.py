@@ -18,7 +18,7 @@ from pydantic import SecretStr
 
 from harness.clients import Notification, NotificationSinkClient
 from harness.clients.mailpit import MailpitClient
-from harness.clients.pagerduty import PagerDutyClient
+from harness.clients.pagerduty import LogEntry, PagerDutyClient
 from harness.clients.slack import SlackClient
 from harness.closing import Closing
 from harness.receivers import (
@@ -161,8 +161,46 @@ class PagerDutyServiceReader(_TextReader):
                         self.receiver, self.channel, name, "", "resolved", resolved_at
                     )
 
+    def incident(self, alertname: str, since: float) -> IncidentTrail | None:
+        """The first incident for the alert since `since`: its log and who is on each
+        level of its escalation policy."""
+        found = [
+            i
+            for i in self.client.incidents(self.service_id, since)
+            if names_alert(i.title, alertname)
+        ]
+        if not found:
+            return None
+        first = min(found, key=lambda i: i.created_at)
+        levels = self.client.escalation_levels(first.policy_id) if first.policy_id else []
+        return IncidentTrail(
+            self.receiver,
+            first.id,
+            first.created_at,
+            tuple(self.client.log_entries(first.id)),
+            tuple(tuple(level) for level in levels),
+        )
+
+    def acknowledge(self, incident_id: str, by_email: str) -> None:
+        self.client.acknowledge(incident_id, by_email)
+
     def close(self) -> None:
         self.client.close()
+
+
+@dataclass(frozen=True)
+class IncidentTrail:
+    """One incident on a PagerDuty service, as its log tells it."""
+
+    receiver: str
+    incident_id: str
+    triggered_at: float
+    log: tuple[LogEntry, ...]
+    policy_levels: tuple[tuple[str, ...], ...]
+    """Who the service's escalation policy puts on each level, level 1 first."""
+
+    def first(self, kind: str, who: str | None = None) -> LogEntry | None:
+        return next((e for e in self.log if e.type == kind and (who is None or e.who == who)), None)
 
 
 @dataclass
@@ -173,6 +211,17 @@ class ReceiverReaders(Closing):
 
     def reads(self, receiver: str) -> bool:
         return any(r.covers is None or receiver in r.covers for r in self.readers)
+
+    def incidents(self, receiver: str) -> PagerDutyServiceReader | None:
+        """The reader of an incident system (PagerDuty) for `receiver`, if any."""
+        return next(
+            (
+                r
+                for r in self.readers
+                if isinstance(r, PagerDutyServiceReader) and r.receiver == receiver
+            ),
+            None,
+        )
 
     def notifications(self, alertnames: Collection[str], since: float) -> list[Notification]:
         """What the receiving systems got for these alerts since `since`, oldest first."""

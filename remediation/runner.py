@@ -33,6 +33,7 @@ from remediation.alerts import (
     record_observation,
 )
 from remediation.drill_run import DrillScope, PhaseListener
+from remediation.escalation import Ladder, escalation_of
 from remediation.live_config import check_live_config
 from remediation.load_phase import load_checks, plan_load, start_load
 from remediation.monitoring import Monitoring
@@ -163,14 +164,12 @@ def _run_phases(scope: DrillScope, monitoring: Monitoring, record: _Record) -> N
                 settings.target.alertmanager.url, earlier=monitoring.prometheus.active_now()
             ).start()
         )
+        ladder = escalation_of(scope, monitoring)
         scope.phase(f"injecting fault {drill.fault.kind} on {drill.fault.target_text()}")
         with inject(drill.fault, faults) as fault_at:
-            scope.phase("awaiting alerts and notifications")
-            observations = [watcher.await_alert(exp, fault_at) for exp in scope.alerts]
-            for observation in observations:
-                record_observation(observation, timeline)
-                checks = tuple(alert_checks(observation))
-                outcomes.append(PhaseOutcome(checks, detection_stages(observation)))
+            if ladder is not None and ladder.expectation.acknowledge == "at_once":
+                stack.enter_context(ladder.acknowledger(fault_at))
+            observations = _await_alerts(scope, watcher, ladder, fault_at, outcomes)
             scope.phase("awaiting recovery")
             recovery, recovered_at = await_recovery(scope, platform, observers, fault_at)
             outcomes.append(recovery)
@@ -194,6 +193,26 @@ def _run_phases(scope: DrillScope, monitoring: Monitoring, record: _Record) -> N
         began = timeline.events[0].at if timeline.events else fault_at
         seen = tuple(monitoring.prometheus.firing_alerts(began, clock.now()))
     record.facts = replace(record.facts, alerts_seen=seen, alerts=alerts)
+
+
+def _await_alerts(
+    scope: DrillScope,
+    watcher: AlertWatcher,
+    ladder: Ladder | None,
+    fault_at: float,
+    outcomes: list[PhaseOutcome],
+) -> list[AlertObservation]:
+    """Each expected alert awaited and checked; then its incident's escalation followed."""
+    scope.phase("awaiting alerts and notifications")
+    observations = [watcher.await_alert(exp, fault_at) for exp in scope.alerts]
+    for observation in observations:
+        record_observation(observation, scope.timeline)
+        checks = tuple(alert_checks(observation))
+        outcomes.append(PhaseOutcome(checks, detection_stages(observation)))
+    if ladder is not None:
+        scope.phase("following the escalation")
+        outcomes.append(ladder.follow(fault_at, scope.timeline))
+    return observations
 
 
 def _started(scope: DrillScope, stack: ExitStack, load: LoadRunner | None) -> LoadRunner | None:

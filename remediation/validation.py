@@ -10,7 +10,7 @@ from chaos.adapters import check_capabilities
 from harness.configfile import SourceMap
 from harness.drill import AlertContract, Drill, check_against_target
 from harness.load_specs import LoadSpec
-from harness.receivers import EvidenceTier
+from harness.receivers import EvidenceTier, PagerDutyReader
 from harness.settings import Settings
 from harness.target import TargetConfig
 from load.runner import check_user_classes, find_locustfile
@@ -32,6 +32,7 @@ def validate_drill(drill: Drill, source: SourceMap, settings: Settings) -> Valid
         drill, source, settings.target, settings.journey_pack, settings.contract
     )
     alerts = decide_evidence(drill, source, alerts, settings.target)
+    check_escalation(drill, source, alerts, settings)
     check_capabilities(drill, source, settings.target.platform)
     if drill.load is not None:
         drill = drill.model_copy(update={"load": _located(drill.load, source, settings)})
@@ -50,6 +51,37 @@ def _located(load: LoadSpec, source: SourceMap, settings: Settings) -> LoadSpec:
     except ValueError as exc:
         raise source.error(("load", "user_classes"), str(exc)) from exc
     return load.model_copy(update={"locustfile": locustfile})
+
+
+def check_escalation(
+    drill: Drill, source: SourceMap, alerts: list[AlertContract], settings: Settings
+) -> None:
+    """An escalation is followed on a receiver of the alert that a PagerDuty reader
+    reads, along levels the contract gives the alert's priority."""
+    wanted = drill.expect.escalation
+    if wanted is None:
+        return
+    alert = next(a for a in alerts if a.name == wanted.alert)
+    if wanted.receiver not in alert.receivers:
+        raise source.error(
+            ("expect", "escalation", "receiver"),
+            f"{wanted.receiver} is not a receiver of {alert.name} "
+            f"(its receivers: {', '.join(alert.receivers)})",
+        )
+    reader = settings.target.receivers.get(wanted.receiver)
+    if not isinstance(reader, PagerDutyReader):
+        raise source.error(
+            ("expect", "escalation", "receiver"),
+            f"{wanted.receiver}: following an escalation needs a `kind: pagerduty` reader "
+            "for it under the target's `receivers`",
+        )
+    contract = settings.contract
+    terms = None if contract is None else contract.priorities.get(alert.priority)
+    if terms is None or not terms.escalation:
+        raise source.error(
+            ("expect", "escalation", "alert"),
+            f"the contract gives {alert.priority} no escalation levels to follow",
+        )
 
 
 def strongest_evidence(target: TargetConfig, receiver: str) -> EvidenceTier:
