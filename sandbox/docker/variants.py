@@ -89,6 +89,18 @@ def _security_to_team_channel(config: MonitoringConfig) -> None:
             route["receiver"] = "slack-low"
 
 
+def _escalation_level_empty(config: MonitoringConfig) -> None:
+    """The P0 policy's third level (the engineering manager) lists nobody: a schedule
+    left empty after someone moved teams."""
+    config.escalation["escalation_policies"]["p0-oncall"][2]["targets"] = []
+
+
+def _acknowledgement_ignored(config: MonitoringConfig) -> None:
+    """The P0 service re-triggers an acknowledged incident after a second (an
+    acknowledgement timeout set in seconds where minutes were meant)."""
+    config.escalation["services"]["pagerduty-critical"]["acknowledgement_timeout"] = "1s"
+
+
 def _cpu_threshold_in_percent(config: MonitoringConfig) -> None:
     """The classic unit slip: a CPU ratio compared with a percentage (> 95, not > 0.95),
     so the rule can never fire."""
@@ -252,6 +264,18 @@ VARIANTS: dict[str, Variant] = {
             "the app keeps calling hung plugin backends (no circuit breaker)",
             ("plugins-failing",),
             service=_env("idp", IDP_CIRCUIT_BREAKER_FAILURES="0"),
+        ),
+        Variant(
+            "escalation-level-empty",
+            "the P0 escalation policy's level 3 (engineering manager) has nobody on it",
+            ("p0-escalation-unanswered",),
+            monitoring=_escalation_level_empty,
+        ),
+        Variant(
+            "acknowledgement-ignored",
+            "an acknowledged P0 incident re-triggers after 1 s and escalates on",
+            ("p0-escalation-acknowledged",),
+            monitoring=_acknowledgement_ignored,
         ),
         Variant(
             "failover-disabled",

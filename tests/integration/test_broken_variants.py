@@ -92,6 +92,14 @@ BROKEN: dict[str, Expected | dict[str, Expected]] = {
         "IDPResourceExhaustion fired within 45 s",
         "IDPResourceExhaustion did not fire within 45 s",
     ),
+    "escalation-level-empty": (
+        "escalation level 3 (engineering-manager) notified 10-20 s after the trigger",
+        "engineering-manager was not notified (the service's policy has on level 3: nobody)",
+    ),
+    "acknowledgement-ignored": (
+        "escalation stopped at the acknowledgement",
+        "escalation went on after the acknowledgement at",
+    ),
     "failover-disabled": (
         "a new database primary within 45 s",
         "is automatic failover on?",
