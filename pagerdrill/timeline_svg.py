@@ -1,6 +1,7 @@
 """A drill's timeline as an inline SVG picture: one lane per thing that happened
-(the fault, each alert, each receiver, recovery, each journey), time in seconds
-from the fault along the x axis. Hovering a mark shows what it is."""
+(the fault, each alert, each receiver, each person of the escalation ladder,
+recovery, each journey), time in seconds from the fault along the x axis.
+Hovering a mark shows what it is."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ COLORS = {
     "restart": "#1565c0",
     "green": "#2e7d32",
     "fault": "#6a1b9a",
+    "notify": "#ef6c00",
+    "acknowledge": "#2e7d32",
+    "unacknowledge": "#c62828",
 }
 
 
@@ -50,6 +54,17 @@ def _marks(events: Sequence[Event]) -> list[Mark]:
                     e.at,
                     COLORS[status],
                     f"{d['alert']} {status} to {d['receiver']} ({d.get('channel')})",
+                )
+            )
+        elif e.kind == EventKind.ESCALATION and d.get("step") in ("notify", "acknowledge"):
+            step, who = str(d["step"]), str(d.get("who") or "someone")
+            verb = "notified" if step == "notify" else "acknowledged"
+            marks.append(
+                Mark(
+                    f"on call {who.split('@', maxsplit=1)[0]}",
+                    e.at,
+                    COLORS[step],
+                    f"{who} {verb} on {d.get('receiver')}, {d.get('after_s')} s after the trigger",
                 )
             )
         elif e.kind == EventKind.RECOVERY_RESTARTED:

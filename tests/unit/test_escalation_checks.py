@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from harness.clients.pagerduty import LogEntry
 from harness.contract import EscalationLevel
+from harness.events import EventKind
+from harness.timeline import Event
+from pagerdrill.timeline_svg import timeline_svg
 from remediation.escalation import level_check, stopped_check
 from remediation.receivers import IncidentTrail
 
@@ -84,3 +87,18 @@ def test_never_acknowledged_fails() -> None:
     assert stopped_check(trail(("notify", 0, "primary")), LEVELS[-1]).detail == (
         "the incident was never acknowledged"
     )
+
+
+def test_the_report_timeline_shows_the_ladder_one_lane_per_person() -> None:
+    events = [
+        Event(100.0, EventKind.FAULT_INJECTED, {"fault": "stop"}),
+        Event(102.0, EventKind.ESCALATION, {"step": "notify", "who": "primary-oncall",
+                                            "receiver": "pagerduty-critical", "after_s": 0.0}),
+        Event(106.0, EventKind.ESCALATION, {"step": "notify", "who": "secondary-oncall",
+                                            "receiver": "pagerduty-critical", "after_s": 4.0}),
+        Event(106.0, EventKind.ESCALATION, {"step": "escalate", "who": "",
+                                            "receiver": "pagerduty-critical", "after_s": 4.0}),
+    ]  # fmt: skip
+    svg = timeline_svg(events)
+    assert "on call primary-oncall" in svg
+    assert "secondary-oncall notified on pagerduty-critical, 4.0 s after the trigger" in svg
