@@ -37,6 +37,7 @@ log = logging.getLogger("pagerdrill.escalation")
 SETTLE_S = 1.0
 """Read the log this long after the last level's `within`: an entry due at the
 deadline is written by then."""
+ACKNOWLEDGER_TIMEOUT_S = 600.0
 EARLY_TOLERANCE_S = 0.5
 """A level notified this much before its `after` still counts (clocks, rounding)."""
 
@@ -71,16 +72,26 @@ class Acknowledger:
             self._thread.join(10)
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                trail = self.reader.incident(self.alert, self.since)
-                if trail is not None:
-                    self.reader.acknowledge(trail.incident_id, email_of(self.person))
-                    self.acknowledged_at = clock.now()
-                    return
-            except HarnessError as exc:  # the incident system answered badly: try again
-                log.debug("acknowledging %s: %s", self.alert, exc)
-            self._stop.wait(self.interval)
+        try:
+            wait_until(
+                self._acknowledged_or_stopped,
+                ACKNOWLEDGER_TIMEOUT_S,
+                self.interval,
+                expected=f"an incident for {self.alert} to acknowledge",
+                where=self.reader.receiver,
+            )
+        except HarnessError as exc:  # none opened: the escalation checks say so
+            log.debug("acknowledging %s: %s", self.alert, exc)
+
+    def _acknowledged_or_stopped(self) -> bool:
+        if self._stop.is_set():
+            return True
+        trail = self.reader.incident(self.alert, self.since)
+        if trail is None:
+            return False
+        self.reader.acknowledge(trail.incident_id, email_of(self.person))
+        self.acknowledged_at = clock.now()
+        return True
 
 
 @dataclass(frozen=True)
