@@ -21,18 +21,14 @@ import argparse
 import os
 from pathlib import Path
 
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+from sandbox.sink.records import parse_seconds
 
 
 def _duration(text: str) -> float:
-    unit = text[-1] if text and text[-1] in _UNITS else "s"
-    number = text[:-1] if text and text[-1] in _UNITS else text
     try:
-        seconds = float(number) * _UNITS[unit]
+        seconds = parse_seconds(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a duration such as 90s, 30m, 24h"
-        ) from exc
+        raise argparse.ArgumentTypeError(str(exc)) from exc
     if seconds <= 0:
         raise argparse.ArgumentTypeError("a retention must be positive")
     return seconds

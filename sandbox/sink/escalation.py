@@ -22,12 +22,13 @@ from a YAML file (`pagerdrill sink --escalation FILE`):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from sandbox.sink.records import parse_seconds
 
 
 @dataclass(frozen=True)
@@ -70,18 +71,6 @@ def user_reference(name: str) -> dict[str, str]:
     return {"id": f"U-{name}", "type": "user_reference", "summary": name}
 
 
-_DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$")
-_UNIT_S = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
-
-
-def _seconds(value: object) -> float:
-    """`4s`, `2m`, `500ms` or a number of seconds."""
-    match = _DURATION.match(str(value).strip())
-    if match is None:
-        raise ValueError(f"{value!r} is not a duration such as 4s or 2m")
-    return float(match[1]) * _UNIT_S[match[2]]
-
-
 def load_policies(path: Path) -> dict[str, ServicePolicy]:
     """Service (receiver) name -> its policy, from the YAML file shown above."""
     document = yaml.safe_load(path.read_text()) or {}
@@ -89,7 +78,8 @@ def load_policies(path: Path) -> dict[str, ServicePolicy]:
         name: EscalationPolicy(
             name,
             tuple(
-                EscalationRule(_seconds(r["delay"]), tuple(r.get("targets") or ())) for r in rules
+                EscalationRule(parse_seconds(r["delay"]), tuple(r.get("targets") or ()))
+                for r in rules
             ),
         )
         for name, rules in (document.get("escalation_policies") or {}).items()
@@ -98,7 +88,8 @@ def load_policies(path: Path) -> dict[str, ServicePolicy]:
     for service, terms in (document.get("services") or {}).items():
         timeout = terms.get("acknowledgement_timeout")
         services[service] = ServicePolicy(
-            policies[terms["escalation_policy"]], None if timeout is None else _seconds(timeout)
+            policies[terms["escalation_policy"]],
+            None if timeout is None else parse_seconds(timeout),
         )
     return services
 

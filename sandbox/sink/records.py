@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import deque
@@ -12,6 +13,18 @@ from typing import Generic, Literal, TypeVar
 Channel = Literal["pagerduty", "slack", "sms", "webhook"]
 Status = Literal["firing", "resolved"]
 T = TypeVar("T")
+
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$")
+_UNIT_S = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+
+
+def parse_seconds(value: object) -> float:
+    """`90s`, `30m`, `24h`, `500ms` or a number of seconds (the sink's durations:
+    retention, escalation delays, acknowledgement timeouts)."""
+    match = _DURATION.match(str(value).strip())
+    if match is None:
+        raise ValueError(f"{value!r} is not a duration such as 90s, 30m, 24h")
+    return float(match[1]) * _UNIT_S[match[2]]
 
 
 @dataclass(frozen=True)
