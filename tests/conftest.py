@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from harness.polling import wait_until
+from harness.results import DrillResult
 from harness.settings import Settings, load_settings
 from journeys.browser import launch_args
 from journeys.target import JourneyTarget
@@ -21,6 +22,19 @@ from remediation.receivers import open_readers
 
 REPO = Path(__file__).resolve().parents[1]
 SANDBOX_TARGET = REPO / "targets" / "sandbox.yaml"
+
+
+def run_passing_drill(name: str, settings: Settings) -> DrillResult:
+    """Run `drills/NAME.drill.yaml` and assert that it passed (failed checks shown)."""
+    from harness.drill import load_drill
+    from remediation.runner import run_drill
+    from remediation.validation import validate_drill
+
+    drill, source = load_drill(REPO / "drills" / f"{name}.drill.yaml")
+    result = run_drill(validate_drill(drill, source, settings), settings)
+    failed = {c.name: c.detail for c in result.failed_checks}
+    assert result.verdict == "passed", f"{name}: {result.error} {failed}"
+    return result
 
 
 def pagerdrill_cli(

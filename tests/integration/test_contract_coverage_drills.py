@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from harness.drill import load_drill
-from harness.results import AlertRole, DrillResult
+from harness.results import AlertRole
 from harness.settings import Settings
-from remediation.runner import run_drill
-from remediation.validation import validate_drill
-from tests.conftest import REPO
+from tests.conftest import run_passing_drill
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
@@ -28,18 +25,10 @@ P0_RECEIVERS = (
 P1_RECEIVERS = ("email-oncall", "pagerduty-high", "slack-high")
 
 
-def _run(name: str, settings: Settings) -> DrillResult:
-    drill, source = load_drill(REPO / "drills" / f"{name}.drill.yaml")
-    result = run_drill(validate_drill(drill, source, settings), settings)
-    failed = {c.name: c.detail for c in result.failed_checks}
-    assert result.verdict == "passed", f"{name}: {result.error} {failed}"
-    return result
-
-
 def test_catastrophic_errors_page_p0_and_the_error_rate_symptom_is_inhibited(
     settings: Settings,
 ) -> None:
-    result = _run("catastrophic-errors", settings)
+    result = run_passing_drill("catastrophic-errors", settings)
     seen = {a.name: a for a in result.alerts}
     assert seen["IDPCatastrophicErrorRate"].notified == P0_RECEIVERS
     symptom = seen["IDPHighErrorRate"]
@@ -53,21 +42,21 @@ def test_catastrophic_errors_page_p0_and_the_error_rate_symptom_is_inhibited(
 
 
 def test_very_slow_responses_page_p1_and_tell_the_team_at_p2(settings: Settings) -> None:
-    result = _run("very-slow-responses", settings)
+    result = run_passing_drill("very-slow-responses", settings)
     seen = {a.name: a for a in result.alerts}
     assert seen["IDPVerySlowResponses"].notified == P1_RECEIVERS
     assert seen["IDPSlowResponses"].notified == ("email-team", "slack-low")
 
 
 def test_a_guessed_password_pages_p0(settings: Settings) -> None:
-    result = _run("suspicious-sign-in", settings)
+    result = run_passing_drill("suspicious-sign-in", settings)
     seen = {a.name: a for a in result.alerts}
     assert seen["IDPSuspiciousSignIn"].notified == P0_RECEIVERS
     assert "IDPBruteForceBlocked" not in seen  # one failure short of a block
 
 
 def test_an_api_attack_tells_security_of_each_pattern(settings: Settings) -> None:
-    result = _run("api-attack", settings)
+    result = run_passing_drill("api-attack", settings)
     seen = {a.name: a for a in result.alerts}
     for name in ("IDPAccessViolations", "IDPPrivilegeEscalationAttempt", "IDPApiAbuse"):
         assert seen[name].notified == ("pagerduty-security", "slack-security"), seen[name]
@@ -79,7 +68,7 @@ def test_an_api_attack_tells_security_of_each_pattern(settings: Settings) -> Non
 
 
 def test_a_cpu_burning_app_pages_p1_and_tells_the_team_at_p2(settings: Settings) -> None:
-    result = _run("cpu-exhaustion", settings)
+    result = run_passing_drill("cpu-exhaustion", settings)
     seen = {a.name: a for a in result.alerts}
     assert seen["IDPResourceExhaustion"].notified == P1_RECEIVERS
     assert seen["IDPHighResourceUse"].notified == ("email-team", "slack-low")
@@ -91,7 +80,7 @@ P2_RECEIVERS = ("email-team", "slack-low")
 def test_a_table_lock_stalling_sign_in_pages_p1_once_the_sign_ins_end(
     settings: Settings,
 ) -> None:
-    result = _run("sign-in-lock", settings)
+    result = run_passing_drill("sign-in-lock", settings)
     seen = {a.name: a for a in result.alerts}
     assert seen["IDPAuthenticationSlow"].notified == P1_RECEIVERS
     assert seen["IDPDatabaseSlow"].notified == P1_RECEIVERS
@@ -102,7 +91,7 @@ def test_a_table_lock_stalling_sign_in_pages_p1_once_the_sign_ins_end(
 
 
 def test_a_connection_leak_tells_the_team_before_the_pool_runs_dry(settings: Settings) -> None:
-    result = _run("connection-leak", settings)
+    result = run_passing_drill("connection-leak", settings)
     seen = {a.name: a for a in result.alerts}
     assert seen["IDPDatabasePoolNearCapacity"].notified == P2_RECEIVERS
 
@@ -110,7 +99,7 @@ def test_a_connection_leak_tells_the_team_before_the_pool_runs_dry(settings: Set
 def test_the_cache_gone_tells_the_team_and_the_catalog_is_still_served(
     settings: Settings,
 ) -> None:
-    result = _run("cache-down", settings)
+    result = run_passing_drill("cache-down", settings)
     seen = {a.name: a for a in result.alerts}
     assert seen["IDPCacheHitRatioLow"].notified == P2_RECEIVERS
     assert result.load is not None
@@ -122,7 +111,7 @@ def test_the_cache_gone_tells_the_team_and_the_catalog_is_still_served(
 def test_latency_then_an_outage_keeps_the_p0_and_holds_back_the_latency(
     settings: Settings,
 ) -> None:
-    result = _run("latency-then-sign-in-outage", settings)
+    result = run_passing_drill("latency-then-sign-in-outage", settings)
     seen = {a.name: a for a in result.alerts}
     assert seen["IDPAuthenticationDown"].notified == P0_RECEIVERS
     symptom = seen["IDPSlowResponses"]

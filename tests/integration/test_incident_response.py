@@ -8,23 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from harness.drill import load_drill
 from harness.events import EventKind
 from harness.results import DrillResult
 from harness.settings import Settings
-from remediation.runner import run_drill
-from remediation.validation import validate_drill
-from tests.conftest import REPO
+from tests.conftest import run_passing_drill
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
-
-
-def _run(name: str, settings: Settings) -> DrillResult:
-    drill, source = load_drill(REPO / "drills" / f"{name}.drill.yaml")
-    result = run_drill(validate_drill(drill, source, settings), settings)
-    failed = {c.name: c.detail for c in result.failed_checks}
-    assert result.verdict == "passed", f"{name}: {result.error} {failed}"
-    return result
 
 
 def _ladder(result: DrillResult) -> list[tuple[str, str]]:
@@ -36,7 +25,7 @@ def _ladder(result: DrillResult) -> list[tuple[str, str]]:
 
 
 def test_an_unanswered_p0_escalates_to_every_level_in_order(settings: Settings) -> None:
-    result = _run("p0-escalation-unanswered", settings)
+    result = run_passing_drill("p0-escalation-unanswered", settings)
     notified = [who for step, who in _ladder(result) if step == "notify"]
     assert notified == [
         "primary-oncall",
@@ -52,6 +41,6 @@ def test_an_unanswered_p0_escalates_to_every_level_in_order(settings: Settings) 
 
 
 def test_an_acknowledged_p0_escalates_no_further(settings: Settings) -> None:
-    result = _run("p0-escalation-acknowledged", settings)
+    result = run_passing_drill("p0-escalation-acknowledged", settings)
     assert [step for step, _ in _ladder(result)] == ["notify", "acknowledge"]
     assert [who for step, who in _ladder(result) if step == "notify"] == ["primary-oncall"]
