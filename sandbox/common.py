@@ -39,3 +39,15 @@ class Secrets:
             path.write_text(secrets.token_urlsafe(18))
             path.chmod(0o600)
         return path.read_text().strip()
+
+
+def automation_env(sink_token: str) -> dict[str, str]:
+    """The incident automation's tools: the sink plays Slack and the status page."""
+    return {
+        "SLACK_API_URL": "http://sink:8080/slack/api",
+        "SLACK_TOKEN": sink_token,
+        "STATUSPAGE_API_URL": "http://sink:8080/statuspage/v1",
+        "STATUSPAGE_PAGE_ID": "sandbox",
+        "STATUSPAGE_TOKEN": sink_token,
+        "STATUSPAGE_COMPONENT": "developer-portal",
+    }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sandbox.common import ALERTMANAGER, MAILPIT, SEED_USER
+from sandbox.common import ALERTMANAGER, MAILPIT, SEED_USER, automation_env
 
 SANDBOX_LABEL = "pagerdrill.sandbox"
 SERVICE_LABEL = "pagerdrill.service"
@@ -132,6 +132,13 @@ def services(
                 "SMS_FROM": "+15550100",
                 "SMS_TO": "+15550199",
             },
+            restart_on_failure=True,
+        ),
+        Service(
+            "incident-automation",
+            ["python", "-m", "sandbox.incident_automation"],
+            {8080: 19097},
+            env=automation_env(sink_token),
             restart_on_failure=True,
         ),
         Service(

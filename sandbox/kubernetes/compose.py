@@ -15,7 +15,7 @@ import jinja2
 import yaml
 
 from sandbox.common import ALERTMANAGER as SHARED_ALERTMANAGER
-from sandbox.common import IMAGE, MAILPIT, SEED_USER, SOURCE_DIR, Secrets
+from sandbox.common import IMAGE, MAILPIT, SEED_USER, SOURCE_DIR, Secrets, automation_env
 from sandbox.kubernetes.cluster import kubectl
 from sandbox.kubernetes.images import pinned
 from sandbox.kubernetes.layout import Layout
@@ -41,6 +41,7 @@ SERVICES = {
     "sink": ServicePorts("10.96.100.12", (8080,), {8080: 30095}),
     "mailpit": ServicePorts("10.96.100.18", (1025, 8025), {8025: 30025}),
     "sms-relay": ServicePorts("10.96.100.13", (8080,)),
+    "incident-automation": ServicePorts("10.96.100.19", (8080,)),
     "alertmanager": ServicePorts("10.96.100.14", (9093,), {9093: 30093}),
     "pushgateway": ServicePorts("10.96.100.15", (9091,), {9091: 30091}),
     "prometheus": ServicePorts("10.96.100.16", (9090,), {9090: 30090}),
@@ -116,6 +117,11 @@ def apps(database_url: str) -> dict[str, App]:
                 "SMS_TO": "+15550199",
             },
             secret_env={"SMS_TOKEN": "sms-token"},
+        ),
+        "incident-automation": App(
+            ["python", "-m", "sandbox.incident_automation"],
+            env={k: v for k, v in automation_env("").items() if not k.endswith("_TOKEN")},
+            secret_env={"SLACK_TOKEN": "sink-token", "STATUSPAGE_TOKEN": "sink-token"},
         ),
         "alertmanager": App(ALERTMANAGER, scrape="9093"),
         "pushgateway": App(["prometheus-pushgateway", "--web.listen-address=:9091"]),

@@ -23,7 +23,7 @@ for profile in fast production; do
   promtool test rules tests/*_test.yml
   amtool check-config alertmanager.yml >/dev/null
   echo "Alertmanager routes:"
-  route P0 pagerduty-critical,slack-critical,email-oncall,sms-oncall,email-executive
+  route P0 pagerduty-critical,slack-critical,email-oncall,sms-oncall,incident-automation,email-executive
   route P1 pagerduty-high,slack-high,email-oncall
   route P2 email-team,slack-low
   route security pagerduty-security,slack-security

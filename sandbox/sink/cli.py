@@ -4,6 +4,7 @@ a drill environment's Alertmanager; pagerdrill then reads back what each receive
 was sent (the `received` evidence tier) without a real PagerDuty or Slack.
 
     pagerdrill sink [--port 8080] [--max-records 10000] [--retention 24h] [--escalation FILE]
+                  [--status-page ID]
 
 `--escalation` names the PagerDuty services' escalation policies
 (sandbox/sink/escalation.py), read again when it changes; without it incidents
@@ -53,6 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--escalation", type=Path, help="escalation policies of the PagerDuty services (YAML)"
     )
+    parser.add_argument("--status-page", default="sandbox", help="the status page's ID")
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -71,6 +73,7 @@ def serve(args: argparse.Namespace) -> int:
         _token("SINK_TOKEN"),
         _token("SINK_WRITE_TOKEN"),
         PolicyFile(args.escalation) if args.escalation else dict,
+        args.status_page,
     )
     uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning")
     return 0

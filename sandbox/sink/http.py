@@ -3,7 +3,8 @@
 Writes, in the shapes Alertmanager really sends: PagerDuty Events v2, Slack incoming
 webhooks, an SMS provider's Messages API (form POST, as the SMS relay sends it) and
 plain webhooks. Reads: `GET /notifications` (every capture), and the read side of
-the PagerDuty REST API and the Slack Web API for what those two received.
+the PagerDuty REST API and the Slack Web API for what those two received. The
+incident tools (Slack channels, the status page, runbooks): incident_apis.py.
 
 Reads need the sink's token (`Authorization: Bearer`, or `Token token=` as PagerDuty
 has it) when one is set; writes need the write token when one is set (Alertmanager
@@ -12,7 +13,6 @@ are neither recorded nor logged."""
 
 from __future__ import annotations
 
-import hmac
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,9 +21,17 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import PlainTextResponse
 
+from sandbox.sink.incident_apis import (
+    add_runbooks,
+    add_slack_web_api,
+    add_statuspage_api,
+    presents,
+)
 from sandbox.sink.pagerduty import IncidentBook, Policies
 from sandbox.sink.records import Channel, Limits, NotificationLog, Status
 from sandbox.sink.slack import ChannelHistory
+from sandbox.sink.statuspage import StatusPage
+from sandbox.sink.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,12 @@ class SinkConfig:
     write_token: str | None = None
     policies: Policies = dict
     """PagerDuty service (receiver) -> its escalation policy, as they are now."""
+    status_page: str = "sandbox"
+    """The status page's ID (its API answers 404 for any other page)."""
+
+
+STATUS_COMPONENTS = {"developer-portal": "Developer portal"}
+"""The status page's components: what the public sees (ID -> name)."""
 
 
 def _status(value: object) -> Status:
@@ -51,15 +65,11 @@ def _slack_fields(payload: dict[str, Any]) -> dict[str, str]:
 _SMS_TEXT = re.compile(
     r"^\[(?P<status>[A-Za-z]+)(?::\d+)?\] (?P<priority>\S+) (?P<alertname>[^:\s]+)"
 )
-_PRESENTED = re.compile(r"^(?:Bearer |Token token=)(?P<token>\S+)$")
 
 
 def _authorizer(token: str | None) -> Any:
     def authorize(request: Request) -> None:
-        if token is None:
-            return
-        presented = _PRESENTED.match(request.headers.get("authorization", ""))
-        if presented is None or not hmac.compare_digest(presented["token"], token):
+        if not presents(request, token):
             raise HTTPException(401, "a valid token is required")
 
     return Depends(authorize)
@@ -70,6 +80,8 @@ def create_app(config: SinkConfig | None = None) -> FastAPI:
     log = NotificationLog(config.limits)
     incidents = IncidentBook(config.limits, config.policies)
     channels = ChannelHistory(config.limits)
+    workspace = Workspace(channels)
+    status_page = StatusPage(config.status_page, STATUS_COMPONENTS)
     app = FastAPI(title="pagerdrill sink")
     reader, writer = _authorizer(config.read_token), _authorizer(config.write_token)
 
@@ -148,22 +160,14 @@ def create_app(config: SinkConfig | None = None) -> FastAPI:
         log.clear()
         incidents.clear()
         channels.clear()
+        workspace.clear()
+        status_page.clear()
 
     _add_pagerduty_rest(app, incidents, reader)
 
-    @app.get("/slack/api/conversations.history")
-    async def slack_history(request: Request, channel: str = "", oldest: float = 0.0) -> Any:
-        # Slack answers 200 with ok=false, never an HTTP error
-        presented = _PRESENTED.match(request.headers.get("authorization", ""))
-        if config.read_token is not None and (
-            presented is None or not hmac.compare_digest(presented["token"], config.read_token)
-        ):
-            return {"ok": False, "error": "invalid_auth" if presented else "not_authed"}
-        return {
-            "ok": True,
-            "messages": [m.as_json() for m in channels.history(channel, oldest)],
-            "has_more": False,
-        }
+    add_slack_web_api(app, channels, workspace, config.read_token)
+    add_statuspage_api(app, status_page, config.read_token)
+    add_runbooks(app)
 
     @app.get("/healthz")
     async def healthz() -> str:

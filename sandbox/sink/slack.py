@@ -26,7 +26,7 @@ class Message:
     def as_json(self) -> dict[str, Any]:
         return {
             "type": "message",
-            "subtype": "bot_message",
+            "subtype": str(self.payload.get("subtype") or "bot_message"),
             "ts": f"{self.ts:.6f}",
             "text": str(self.payload.get("text") or ""),
             "username": str(self.payload.get("username") or "alertmanager"),
@@ -38,9 +38,10 @@ class ChannelHistory:
     def __init__(self, limits: Limits) -> None:
         self._store: BoundedStore[Message] = BoundedStore(limits, lambda m: m.ts)
 
-    def post(self, default_channel: str, payload: dict[str, Any]) -> None:
+    def post(self, default_channel: str, payload: dict[str, Any]) -> float:
+        """Keeps the message in its channel; its `ts`."""
         name = str(payload.get("channel") or default_channel)
-        self._store.add(Message(channel_id(name), time.time(), payload))
+        return self._store.add(Message(channel_id(name), time.time(), payload)).ts
 
     def history(self, channel: str, oldest: float) -> list[Message]:
         found = [m for m in self._store.all() if m.channel == channel and m.ts >= oldest]
