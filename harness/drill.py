@@ -193,9 +193,31 @@ class EscalationExpectation(Frozen):
     acknowledge: Literal["never", "at_once"] = "never"
 
 
+class IncidentToolExpectation(Frozen):
+    """A tool the incident automation must open for an expected alert's incident (a
+    war room, a status-page incident), within `opens_within` of the fault, and close
+    within `closes_within` of the recovery."""
+
+    alert: str
+    opens_within: Seconds
+    closes_within: Seconds
+
+
+class NotificationExpectations(Frozen):
+    content: bool = False
+    """Every notification of the expected alerts that a reader returns with its text
+    is checked for the audience the contract gives its receiver: no `<no value>` and
+    no raw label dump; an engineer's (on-call, team, security) carries the alert's
+    summary and a runbook link that answers 200; an executive's carries the alert's
+    impact statement and no query; a resolved one says so."""
+
+
 class Expectations(Frozen):
     alerts: list[AlertExpectation] = Field(default_factory=list)
     escalation: EscalationExpectation | None = None
+    war_room: IncidentToolExpectation | None = None
+    status_page: IncidentToolExpectation | None = None
+    notifications: NotificationExpectations = NotificationExpectations()
     recovery: RecoveryExpectations = RecoveryExpectations()
     load: LoadExpectation | None = None
     page_priorities: list[Priority] = Field(default_factory=lambda: [Priority.P0, Priority.P1])
@@ -224,8 +246,13 @@ class Expectations(Frozen):
             both = sorted(expected & set(names))
             if both:
                 raise ValueError(f"{field_name} names expected alerts: {', '.join(both)}")
-        if self.escalation is not None and self.escalation.alert not in expected:
-            raise ValueError(f"escalation follows {self.escalation.alert}, not an expected alert")
+        for name, follows in (
+            ("escalation", self.escalation),
+            ("war_room", self.war_room),
+            ("status_page", self.status_page),
+        ):
+            if follows is not None and follows.alert not in expected:
+                raise ValueError(f"{name} follows {follows.alert}, not an expected alert")
         both = sorted(set(self.allow_alerts) & set(self.inhibited))
         if both:
             raise ValueError(f"alerts both allowed to page and inhibited: {', '.join(both)}")

@@ -31,6 +31,9 @@ class EventKind(StrEnum):
     """A step of a page's incident on its escalation ladder, at the time the incident
     system logged it (`receiver`, `step`: notify/escalate/acknowledge/unacknowledge,
     `who`, `after_s` from the trigger)."""
+    INCIDENT_TOOL = "incident.tool"
+    """A war room or status-page incident opened or closed, when its tool says so
+    (`tool`, `step`: opened/closed, `where`: the channel or incident)."""
     RECOVERY_RESTARTED = "recovery.restarted"
     RECOVERY_SCALED = "recovery.scaled"
     RECOVERY_NEW_PRIMARY = "recovery.new_primary"

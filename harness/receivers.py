@@ -92,3 +92,26 @@ ReceiverReader = Annotated[
     WebhookCaptureReader | MailpitReader | PagerDutyReader | SlackReader,
     Field(discriminator="kind"),
 ]
+
+
+class WarRoomReader(_Reader):
+    """Where a P0's war room is read back: a Slack workspace's Web API
+    (`conversations.list`, and `conversations.history` for when it was archived).
+    The war room of an alert is the channel named `channel_prefix` (with `{alert}`
+    as the alert's name in lower case) created after the fault."""
+
+    kind: Literal["slack"]
+    token: SecretSource
+    """A bot token with `channels:read` and `channels:history`."""
+    channel_prefix: str = "inc-{alert}-"
+
+
+class StatusPageReader(_Reader):
+    """A status page's REST API (Statuspage's shapes): the incidents of `page_id`. The
+    incident of an alert is the one whose metadata names it
+    (`metadata.alertmanager.alertname`, as the automation that opens it sets)."""
+
+    kind: Literal["statuspage"]
+    page_id: str
+    token: SecretSource
+    """An API key (sent as `Authorization: OAuth <key>`)."""

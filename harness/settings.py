@@ -42,11 +42,28 @@ class Settings:
     data_probe_password: SecretStr | None = None
     receiver_secrets: Mapping[str, SecretStr] = field(default_factory=dict)
     """Receiver name -> the token (or mail API password) of its reader; the
-    notification sink's under `notification_sink`."""
+    notification sink's under `notification_sink`, the war room's and the status
+    page's under `war_room` and `status_page`."""
 
     @property
     def journal_path(self) -> Path:
         return self.state_dir / "fault-journal.jsonl"
+
+
+def _reader_secrets(target: TargetConfig) -> dict[tuple[str, ...], SecretSource | None]:
+    """Where each reader's secret is, by its place in the target file."""
+    sources: dict[tuple[str, ...], SecretSource | None] = {
+        ("receivers", name): getattr(r, "token", None) or getattr(r, "password", None)
+        for name, r in target.receivers.items()
+    }
+    for place, tool in (
+        ("notification_sink", target.notification_sink),
+        ("war_room", target.war_room),
+        ("status_page", target.status_page),
+    ):
+        if tool is not None:
+            sources[(place,)] = tool.token
+    return sources
 
 
 def load_settings(
@@ -83,12 +100,7 @@ def load_settings(
         except ValueError as exc:
             raise source.error(("data_probe", "password"), str(exc)) from exc
     receiver_secrets = {}
-    sources: dict[tuple[str, ...], SecretSource | None] = {
-        ("receivers", name): getattr(r, "token", None) or getattr(r, "password", None)
-        for name, r in target.receivers.items()
-    }
-    if target.notification_sink is not None:
-        sources[("notification_sink",)] = target.notification_sink.token
+    sources = _reader_secrets(target)
     for place, secret in sources.items():
         if secret is None:
             continue

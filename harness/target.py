@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
-from harness.receivers import ReceiverReader
+from harness.receivers import ReceiverReader, StatusPageReader, WarRoomReader
 from harness.types import Frozen, Priority, SecretSource, http_url
 
 
@@ -64,6 +64,9 @@ class Endpoint(Frozen):
 class SinkEndpoint(Endpoint):
     token: SecretSource | None = None
     """Its read token (`pagerdrill sink` with SINK_TOKEN)."""
+    uncaptured: list[str] = Field(default_factory=list)
+    """Receivers that do not send to the capture (an automation's webhook): proven
+    `delivered` at most, unless a reader under `receivers` reads them."""
 
 
 class AlertmanagerEndpoint(Endpoint):
@@ -232,6 +235,13 @@ class TargetConfig(Frozen):
     not listed under `receivers` are read back from it."""
     receivers: dict[str, ReceiverReader] = Field(default_factory=dict)
     """Alertmanager receiver name -> where its notifications are read back (received)."""
+    war_room: WarRoomReader | None = None
+    """Where the war rooms a P0 opens are read back (`expect.war_room`)."""
+    status_page: StatusPageReader | None = None
+    """Where the status-page incidents a P0 opens are read back (`expect.status_page`)."""
+    runbooks: dict[str, str] = Field(default_factory=dict)
+    """Runbook URL prefix -> where pagerdrill fetches such runbooks instead (a mirror,
+    a port-forward). Others are fetched at their own URL."""
     platform: DockerPlatform | KubernetesPlatform = Field(discriminator="kind")
     contract: Path | None = None
     """The priority contract (relative to this file): who each priority notifies, its

@@ -67,6 +67,16 @@ def _marks(events: Sequence[Event]) -> list[Mark]:
                     f"{who} {verb} on {d.get('receiver')}, {d.get('after_s')} s after the trigger",
                 )
             )
+        elif e.kind == EventKind.INCIDENT_TOOL:
+            step = str(d.get("step"))
+            marks.append(
+                Mark(
+                    str(d.get("tool")),
+                    e.at,
+                    COLORS["firing" if step == "opened" else "resolved"],
+                    f"{d.get('tool')} {d.get('where')} {step}",
+                )
+            )
         elif e.kind == EventKind.RECOVERY_RESTARTED:
             marks.append(
                 Mark(

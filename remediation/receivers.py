@@ -10,14 +10,15 @@ start of a title or subject marks a resolution, as Alertmanager's templates writ
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Protocol
 
 from pydantic import SecretStr
 
 from harness.clients import Notification, NotificationSinkClient
-from harness.clients.mailpit import MailpitClient
+from harness.clients.mailpit import MailMessage, MailpitClient
 from harness.clients.pagerduty import LogEntry, PagerDutyClient
 from harness.clients.slack import SlackClient
 from harness.closing import Closing
@@ -42,10 +43,9 @@ def status_of(text: str) -> str:
 
 
 class Reader(Protocol):
-    """Reads back the receivers it `covers` (None: every receiver, by its own name)."""
+    """Reads back the receivers it `reads`."""
 
-    @property
-    def covers(self) -> frozenset[str] | None: ...
+    def reads(self, receiver: str) -> bool: ...
 
     def received(self, alertnames: Collection[str], since: float) -> Iterable[Notification]: ...
 
@@ -58,11 +58,12 @@ class CaptureReader:
 
     client: NotificationSinkClient
     names: dict[str, str] | None
-    """Receiver -> its name in the capture; None: every receiver under its own name."""
+    """Receiver -> its name in the capture; None: every receiver under its own name
+    except the `uncaptured`."""
+    uncaptured: frozenset[str] = frozenset()
 
-    @property
-    def covers(self) -> frozenset[str] | None:
-        return None if self.names is None else frozenset(self.names)
+    def reads(self, receiver: str) -> bool:
+        return receiver not in self.uncaptured if self.names is None else receiver in self.names
 
     def received(self, alertnames: Collection[str], since: float) -> Iterable[Notification]:
         by_capture = None if self.names is None else {v: k for k, v in self.names.items()}
@@ -85,6 +86,17 @@ class CaptureReader:
         self.client.close()
 
 
+@dataclass(frozen=True)
+class Message:
+    """One notification as its receiver shows it, with its whole text."""
+
+    receiver: str
+    alertname: str
+    status: str
+    at: float
+    text: str
+
+
 @dataclass
 class _TextReader:
     """Shared by the readers that find the alert's name in a text."""
@@ -92,9 +104,8 @@ class _TextReader:
     receiver: str
     channel: str
 
-    @property
-    def covers(self) -> frozenset[str] | None:
-        return frozenset({self.receiver})
+    def reads(self, receiver: str) -> bool:
+        return receiver == self.receiver
 
     def _notifications(
         self, texts: Iterable[tuple[str, float]], alertnames: Collection[str]
@@ -103,6 +114,18 @@ class _TextReader:
             for name in alertnames:
                 if names_alert(text, name):
                     yield Notification(self.receiver, self.channel, name, "", status_of(text), at)
+
+    def _messages(
+        self, texts: Iterable[tuple[str, float, Callable[[], str]]], alertnames: Collection[str]
+    ) -> list[Message]:
+        """`texts`: each notification's title, time and a way to its whole text."""
+        found = []
+        for title, at, whole in texts:
+            names = [n for n in alertnames if names_alert(title, n)]
+            if names:
+                text = whole()
+                found += [Message(self.receiver, n, status_of(title), at, text) for n in names]
+        return found
 
 
 @dataclass
@@ -113,6 +136,16 @@ class MailReader(_TextReader):
     def received(self, alertnames: Collection[str], since: float) -> Iterable[Notification]:
         messages = self.client.messages_to(self.address, since)
         return self._notifications(((m.subject, m.created_at) for m in messages), alertnames)
+
+    def messages(self, alertnames: Collection[str], since: float) -> list[Message]:
+        """Subject and plain-text body of each mail naming one of the alerts."""
+        mails = self.client.messages_to(self.address, since)
+        return self._messages(
+            ((m.subject, m.created_at, partial(self._whole, m)) for m in mails), alertnames
+        )
+
+    def _whole(self, mail: MailMessage) -> str:
+        return f"{mail.subject}\n{self.client.body(mail.id)}"
 
     def close(self) -> None:
         self.client.close()
@@ -126,6 +159,10 @@ class SlackChannelReader(_TextReader):
     def received(self, alertnames: Collection[str], since: float) -> Iterable[Notification]:
         messages = self.client.history(self.channel_id, since)
         return self._notifications(((m.text, m.ts) for m in messages), alertnames)
+
+    def messages(self, alertnames: Collection[str], since: float) -> list[Message]:
+        found = self.client.history(self.channel_id, since)
+        return self._messages(((m.text, m.ts, partial(str, m.text)) for m in found), alertnames)
 
     def close(self) -> None:
         self.client.close()
@@ -210,7 +247,7 @@ class ReceiverReaders(Closing):
     readers: list[Reader]
 
     def reads(self, receiver: str) -> bool:
-        return any(r.covers is None or receiver in r.covers for r in self.readers)
+        return any(r.reads(receiver) for r in self.readers)
 
     def incidents(self, receiver: str) -> PagerDutyServiceReader | None:
         """The reader of an incident system (PagerDuty) for `receiver`, if any."""
@@ -222,6 +259,16 @@ class ReceiverReaders(Closing):
             ),
             None,
         )
+
+    def messages(
+        self, receiver: str, alertnames: Collection[str], since: float
+    ) -> list[Message] | None:
+        """What `receiver` was told about these alerts since `since`, whole texts, oldest
+        first; None when no reader of it returns message texts (Slack and mail do)."""
+        for reader in self.readers:
+            if isinstance(reader, MailReader | SlackChannelReader) and reader.reads(receiver):
+                return sorted(reader.messages(alertnames, since), key=lambda m: m.at)
+        return None
 
     def notifications(self, alertnames: Collection[str], since: float) -> list[Notification]:
         """What the receiving systems got for these alerts since `since`, oldest first."""
@@ -245,7 +292,7 @@ def open_readers(settings: Settings) -> ReceiverReaders:
             target.notification_sink.url,
             token=None if token is None else token.get_secret_value(),
         )
-        readers.append(CaptureReader(client, None))
+        readers.append(CaptureReader(client, None, frozenset(target.notification_sink.uncaptured)))
     return ReceiverReaders(readers)
 
 

@@ -32,8 +32,10 @@ from remediation.alerts import (
     detection_stages,
     record_observation,
 )
+from remediation.content import check_content
 from remediation.drill_run import DrillScope, PhaseListener
 from remediation.escalation import Ladder, escalation_of
+from remediation.incident_tools import IncidentTools, incident_tools_of
 from remediation.live_config import check_live_config
 from remediation.load_phase import load_checks, plan_load, start_load
 from remediation.monitoring import Monitoring
@@ -165,11 +167,15 @@ def _run_phases(scope: DrillScope, monitoring: Monitoring, record: _Record) -> N
             ).start()
         )
         ladder = escalation_of(scope, monitoring)
+        tools = stack.enter_context(incident_tools_of(settings, drill.expect))
         scope.phase(f"injecting fault {drill.fault.kind} on {drill.fault.target_text()}")
         with inject(drill.fault, faults) as fault_at:
             if ladder is not None and ladder.expectation.acknowledge == "at_once":
                 stack.enter_context(ladder.acknowledger(fault_at))
             observations = _await_alerts(scope, watcher, ladder, fault_at, outcomes)
+            if tools.followed:
+                scope.phase("awaiting the incident tools (war room, status page)")
+                outcomes.append(tools.opened(fault_at, timeline))
             scope.phase("awaiting recovery")
             recovery, recovered_at = await_recovery(scope, platform, observers, fault_at)
             outcomes.append(recovery)
@@ -185,6 +191,7 @@ def _run_phases(scope: DrillScope, monitoring: Monitoring, record: _Record) -> N
             outcomes.append(check_scaled_in(scope, platform, reverted_at))
         scope.phase("checking steady state again (alerts resolved, journeys green)")
         outcomes.extend(_resolved(watcher, observations, recovered_at or clock.now(), timeline))
+        outcomes += _followed_up(scope, monitoring, tools, fault_at, recovered_at or reverted_at)
         outcomes.append(check_steady_state_again(drill, prober))
         alerts, seen_checks = alerts_since_fault(
             drill.expect, settings.contract, monitoring, watch, (fault_at, reverted_at)
@@ -213,6 +220,24 @@ def _await_alerts(
         scope.phase("following the escalation")
         outcomes.append(ladder.follow(fault_at, scope.timeline))
     return observations
+
+
+def _followed_up(
+    scope: DrillScope,
+    monitoring: Monitoring,
+    tools: IncidentTools,
+    fault_at: float,
+    recovered_at: float,
+) -> list[PhaseOutcome]:
+    """Once the alerts resolved: the incident tools closed, and what each audience was
+    told (the resolved notifications included)."""
+    found = []
+    if tools.followed:
+        found.append(tools.closed(recovered_at, scope.timeline))
+    if scope.drill.expect.notifications.content:
+        scope.phase("checking what each audience was told")
+        found.append(check_content(scope, monitoring, fault_at))
+    return found
 
 
 def _started(scope: DrillScope, stack: ExitStack, load: LoadRunner | None) -> LoadRunner | None:

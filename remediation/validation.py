@@ -33,6 +33,7 @@ def validate_drill(drill: Drill, source: SourceMap, settings: Settings) -> Valid
     )
     alerts = decide_evidence(drill, source, alerts, settings.target)
     check_escalation(drill, source, alerts, settings)
+    check_incident_response(drill, source, alerts, settings)
     check_capabilities(drill, source, settings.target.platform)
     if drill.load is not None:
         drill = drill.model_copy(update={"load": _located(drill.load, source, settings)})
@@ -84,9 +85,41 @@ def check_escalation(
         )
 
 
+def check_incident_response(
+    drill: Drill, source: SourceMap, alerts: list[AlertContract], settings: Settings
+) -> None:
+    """A war room or status-page incident is expected only where the target reads that
+    tool and the contract requires it at the alert's priority; content is checked
+    against the contract's audiences."""
+    expect, target, contract = drill.expect, settings.target, settings.contract
+    for name, wanted, reader in (
+        ("war_room", expect.war_room, target.war_room),
+        ("status_page", expect.status_page, target.status_page),
+    ):
+        if wanted is None:
+            continue
+        if reader is None:
+            raise source.error(
+                ("expect", name), f"the target has no `{name}` reader to read it back from"
+            )
+        priority = next(a.priority for a in alerts if a.name == wanted.alert)
+        terms = None if contract is None else contract.priorities.get(priority)
+        if terms is not None and not getattr(terms, name):
+            raise source.error(
+                ("expect", name, "alert"),
+                f"the contract does not require a {name.replace('_', ' ')} at {priority}",
+            )
+    if expect.notifications.content and (contract is None or not contract.audiences):
+        raise source.error(
+            ("expect", "notifications", "content"),
+            "checking content needs the contract's `audiences` (who reads each receiver)",
+        )
+
+
 def strongest_evidence(target: TargetConfig, receiver: str) -> EvidenceTier:
     """The strongest evidence the target can show for `receiver`."""
-    if receiver in target.receivers or target.notification_sink is not None:
+    sink = target.notification_sink
+    if receiver in target.receivers or (sink is not None and receiver not in sink.uncaptured):
         return EvidenceTier.RECEIVED
     if target.alertmanager.receiver_metrics:
         return EvidenceTier.DELIVERED

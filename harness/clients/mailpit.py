@@ -15,6 +15,7 @@ from harness.clients._http import JsonApi
 class MailMessage:
     subject: str
     created_at: float
+    id: str = ""
 
 
 class MailpitClient(JsonApi):
@@ -31,7 +32,14 @@ class MailpitClient(JsonApi):
             "GET", "/api/v1/search", params={"query": f"to:{address}", "limit": "200"}
         )
         found = [
-            MailMessage(str(m.get("Subject") or ""), clock.parse_iso(str(m["Created"])))
+            MailMessage(
+                str(m.get("Subject") or ""), clock.parse_iso(str(m["Created"])), str(m.get("ID"))
+            )
             for m in body.get("messages") or []
         ]
         return [m for m in found if m.created_at >= since]
+
+    def body(self, message_id: str) -> str:
+        """The message's plain-text part (its HTML part when it has none)."""
+        body: dict[str, Any] = self.request("GET", f"/api/v1/message/{message_id}")
+        return str(body.get("Text") or body.get("HTML") or "")

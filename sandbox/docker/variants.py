@@ -136,6 +136,19 @@ def _cache_ratio_ignores_errors(config: MonitoringConfig) -> None:
     _edit_expr(config, "IDPCacheHitRatioLow", total, looked_up)
 
 
+def _executive_template_leaks_expression(config: MonitoringConfig) -> None:
+    """The executive's mail links to the alert's Prometheus graph (its query)."""
+    for receiver in config.alertmanager["receivers"]:
+        if receiver["name"] == "email-executive":
+            mail = receiver["email_configs"][0]
+            mail["text"] += "\n{{ range .Alerts }}Details: {{ .GeneratorURL }}{{ end }}"
+
+
+def _runbook_moved(config: MonitoringConfig) -> None:
+    """IDPDown's runbook link names a page the wiki does not have (it was renamed)."""
+    config.rule("IDPDown")["annotations"]["runbook"] = "https://runbooks.sandbox.test/idp-outage"
+
+
 def _env(name: str, **changes: str) -> Callable[[Service], Service]:
     def change(service: Service) -> Service:
         return replace(service, env={**service.env, **changes}) if service.name == name else service
@@ -276,6 +289,24 @@ VARIANTS: dict[str, Variant] = {
             "an acknowledged P0 incident re-triggers after 1 s and escalates on",
             ("p0-escalation-acknowledged",),
             monitoring=_acknowledgement_ignored,
+        ),
+        Variant(
+            "executive-template-leaks-expression",
+            "the executive's mail template adds the alert's graph link (its PromQL)",
+            ("p0-war-room",),
+            monitoring=_executive_template_leaks_expression,
+        ),
+        Variant(
+            "runbook-404",
+            "IDPDown's runbook link points at a page the runbook wiki does not have",
+            ("p0-war-room",),
+            monitoring=_runbook_moved,
+        ),
+        Variant(
+            "status-page-never-updated",
+            "the incident automation posts to a status page ID that does not exist",
+            ("p0-war-room",),
+            service=_env("incident-automation", STATUSPAGE_PAGE_ID="sandbox-old"),
         ),
         Variant(
             "failover-disabled",

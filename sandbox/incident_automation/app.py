@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from fastapi import FastAPI, HTTPException, Request
@@ -76,6 +76,12 @@ class Incident:
 
 class SlackFailed(Exception):
     pass
+
+
+class Step(Protocol):
+    async def open(self, incident: Incident) -> None: ...
+
+    async def close(self, incident: Incident) -> None: ...
 
 
 class WarRoom:
@@ -174,7 +180,7 @@ def _why(exc: Exception) -> str:
 
 def create_app(tools: Tools) -> FastAPI:
     app = FastAPI(title="incident automation")
-    steps = {"slack": WarRoom(tools), "statuspage": StatusPageUpdater(tools)}
+    steps: dict[str, Step] = {"slack": WarRoom(tools), "statuspage": StatusPageUpdater(tools)}
 
     @app.post("/alert/{receiver}")
     async def alert(receiver: str, request: Request) -> dict[str, str]:

@@ -63,7 +63,7 @@ def pinned(image: str) -> str:
         capture_output=True, text=True, check=False,
     ).stdout  # fmt: skip
     repository = image.rsplit(":", 1)[0]
-    for tag in json.loads(tags or "[]"):
+    for tag in json.loads(tags.strip() or "[]"):  # empty: no Docker engine
         if tag.startswith(f"{repository}:") and not tag.endswith(":latest"):
             return str(tag)
     return image

@@ -18,7 +18,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import PlainTextResponse
 
 from sandbox.sink.slack import ChannelHistory
-from sandbox.sink.statuspage import StatusPage, StatusPageError
+from sandbox.sink.statuspage import StatusIncident, StatusPage, StatusPageError
 from sandbox.sink.workspace import SlackError, Workspace
 
 RUNBOOKS = Path(__file__).resolve().parent.parent / "runbooks"
@@ -81,7 +81,8 @@ def add_slack_web_api(
     @app.api_route("/slack/api/{method}", methods=["GET", "POST"])
     async def web_api(method: str, request: Request) -> dict[str, Any]:
         if not presents(request, token):
-            return {"ok": False, "error": "invalid_auth"}
+            presented = request.headers.get("authorization")
+            return {"ok": False, "error": "invalid_auth" if presented else "not_authed"}
         call = methods.get(method)
         if call is None:
             return {"ok": False, "error": "unknown_method"}
@@ -118,13 +119,15 @@ def add_statuspage_api(app: FastAPI, page: StatusPage, token: str | None) -> Non
     async def create(page_id: str, request: Request) -> dict[str, object]:
         authorized(request, page_id)
         fields = (await request.json()).get("incident") or {}
-        return _answer(page.create, fields).as_json(page_id)
+        incident: StatusIncident = _answer(page.create, fields)
+        return incident.as_json(page_id)
 
     @app.patch(base + "/incidents/{incident_id}")
     async def update(page_id: str, incident_id: str, request: Request) -> dict[str, object]:
         authorized(request, page_id)
         fields = (await request.json()).get("incident") or {}
-        return _answer(page.update, incident_id, fields).as_json(page_id)
+        incident: StatusIncident = _answer(page.update, incident_id, fields)
+        return incident.as_json(page_id)
 
 
 def _answer(call: Any, *args: Any) -> Any:

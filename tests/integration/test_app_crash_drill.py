@@ -61,6 +61,7 @@ def test_app_crash_passes_with_measured_mttd_and_mttr(
             "slack-critical",
             "email-oncall",
             "sms-oncall",
+            "incident-automation",
             "email-executive",
         )
     }

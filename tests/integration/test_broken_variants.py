@@ -100,6 +100,18 @@ BROKEN: dict[str, Expected | dict[str, Expected]] = {
         "escalation stopped at the acknowledgement",
         "escalation went on after the acknowledgement at",
     ),
+    "executive-template-leaks-expression": (
+        "IDPDown notifications to email-executive fit its audience (executive)",
+        "shows the executive a Prometheus graph link with the expression",
+    ),
+    "runbook-404": (
+        "IDPDown notifications to slack-critical fit its audience (on-call engineer)",
+        "runbook https://runbooks.sandbox.test/idp-outage answered 404",
+    ),
+    "status-page-never-updated": (
+        "status-page incident for IDPDown opened within 30 s",
+        "no status-page incident for IDPDown was opened within 30 s of the fault",
+    ),
     "failover-disabled": (
         "a new database primary within 45 s",
         "is automatic failover on?",

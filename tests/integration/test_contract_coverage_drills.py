@@ -18,6 +18,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.browser]
 P0_RECEIVERS = (
     "email-executive",
     "email-oncall",
+    "incident-automation",
     "pagerduty-critical",
     "slack-critical",
     "sms-oncall",

@@ -30,7 +30,7 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.integration
 SINK = "http://127.0.0.1:19095"
 WITHOUT_SINK = REPO / "targets" / "sandbox-without-sink.yaml"
-DELIVERED_ONLY = ("pagerduty-critical", "slack-critical", "sms-oncall")
+DELIVERED_ONLY = ("pagerduty-critical", "slack-critical", "sms-oncall", "incident-automation")
 MAILED = ("email-oncall", "email-executive")
 WRONG = "wrong-token-" + "x" * 12
 

@@ -38,6 +38,7 @@ def test_every_service_is_healthy_and_published_on_loopback_only(sandbox: Any) -
         "sink",
         "mailpit",
         "sms-relay",
+        "incident-automation",
         "alertmanager",
         "pushgateway",
         "prometheus",

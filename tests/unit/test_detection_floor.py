@@ -40,7 +40,7 @@ def test_a_malformed_duration_is_refused() -> None:
         prometheus_duration("5 minutes")
 
 
-def test_the_sandbox_routes_p0_to_its_five_receivers_with_their_timings() -> None:
+def test_the_sandbox_routes_p0_to_its_six_receivers_with_their_timings() -> None:
     route = MonitoringConfig.load("production").alertmanager["route"]
     routes = routes_for(route, {"alertname": "IDPDown", "priority": "P0"})
     assert [r.receiver for r in routes] == [
@@ -48,6 +48,7 @@ def test_the_sandbox_routes_p0_to_its_five_receivers_with_their_timings() -> Non
         "slack-critical",
         "email-oncall",
         "sms-oncall",
+        "incident-automation",
         "email-executive",
     ]
     assert {(r.group_wait_s, r.group_interval_s) for r in routes} == {(30.0, 300.0)}

@@ -75,6 +75,7 @@ def test_the_default_evidence_is_the_strongest_the_target_can_show(tmp_path: Pat
         "slack-critical": EvidenceTier.DELIVERED,  # Alertmanager's counters only
         "email-oncall": EvidenceTier.RECEIVED,
         "sms-oncall": EvidenceTier.DELIVERED,
+        "incident-automation": EvidenceTier.DELIVERED,
         "email-executive": EvidenceTier.RECEIVED,
     }
 
