@@ -73,10 +73,11 @@ def _squeezed(text: str) -> str:
 def query_shown(text: str, query: str) -> str | None:
     """How the message shows a query, if it does (also URL-encoded)."""
     plain = unquote(text.replace("+", " "))
+    linked = _GRAPH_LINK in text
     if query and _squeezed(query) in _squeezed(plain):
-        return "the alert's expression"
-    if _GRAPH_LINK in text:
-        return "a Prometheus graph link with the expression"
+        return "the alert's expression" + (" (in a Prometheus graph link)" if linked else "")
+    if linked:
+        return "a Prometheus graph link (a query)"
     call = _PROMQL_CALL.search(plain)
     return f"a PromQL call `{call.group(0)}`" if call else None
 

@@ -14,6 +14,8 @@ Tokens are secrets: never logged."""
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -83,6 +85,8 @@ class Step(Protocol):
 
     async def close(self, incident: Incident) -> None: ...
 
+    async def aclose(self) -> None: ...
+
 
 class WarRoom:
     def __init__(self, tools: Tools) -> None:
@@ -91,6 +95,9 @@ class WarRoom:
             timeout=5,
             headers={"Authorization": f"Bearer {tools.slack_token}"},
         )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
 
     async def _call(self, method: str, **args: Any) -> dict[str, Any]:
         answer = await self._client.post(f"/{method}", json=args)
@@ -134,6 +141,9 @@ class StatusPageUpdater:
             timeout=5,
             headers={"Authorization": f"OAuth {tools.statuspage_token}"},
         )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
 
     async def _open_incident(self, incident: Incident) -> dict[str, Any] | None:
         answer = await self._client.get("/incidents/unresolved")
@@ -179,8 +189,15 @@ def _why(exc: Exception) -> str:
 
 
 def create_app(tools: Tools) -> FastAPI:
-    app = FastAPI(title="incident automation")
     steps: dict[str, Step] = {"slack": WarRoom(tools), "statuspage": StatusPageUpdater(tools)}
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        for step in steps.values():
+            await step.aclose()
+
+    app = FastAPI(title="incident automation", lifespan=lifespan)
 
     @app.post("/alert/{receiver}")
     async def alert(receiver: str, request: Request) -> dict[str, str]:

@@ -102,7 +102,7 @@ BROKEN: dict[str, Expected | dict[str, Expected]] = {
     ),
     "executive-template-leaks-expression": (
         "IDPDown notifications to email-executive fit its audience (executive)",
-        "shows the executive a Prometheus graph link with the expression",
+        "shows the executive the alert's expression (in a Prometheus graph link)",
     ),
     "runbook-404": (
         "IDPDown notifications to slack-critical fit its audience (on-call engineer)",

@@ -1,8 +1,10 @@
 """Incident response on the healthy sandbox (#20): an unanswered P0 page escalates
 to every level of the contract in order, read back from the incident's log on the
-sink's PagerDuty; an acknowledged one escalates no further. Their broken variants
-(a level with nobody on it, an acknowledgement that does not hold):
-test_broken_variants.py."""
+sink's PagerDuty; an acknowledged one escalates no further. A P0 opens its war room
+and its status-page incident and closes both, and what each audience is told fits
+it. Their broken variants (a level with nobody on it, an acknowledgement that does
+not hold, an executive template leaking the query, a runbook that 404s, a status
+page never updated): test_broken_variants.py."""
 
 from __future__ import annotations
 
@@ -44,3 +46,29 @@ def test_an_acknowledged_p0_escalates_no_further(settings: Settings) -> None:
     result = run_passing_drill("p0-escalation-acknowledged", settings)
     assert [step for step, _ in _ladder(result)] == ["notify", "acknowledge"]
     assert [who for step, who in _ladder(result) if step == "notify"] == ["primary-oncall"]
+
+
+def test_a_p0_opens_and_closes_its_war_room_and_status_page_and_tells_each_audience(
+    settings: Settings,
+) -> None:
+    result = run_passing_drill("p0-war-room", settings)
+    tools = [
+        (str(e.detail["tool"]), str(e.detail["step"]))
+        for e in result.events
+        if e.kind == EventKind.INCIDENT_TOOL
+    ]
+    assert sorted(tools) == [
+        ("status-page incident", "closed"),
+        ("status-page incident", "opened"),
+        ("war room", "closed"),
+        ("war room", "opened"),
+    ]
+    checks = {c.name: c for c in result.checks}
+    content = [name for name in checks if "fit its audience" in name]
+    # the readers that return message texts: Slack and mail
+    assert sorted(content) == [
+        "IDPDown notifications to email-executive fit its audience (executive)",
+        "IDPDown notifications to email-oncall fit its audience (on-call engineer)",
+        "IDPDown notifications to slack-critical fit its audience (on-call engineer)",
+    ]
+    assert "firing, resolved" in checks[content[0]].detail

@@ -4,41 +4,13 @@ and age, and PagerDuty incidents follow the Events API's trigger/resolve rules."
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 import pytest
-import uvicorn
 
-from sandbox.sink.http import SinkConfig, create_app
 from sandbox.sink.records import Limits
-
-TOKEN = "read-token-1234"
-READ = {"Authorization": f"Bearer {TOKEN}"}
-
-
-@contextmanager
-def _client(**config: object) -> Iterator[httpx.Client]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    app = create_app(SinkConfig(**{"read_token": TOKEN, **config}))  # type: ignore[arg-type]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 10
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.02)
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join(10)
+from tests.sink_server import READ, TOKEN, served_sink
 
 
 def _webhook(client: httpx.Client, alertname: str, receiver: str = "hook") -> None:
@@ -47,7 +19,7 @@ def _webhook(client: httpx.Client, alertname: str, receiver: str = "hook") -> No
 
 
 def test_reads_need_the_token_and_never_echo_it() -> None:
-    with _client() as client:
+    with served_sink() as client:
         _webhook(client, "A")
         assert client.get("/notifications").status_code == 401
         assert (
@@ -62,7 +34,7 @@ def test_reads_need_the_token_and_never_echo_it() -> None:
 
 
 def test_writes_need_the_write_token_when_one_is_set() -> None:
-    with _client(write_token="write-token-5678") as client:
+    with served_sink(write_token="write-token-5678") as client:
         body = {"status": "firing", "commonLabels": {"alertname": "A"}}
         assert client.post("/webhook/hook", json=body).status_code == 401
         ok = client.post(
@@ -72,7 +44,7 @@ def test_writes_need_the_write_token_when_one_is_set() -> None:
 
 
 def test_storage_is_bounded_in_count_oldest_first() -> None:
-    with _client(limits=Limits(max_records=3)) as client:
+    with served_sink(limits=Limits(max_records=3)) as client:
         for name in "ABCDE":
             _webhook(client, name)
         assert [n["alertname"] for n in client.get("/notifications", headers=READ).json()] == [
@@ -83,7 +55,7 @@ def test_storage_is_bounded_in_count_oldest_first() -> None:
 
 
 def test_storage_drops_what_is_older_than_the_retention() -> None:
-    with _client(limits=Limits(retention_s=0.2)) as client:
+    with served_sink(limits=Limits(retention_s=0.2)) as client:
         _webhook(client, "old")
         time.sleep(0.3)
         _webhook(client, "new")
@@ -93,7 +65,7 @@ def test_storage_drops_what_is_older_than_the_retention() -> None:
 
 def test_pagerduty_incidents_follow_trigger_and_resolve() -> None:
     event = {"dedup_key": "g1", "routing_key": "secret-key", "payload": {"summary": "X down"}}
-    with _client() as client:
+    with served_sink() as client:
         for action in ("trigger", "trigger", "resolve", "trigger"):
             client.post(
                 "/pagerduty/svc/v2/enqueue", json={**event, "event_action": action}
@@ -118,7 +90,7 @@ def test_pagerduty_incidents_follow_trigger_and_resolve() -> None:
 
 
 def test_slack_messages_land_in_their_channel_newest_first() -> None:
-    with _client() as client:
+    with served_sink() as client:
         for title in ("[FIRING:1] A", "[RESOLVED] A"):
             payload = {"channel": "#incidents-critical", "attachments": [{"title": title}]}
             answer = client.post("/slack/slack-critical", json=payload)
