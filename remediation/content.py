@@ -109,6 +109,8 @@ class RunbookFetcher(Closing):
         )
         try:
             status = self._client.get(fetched).status_code
+        except httpx.InvalidURL:
+            return "is not a valid URL"
         except httpx.HTTPError as exc:
             return f"did not answer ({type(exc).__name__})"
         return None if status == 200 else f"answered {status}"
