@@ -65,6 +65,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="print each drill's resolved targets and planned actions; touch nothing",
     )
     group.addoption(
+        "--fail-fast",
+        dest="pagerdrill_fail_fast",
+        action="store_true",
+        help="end each drill at its first failed check (reverted at once; the next drill runs)",
+    )
+    group.addoption(
         "--in-file-order",
         dest="pagerdrill_in_file_order",
         action="store_true",
@@ -171,7 +177,12 @@ class DrillItem(pytest.Item):
                 interrupt_on_sigterm(),
                 _api_calls_shown(self._write if settings.verbose else None),
             ):
-                result = run_drill(self.valid, settings, self._progress)
+                result = run_drill(
+                    self.valid,
+                    settings,
+                    self._progress,
+                    fail_fast=self.config.getoption("pagerdrill_fail_fast"),
+                )
         except (ConfigError, GuardRefused):
             self.user_properties.append(("verdict", Verdict.REFUSED.value))
             raise

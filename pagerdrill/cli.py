@@ -114,6 +114,8 @@ def _run(args: argparse.Namespace) -> int:
         pytest_args += ["--dry-run"]
     if args.in_file_order:
         pytest_args += ["--in-file-order"]
+    if args.fail_fast:
+        pytest_args += ["--fail-fast"]
     output = args.output or Path("out")
     pytest_args += ["--pagerdrill-output", str(output)]
     outcome = _Outcome()
@@ -138,6 +140,12 @@ def _add_run(subparsers: Any) -> None:
         "--dry-run",
         action="store_true",
         help="print each drill's resolved targets and planned actions; touch nothing",
+    )
+    run.add_argument(
+        "--fail-fast",
+        action="store_true",
+        help="end each drill at its first failed check: its fault reverted at once, the "
+        "phases after it skipped (the next drills still run)",
     )
     run.add_argument(
         "--in-file-order",

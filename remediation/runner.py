@@ -55,6 +55,8 @@ def run_drill(
     valid: ValidDrill,
     settings: Settings,
     on_phase: PhaseListener = lambda drill, phase: log.info("%s: %s", drill, phase),
+    *,
+    fail_fast: bool = False,
 ) -> DrillResult:
     """Run a drill validated against the target (`validate_drill`: nothing is touched
     if that fails)::
@@ -62,10 +64,14 @@ def run_drill(
         valid = validate_drill(*load_drill(Path("drills/app-crash.drill.yaml")), settings)
         result = run_drill(valid, settings)
         print(result.verdict, result.failed_checks)
+
+    `fail_fast`: the drill ends at the first phase with a failed check; the fault is
+    reverted then (as on any exit) and the phases after it are skipped. The verdict
+    is the same (failed); the report has only the checks made until then.
     """
     scope = DrillScope(valid, settings, on_phase)
     started_at = clock.now()
-    record = _Record()
+    record = _Record(fail_fast=fail_fast)
     with Monitoring.open(settings) as monitoring:
         try:
             # before anything is touched: what can never pass is refused
@@ -76,6 +82,8 @@ def run_drill(
             _run_phases(scope, monitoring, record)
         except (ConfigError, GuardRefused):
             raise
+        except _FailedFast:
+            scope.phase("stopped at the first failed check (fail fast)")
         except HarnessError as exc:
             error = f"{type(exc).__name__}: {exc}"
             scope.timeline.record(EventKind.DRILL_ERROR, error=error)
@@ -87,6 +95,10 @@ def run_drill(
     return _export(scope, build_result(scope, started_at, outcome, record.facts))
 
 
+class _FailedFast(Exception):
+    """A phase's check failed in a drill run with `fail_fast`: end it here."""
+
+
 @dataclass
 class _Record:
     """What the phases produced so far, owned by `run_drill`: kept when a phase
@@ -94,6 +106,13 @@ class _Record:
 
     outcomes: list[PhaseOutcome] = field(default_factory=list)
     facts: DrillFacts = field(default_factory=DrillFacts)
+    fail_fast: bool = False
+
+    def add(self, *outcomes: PhaseOutcome) -> None:
+        """A phase's outcomes; with `fail_fast`, a failed check ends the drill."""
+        self.outcomes.extend(outcomes)
+        if self.fail_fast and any(not c.passed for o in outcomes for c in o.checks):
+            raise _FailedFast
 
 
 def plan_drill(valid: ValidDrill, settings: Settings) -> list[str]:
@@ -136,7 +155,6 @@ def plan_drill(valid: ValidDrill, settings: Settings) -> list[str]:
 
 def _run_phases(scope: DrillScope, monitoring: Monitoring, record: _Record) -> None:
     settings, drill, timeline = scope.settings, scope.drill, scope.timeline
-    outcomes = record.outcomes
     with ExitStack() as stack:
         platform = stack.enter_context(closing(open_platform(settings.target.platform)))
         faults = stack.enter_context(fault_context(settings, platform, timeline, drill.load))
@@ -172,31 +190,31 @@ def _run_phases(scope: DrillScope, monitoring: Monitoring, record: _Record) -> N
         with inject(drill.fault, faults) as fault_at:
             if ladder is not None and ladder.expectation.acknowledge == "at_once":
                 stack.enter_context(ladder.acknowledger(fault_at))
-            observations = _await_alerts(scope, watcher, ladder, fault_at, outcomes)
+            observations = _await_alerts(scope, watcher, ladder, fault_at, record)
             if tools.followed:
                 scope.phase("awaiting the incident tools (war room, status page)")
-                outcomes.append(tools.opened(fault_at, timeline))
+                record.add(tools.opened(fault_at, timeline))
             scope.phase("awaiting recovery")
             recovery, recovered_at = await_recovery(scope, platform, observers, fault_at)
-            outcomes.append(recovery)
+            record.add(recovery)
             if load is not None:
                 scope.phase("stopping load")
                 load_result = load.stop()
                 record.facts = replace(record.facts, load=load_result)
-                outcomes.append(PhaseOutcome(tuple(load_checks(drill.expect.load, load_result))))
+                record.add(PhaseOutcome(tuple(load_checks(drill.expect.load, load_result))))
             hold = drill.fault.hold
             scope.phase("reverting fault" + (f" ({hold:g} s after injection)" if hold else ""))
         reverted_at = clock.now()
         if drill.fault.ends_after(drill.load) is None:  # scale-in after a held fault's revert
-            outcomes.append(check_scaled_in(scope, platform, reverted_at))
+            record.add(check_scaled_in(scope, platform, reverted_at))
         scope.phase("checking steady state again (alerts resolved, journeys green)")
-        outcomes.extend(_resolved(watcher, observations, recovered_at or clock.now(), timeline))
-        outcomes += _followed_up(scope, monitoring, tools, fault_at, recovered_at or reverted_at)
-        outcomes.append(check_steady_state_again(drill, prober))
+        record.add(*_resolved(watcher, observations, recovered_at or clock.now(), timeline))
+        record.add(*_followed_up(scope, monitoring, tools, fault_at, recovered_at or reverted_at))
+        record.add(check_steady_state_again(drill, prober))
         alerts, seen_checks = alerts_since_fault(
             drill.expect, settings.contract, monitoring, watch, (fault_at, reverted_at)
         )
-        outcomes.append(PhaseOutcome(seen_checks))
+        record.add(PhaseOutcome(seen_checks))
         began = timeline.events[0].at if timeline.events else fault_at
         seen = tuple(monitoring.prometheus.firing_alerts(began, clock.now()))
     record.facts = replace(record.facts, alerts_seen=seen, alerts=alerts)
@@ -207,7 +225,7 @@ def _await_alerts(
     watcher: AlertWatcher,
     ladder: Ladder | None,
     fault_at: float,
-    outcomes: list[PhaseOutcome],
+    record: _Record,
 ) -> list[AlertObservation]:
     """Each expected alert awaited and checked; then its incident's escalation followed."""
     scope.phase("awaiting alerts and notifications")
@@ -215,10 +233,10 @@ def _await_alerts(
     for observation in observations:
         record_observation(observation, scope.timeline)
         checks = tuple(alert_checks(observation))
-        outcomes.append(PhaseOutcome(checks, detection_stages(observation)))
+        record.add(PhaseOutcome(checks, detection_stages(observation)))
     if ladder is not None:
         scope.phase("following the escalation")
-        outcomes.append(ladder.follow(fault_at, scope.timeline))
+        record.add(ladder.follow(fault_at, scope.timeline))
     return observations
 
 

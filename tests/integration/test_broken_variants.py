@@ -135,7 +135,8 @@ def test_the_concerned_drill_fails_naming_what_broke(
     for drill_name in VARIANTS[name].drills:
         check, words = expected[drill_name] if isinstance(expected, dict) else expected
         drill, source = load_drill(REPO / "drills" / f"{drill_name}.drill.yaml")
-        result = run_drill(validate_drill(drill, source, settings), settings)
+        # the drill ends at its first failed check: the one asserted must be it
+        result = run_drill(validate_drill(drill, source, settings), settings, fail_fast=True)
         failed = {c.name: c.detail for c in result.failed_checks}
         timeline = "\n".join(str(e.as_json()) for e in result.events if e.kind != "phase")
         assert result.verdict == "failed", f"{drill_name} on {name}: {result.error}\n{timeline}"
