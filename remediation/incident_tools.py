@@ -143,7 +143,7 @@ class IncidentTools(Closing):
                 )
                 continue
             _record(timeline, f.tool.what, "opened", f.opening.where, f.opening.opened_at)
-            delay = f.opening.opened_at - fault_at
+            delay = max(0.0, f.opening.opened_at - fault_at)  # Slack stamps whole seconds
             checks.append(
                 Check(
                     name,

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from harness.clients import NotificationSinkClient
 from harness.polling import wait_until
 from harness.results import DrillResult
 from harness.settings import Settings, load_settings
@@ -21,6 +22,7 @@ from journeys.target import JourneyTarget
 from remediation.receivers import open_readers
 
 REPO = Path(__file__).resolve().parents[1]
+SINK_URL = "http://127.0.0.1:19095"  # the sandbox's sink, published on loopback
 SANDBOX_TARGET = REPO / "targets" / "sandbox.yaml"
 
 
@@ -100,6 +102,12 @@ def variant(sandbox: Any) -> Iterator[Any]:
 
     yield switch
     compose.apply_variant(sandbox, "healthy")
+    # A variant may leave incidents open that nothing will resolve (with
+    # resolved-notifications-off, Alertmanager never sends the resolve): the next
+    # test's page would merge into one, as PagerDuty deduplicates. On-call would
+    # resolve it by hand; the tests start the receiving systems afresh.
+    with NotificationSinkClient(SINK_URL, token=sandbox.secret("sink-token")) as sink:
+        sink.clear()
 
 
 @pytest.fixture(scope="session")

@@ -42,3 +42,7 @@ class NotificationSinkClient(JsonApi):
             )
             for r in rows
         ]
+
+    def clear(self) -> None:
+        """Forget every capture, incident and channel (the sink's `DELETE /notifications`)."""
+        self.request("DELETE", "/notifications")

@@ -119,6 +119,15 @@ BROKEN: dict[str, Expected | dict[str, Expected]] = {
 }
 
 
+# Variants whose drill fails first on a consequence and names the cause later: run
+# whole (the others stop at their first failed check, which is the one asserted).
+CAUSE_SHOWS_LATER = {
+    "health-restarts-off",  # no restart, so no IDPDown (the alerts come first)
+    "inhibition-inverted",  # the P0 is held back from its receivers first
+    "status-page-never-updated",  # the automation's 502s fail its delivery check first
+}
+
+
 def test_every_variant_names_the_drills_that_catch_it() -> None:
     broken = {name for name, v in VARIANTS.items() if name != "healthy"}
     assert all(VARIANTS[name].drills for name in broken)
@@ -135,8 +144,9 @@ def test_the_concerned_drill_fails_naming_what_broke(
     for drill_name in VARIANTS[name].drills:
         check, words = expected[drill_name] if isinstance(expected, dict) else expected
         drill, source = load_drill(REPO / "drills" / f"{drill_name}.drill.yaml")
-        # the drill ends at its first failed check: the one asserted must be it
-        result = run_drill(validate_drill(drill, source, settings), settings, fail_fast=True)
+        # the drill ends at its first failed check, unless the cause shows later
+        fail_fast = name not in CAUSE_SHOWS_LATER
+        result = run_drill(validate_drill(drill, source, settings), settings, fail_fast=fail_fast)
         failed = {c.name: c.detail for c in result.failed_checks}
         timeline = "\n".join(str(e.as_json()) for e in result.events if e.kind != "phase")
         assert result.verdict == "failed", f"{drill_name} on {name}: {result.error}\n{timeline}"
