@@ -13,7 +13,7 @@ from sandbox.sink.escalation import (
     PolicyFile,
     ServicePolicy,
 )
-from tests.unit.test_sink import TOKEN, _client
+from tests.sink_server import TOKEN, served_sink
 
 POLICY = EscalationPolicy(
     "p0-oncall",
@@ -91,7 +91,7 @@ def test_policies_load_from_yaml(tmp_path: Path) -> None:
 def test_the_sink_serves_policy_log_entries_and_acknowledgement() -> None:
     pd = {"Authorization": f"Token token={TOKEN}"}
     event = {"dedup_key": "g1", "event_action": "trigger", "payload": {"summary": "X down"}}
-    with _client(policies=lambda: {"svc": ServicePolicy(POLICY)}) as client:
+    with served_sink(policies=lambda: {"svc": ServicePolicy(POLICY)}) as client:
         client.post("/pagerduty/svc/v2/enqueue", json=event).raise_for_status()
         incident = client.get("/pagerduty/api/incidents", headers=pd).json()["incidents"][0]
         assert incident["escalation_policy"]["id"] == "p0-oncall"
