@@ -81,7 +81,7 @@ def test_app_crash_passes_with_measured_mttd_and_mttr(
     junit = (tmp_path / "junit.xml").read_text()
     assert violations(junit) == []
     cases = ET.fromstring(junit).findall(".//testsuite[@name='drill app-crash']/testcase")
-    assert len(cases) == len(drill["checks"]) == 13  # with "no unexpected P0/P1 pages"
+    assert len(cases) == len(drill["checks"]) == 14  # with "no unexpected P0/P1 pages"
     assert all(c.find("failure") is None for c in cases)
 
     password = settings.password.get_secret_value()
