@@ -146,6 +146,10 @@ def _refused_without_echo(call: Any) -> None:
 
 def test_the_sandbox_target_reads_every_receiver_back(settings: Settings, tmp_path: Path) -> None:
     """No receiver of the contract is left without a reader: the sandbox proves
-    `received` for every one."""
+    `received` for every one but the incident automation's webhook, whose effects
+    are read back as the war room and the status page."""
     assert settings.contract is not None
-    assert settings.contract.receivers <= set(settings.target.receivers)
+    automation = {"incident-automation"}
+    assert settings.contract.receivers - automation <= set(settings.target.receivers)
+    assert settings.target.war_room is not None
+    assert settings.target.status_page is not None
