@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import os
 
-import uvicorn
-
 from sandbox.incident_automation.app import Tools, create_app
+from sandbox.webhook_service import serve
 
 
 def main() -> None:
@@ -20,12 +19,7 @@ def main() -> None:
         statuspage_token=os.environ["STATUSPAGE_TOKEN"],
         component=os.environ["STATUSPAGE_COMPONENT"],
     )
-    uvicorn.run(
-        create_app(tools),
-        host="0.0.0.0",
-        port=int(os.environ.get("AUTOMATION_PORT", "8080")),
-        log_level="warning",
-    )
+    serve(create_app(tools), "AUTOMATION_PORT")
 
 
 if __name__ == "__main__":

@@ -22,8 +22,9 @@ from typing import Any, Protocol
 
 import httpx
 from fastapi import FastAPI, HTTPException, Request
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
-from starlette.responses import Response
+from prometheus_client import Counter
+
+from sandbox.webhook_service import add_probes
 
 log = logging.getLogger("incident-automation")
 STEPS = Counter("incident_automation_steps", "Incident tool calls.", ["tool", "result"])
@@ -219,12 +220,5 @@ def create_app(tools: Tools) -> FastAPI:
             raise HTTPException(502, f"{', '.join(failed)} failed")
         return {"status": "done"}
 
-    @app.get("/healthz")
-    async def healthz() -> str:
-        return "ok"
-
-    @app.get("/metrics")
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
-
+    add_probes(app)
     return app

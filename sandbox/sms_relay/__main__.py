@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import os
 
-import uvicorn
-
 from sandbox.sms_relay.app import SmsProvider, create_app
+from sandbox.webhook_service import serve
 
 
 def main() -> None:
@@ -18,12 +17,7 @@ def main() -> None:
         sender=os.environ["SMS_FROM"],
         recipient=os.environ["SMS_TO"],
     )
-    uvicorn.run(
-        create_app(provider),
-        host="0.0.0.0",
-        port=int(os.environ.get("SMS_RELAY_PORT", "8080")),
-        log_level="warning",
-    )
+    serve(create_app(provider), "SMS_RELAY_PORT")
 
 
 if __name__ == "__main__":

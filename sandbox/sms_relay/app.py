@@ -11,8 +11,9 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI, HTTPException, Request
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
-from starlette.responses import Response
+from prometheus_client import Counter
+
+from sandbox.webhook_service import add_probes
 
 log = logging.getLogger("sms-relay")
 MESSAGES = Counter("sms_relay_messages", "Text messages handed to the SMS provider.", ["result"])
@@ -64,12 +65,5 @@ def create_app(provider: SmsProvider) -> FastAPI:
         MESSAGES.labels("sent").inc()
         return {"status": "sent"}
 
-    @app.get("/healthz")
-    async def healthz() -> str:
-        return "ok"
-
-    @app.get("/metrics")
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
-
+    add_probes(app)
     return app
