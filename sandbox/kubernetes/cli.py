@@ -24,15 +24,13 @@ def run_kubernetes(args: argparse.Namespace) -> int:
             print(f"kubernetes sandbox up: cluster from {layout.bin}", flush=True)
             cluster.up(layout, [images.pinned(IMAGE), images.pinned(SINK_IMAGE)])
             print(f"  {time.monotonic() - started:5.1f} s  cluster ready", flush=True)
-            compose.apply(layout, name)
-            compose.await_ready(layout)
+            compose.switch(layout, name)
             print(
                 f"kubernetes sandbox up ({name}) in {time.monotonic() - started:.1f} s; "
                 f"kubeconfig {layout.admin_kubeconfig}"
             )
         elif args.sandbox_action == "variant":
-            compose.apply(layout, name)
-            compose.await_ready(layout)
+            compose.switch(layout, name)
             print(f"kubernetes sandbox switched to {name}: {KUBERNETES_VARIANTS[name].breaks}")
         elif args.sandbox_action == "down":
             removed = cluster.down(layout)

@@ -33,10 +33,13 @@ class ServicePorts:
     ip: str
     ports: tuple[int, ...]
     node_ports: dict[int, int] = field(default_factory=dict)
+    selector: dict[str, str] = field(default_factory=dict)
+    """Pod labels beyond `app: <name>` (the database's primary only)."""
 
 
 SERVICES = {
-    "postgres": ServicePorts("10.96.100.10", (5432,), {5432: 30432}),
+    # the primary only: Patroni labels its pods role=primary|replica
+    "postgres": ServicePorts("10.96.100.10", (5432, 8008), {5432: 30432}, {"role": "primary"}),
     "redis": ServicePorts("10.96.100.11", (6379,)),
     "sink": ServicePorts("10.96.100.12", (8080,), {8080: 30095}),
     "mailpit": ServicePorts("10.96.100.18", (1025, 8025), {8025: 30025}),
@@ -60,18 +63,25 @@ def _http_probe(path: str, period: int, failures: int) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class App:
-    """One Deployment of the sandbox (its Service is in SERVICES under the same name)."""
+    """One Deployment (or StatefulSet) of the sandbox (its Service is in SERVICES under
+    the same name)."""
 
     command: list[str]
     env: dict[str, str] = field(default_factory=dict)
     secret_env: dict[str, str] = field(default_factory=dict)
     """Variable -> key of the sandbox-secrets Secret."""
+    field_env: dict[str, str] = field(default_factory=dict)
+    """Variable -> the pod's own field (metadata.name, status.podIP ...)."""
+    kind: str = "Deployment"
+    replicas: int = 1
     resources: dict[str, Any] | None = None
     readiness: dict[str, Any] | None = None
     liveness: dict[str, Any] | None = None
     drillable: bool = False
     scrape: str | None = None
     """The port Prometheus scrapes (pod annotation pagerdrill.io/scrape)."""
+    job: str | None = None
+    """Prometheus' job label when not the app's name (pod annotation pagerdrill.io/job)."""
     service_account: str | None = None
     strategy: dict[str, Any] = field(default_factory=lambda: {"type": "Recreate"})
     grace: int = 5
@@ -96,12 +106,43 @@ PROMETHEUS = [
 ]  # fmt: skip
 
 
+PATRONI_PASSWORDS = (
+    "IDP_DB_PASSWORD", "PATRONI_SUPERUSER_PASSWORD", "PATRONI_REPLICATION_PASSWORD",
+    "PATRONI_REWIND_PASSWORD",
+)  # fmt: skip
+"""The app's role (created at bootstrap) and Patroni's users share one password."""
+
+
 def apps(database_url: str) -> dict[str, App]:
     return {
+        # Patroni with the Kubernetes API as its DCS: two members, synchronous
+        # replication, the leader lock in a ConfigMap, pods labelled by role
         "postgres": App(
-            ["/opt/pagerdrill/sandbox/kubernetes/services/postgres.sh"],
-            secret_env={"IDP_DB_PASSWORD": "database-password"},
+            ["python", "-m", "sandbox.kubernetes.patroni"],
+            secret_env=dict.fromkeys(PATRONI_PASSWORDS, "database-password"),
+            field_env={
+                "PATRONI_NAME": "metadata.name",
+                "PATRONI_KUBERNETES_NAMESPACE": "metadata.namespace",
+                "PATRONI_KUBERNETES_POD_IP": "status.podIP",
+            },
+            env={
+                "PATRONI_RESTAPI_CONNECT_ADDRESS": "$(PATRONI_KUBERNETES_POD_IP):8008",
+                "PATRONI_POSTGRESQL_CONNECT_ADDRESS": "$(PATRONI_KUBERNETES_POD_IP):5432",
+            },
+            kind="StatefulSet",
+            replicas=2,
+            readiness={
+                "httpGet": {"path": "/readiness", "port": 8008},
+                "periodSeconds": 2,
+                "failureThreshold": 2,
+                "timeoutSeconds": 1,
+            },
+            drillable=True,
+            scrape="8008",
+            job="patroni",
+            service_account="patroni",
             scratch="/var/lib/postgresql",
+            grace=10,
         ),
         "redis": App(
             ["redis-server", "--save", "", "--appendonly", "no", "--protected-mode", "no"]
@@ -218,12 +259,42 @@ def current_variant() -> str:
     return path.read_text().strip() if path.exists() else "healthy"
 
 
+def switch(layout: Layout, variant_name: str = "healthy") -> None:
+    """The sandbox as `variant_name` has it, ready: its objects applied, every workload
+    ready, and Patroni's automatic failover on or paused."""
+    was_paused = KUBERNETES_VARIANTS[current_variant()].failover_paused
+    paused = KUBERNETES_VARIANTS[variant_name].failover_paused
+    apply(layout, variant_name)
+    if was_paused and not paused:  # a primary killed while paused has no successor yet
+        set_failover(layout, paused=False)
+    await_ready(layout)
+    if paused:
+        set_failover(layout, paused=True)
+
+
+def set_failover(layout: Layout, *, paused: bool) -> None:
+    """Patroni's maintenance mode (cluster-wide, through any member's REST API, from
+    inside its pod: the API listens on the pod network only)."""
+    body = json.dumps({"pause": paused})
+    problems = []
+    for pod in ("postgres-0", "postgres-1"):
+        try:
+            kubectl(layout, "exec", pod, "-n", NAMESPACE, "-c", "postgres", "--",
+                    "curl", "-fsS", "-m", "5", "-X", "PATCH", "-d", body,
+                    "http://127.0.0.1:8008/config")  # fmt: skip
+        except ClusterError as exc:
+            problems.append(f"{pod}: {exc}")
+        else:
+            return
+    raise ClusterError(f"cannot set Patroni pause={paused}: {'; '.join(problems)}")
+
+
 def await_ready(layout: Layout, timeout: float = 180.0) -> None:
-    """Every Deployment rolled out and ready, and every bare Pod ready."""
+    """Every Deployment and StatefulSet rolled out and ready, and every bare Pod ready."""
     deadline, last = time.monotonic() + timeout, "nothing listed yet"
     while time.monotonic() < deadline:
         listing = json.loads(
-            kubectl(layout, "get", "deployments,pods", "-n", NAMESPACE, "-o", "json")
+            kubectl(layout, "get", "deployments,statefulsets,pods", "-n", NAMESPACE, "-o", "json")
         )
         waiting = [w for w in map(_not_ready, listing["items"]) if w is not None]
         if listing["items"] and not waiting:
@@ -235,7 +306,7 @@ def await_ready(layout: Layout, timeout: float = 180.0) -> None:
 
 def _not_ready(item: dict[str, Any]) -> str | None:
     name, status = item["metadata"]["name"], item.get("status", {})
-    if item["kind"] == "Deployment":
+    if item["kind"] in ("Deployment", "StatefulSet"):
         wanted = item["spec"]["replicas"]
         current = (
             status.get("observedGeneration") == item["metadata"]["generation"]
@@ -243,9 +314,10 @@ def _not_ready(item: dict[str, Any]) -> str | None:
             and status.get("readyReplicas", 0) == wanted
             and status.get("replicas", 0) == wanted
         )
-        return None if current else f"deployment {name}: {status.get('readyReplicas', 0)}/{wanted}"
+        counts = f"{status.get('readyReplicas', 0)}/{wanted}"
+        return None if current else f"{item['kind'].lower()} {name}: {counts}"
     if item["metadata"].get("ownerReferences"):
-        return None  # pods of a Deployment: counted above
+        return None  # pods of a Deployment or StatefulSet: counted above
     ready = any(
         c["type"] == "Ready" and c["status"] == "True" for c in status.get("conditions", [])
     )

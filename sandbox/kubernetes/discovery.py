@@ -3,7 +3,8 @@ endpoint: the sandbox's Prometheus is built without `kubernetes_sd_configs` (onl
 DNS discovery, sandbox/monitoring/build.sh), so this
 sidecar lists the namespace's pods through the Kubernetes API (with the pod's
 service account) and serves those annotated `pagerdrill.io/scrape: <port>` as
-targets, `job` and `service` from their `app` label::
+targets, `service` from their `app` label and `job` from it too unless annotated
+`pagerdrill.io/job: <job>` (Patroni's pods are the rules' job `patroni`)::
 
     python -m sandbox.kubernetes.discovery   # GET http://127.0.0.1:8089/targets
 """
@@ -20,6 +21,7 @@ import httpx
 
 ACCOUNT = Path("/var/run/secrets/kubernetes.io/serviceaccount")
 ANNOTATION = "pagerdrill.io/scrape"
+JOB_ANNOTATION = "pagerdrill.io/job"
 
 
 def targets(pods: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -27,13 +29,14 @@ def targets(pods: list[dict[str, Any]]) -> list[dict[str, Any]]:
     groups = []
     for pod in pods:
         meta, status = pod["metadata"], pod.get("status", {})
-        port = (meta.get("annotations") or {}).get(ANNOTATION)
+        annotations = meta.get("annotations") or {}
+        port = annotations.get(ANNOTATION)
         app = (meta.get("labels") or {}).get("app")
         if not port or not app or status.get("phase") != "Running" or not status.get("podIP"):
             continue
         if meta.get("deletionTimestamp"):
             continue
-        labels = {"job": app, "service": app, "pod": meta["name"]}
+        labels = {"job": annotations.get(JOB_ANNOTATION, app), "service": app, "pod": meta["name"]}
         groups.append({"targets": [f"{status['podIP']}:{port}"], "labels": labels})
     return groups
 

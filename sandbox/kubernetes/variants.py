@@ -29,6 +29,8 @@ class KubernetesVariant:
     """The drills that must FAIL on this variant."""
     objects: Callable[[Objects], Objects] = _as_is
     monitoring: Callable[[MonitoringConfig], None] = _unchanged
+    failover_paused: bool = False
+    """Patroni in maintenance mode (`pause`): no automatic failover."""
 
 
 def _named(objects: Objects, kind: str, name: str) -> dict[str, Any]:
@@ -86,6 +88,12 @@ KUBERNETES_VARIANTS = {
             "the app's HorizontalPodAutoscaler may not scale (maxReplicas = minReplicas)",
             ("load-spike-kubernetes",),
             objects=_hpa_max_is_min,
+        ),
+        KubernetesVariant(
+            "failover-disabled",
+            "Patroni's automatic failover is paused (maintenance mode)",
+            ("db-primary-killed",),
+            failover_paused=True,
         ),
         KubernetesVariant(
             "wrong-priority",

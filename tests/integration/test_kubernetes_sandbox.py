@@ -97,6 +97,40 @@ def test_pod_drills_pass_with_kubernetes_timestamps(cluster: Layout, tmp_path: P
     assert drills["load-spike-kubernetes"]["mttr_s"]["scaled.idp"] < 45  # the HPA's scale-out
 
 
+def _primary_pod(cluster: Layout) -> str:
+    return kubectl(cluster, "get", "pods", "-n", "pagerdrill-sandbox",
+                   "-l", "app=postgres,role=primary",
+                   "-o", "jsonpath={.items[*].metadata.name}")  # fmt: skip
+
+
+def test_database_failover_promotes_the_replica_and_loses_no_acknowledged_row(
+    cluster: Layout, tmp_path: Path
+) -> None:
+    """Patroni on the Kubernetes API: the primary's pod is deleted (found by its role
+    label), the replica takes the leader lock, the Service follows the label, and
+    every probe row acknowledged through the fault is still there."""
+    before = _primary_pod(cluster)
+    assert before in ("postgres-0", "postgres-1")
+    code, drills, output = _run(["drills/db-primary-killed.drill.yaml"], tmp_path)
+    assert code == 0, output
+    checks = {c["name"]: c for c in drills["db-primary-killed"]["checks"]}
+    promoted = checks["a new database primary within 45 s"]
+    assert promoted["passed"], promoted
+    assert f"(was postgres#{before})" in promoted["detail"], promoted
+    lost = next(c for name, c in checks.items() if "lost" in name)
+    assert lost["passed"], lost
+    after = _primary_pod(cluster)
+    assert after not in ("", before)
+    # the old primary's pod comes back (StatefulSet) and rejoins as a replica
+    wait_until(
+        lambda: kubectl(cluster, "get", "pod", before, "-n", "pagerdrill-sandbox",
+                        "-o", "jsonpath={.metadata.labels.role}") == "replica",
+        120,
+        expected=f"{before} back as a replica",
+        where="the Kubernetes API",
+    )  # fmt: skip
+
+
 # A bare pod cannot be brought back by the revert either: the drill ends in an error
 # (exit 3) naming the missing controller, with its failed checks kept.
 @pytest.mark.parametrize(
@@ -111,6 +145,12 @@ def test_pod_drills_pass_with_kubernetes_timestamps(cluster: Layout, tmp_path: P
             "idp had 1 replicas (max 1)",
         ),
         ("wrong-priority", "drills/app-crash.drill.yaml", 1, "fired with priority P2, expected P0"),
+        (
+            "failover-disabled",
+            "drills/db-primary-killed.drill.yaml",
+            1,
+            "is automatic failover on?",
+        ),
     ],
     ids=lambda case: case[0],
 )

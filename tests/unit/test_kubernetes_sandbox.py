@@ -16,6 +16,7 @@ from sandbox.kubernetes.compose import SERVICES, monitoring_configmap, render
 from sandbox.kubernetes.configs import kube_proxy_config, kubelet_config
 from sandbox.kubernetes.discovery import targets
 from sandbox.kubernetes.layout import Layout
+from sandbox.kubernetes.patroni import kubernetes_config
 from sandbox.monitoring_config import MonitoringConfig
 
 REPO = Path(__file__).resolve().parents[2]
@@ -26,10 +27,12 @@ def _objects(tmp_path: Path) -> list[dict[str, Any]]:
 
 
 def _deployments(objects: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {o["metadata"]["name"]: o for o in objects if o["kind"] == "Deployment"}
+    """Deployments and StatefulSets by name."""
+    kinds = ("Deployment", "StatefulSet")
+    return {o["metadata"]["name"]: o for o in objects if o["kind"] in kinds}
 
 
-def test_every_service_has_its_deployment_and_every_pod_resolves_every_name(
+def test_every_service_has_its_workload_and_every_pod_resolves_every_name(
     tmp_path: Path,
 ) -> None:
     deployments = _deployments(_objects(tmp_path))
@@ -60,6 +63,39 @@ def test_the_app_has_probes_requests_an_hpa_and_a_pdb_and_no_secret_in_plain_env
                               for c in d["spec"]["template"]["spec"]["containers"]])  # fmt: skip
     for name in ("database-password", "idp-password", "admin-token", "sms-token"):
         assert secrets.secret(name) not in literal, name
+
+
+def test_the_database_is_patroni_on_the_kubernetes_api_and_its_service_selects_the_primary(
+    tmp_path: Path,
+) -> None:
+    objects = _objects(tmp_path)
+    postgres = _deployments(objects)["postgres"]
+    assert (postgres["kind"], postgres["spec"]["replicas"]) == ("StatefulSet", 2)
+    pod = postgres["spec"]["template"]
+    assert pod["metadata"]["annotations"]["pagerdrill.io/job"] == "patroni"
+    assert pod["spec"]["serviceAccountName"] == "patroni"
+    env = {e["name"]: e for e in pod["spec"]["containers"][0]["env"]}
+    assert env["PATRONI_NAME"]["valueFrom"]["fieldRef"]["fieldPath"] == "metadata.name"
+    assert "secretKeyRef" in env["PATRONI_SUPERUSER_PASSWORD"]["valueFrom"]
+    names = list(env)  # a $(VAR) reference needs VAR defined before it
+    assert names.index("PATRONI_KUBERNETES_POD_IP") < names.index("PATRONI_RESTAPI_CONNECT_ADDRESS")
+    service = next(
+        o for o in objects if o["kind"] == "Service" and o["metadata"]["name"] == "postgres"
+    )
+    assert service["spec"]["selector"] == {"app": "postgres", "role": "primary"}
+    role = next(o for o in objects if o["kind"] == "Role" and o["metadata"]["name"] == "patroni")
+    granted = {r: set(rule["verbs"]) for rule in role["rules"] for r in rule["resources"]}
+    assert {"create", "patch", "watch"} <= granted["configmaps"]  # the leader lock
+    assert "patch" in granted["pods"]  # the role labels
+
+
+def test_patroni_keeps_the_shared_settings_with_kubernetes_as_its_dcs() -> None:
+    shared = yaml.safe_load((REPO / "sandbox" / "database" / "patroni.yml").read_text())
+    config = kubernetes_config(shared)
+    assert "etcd3" not in config
+    assert config["kubernetes"]["labels"] == {"app": "postgres"}
+    assert config["kubernetes"]["leader_label_value"] == "primary"
+    assert config["bootstrap"] == shared["bootstrap"]  # synchronous mode, ttl, post_bootstrap
 
 
 def test_node_ports_are_unique_and_in_range(tmp_path: Path) -> None:
@@ -121,3 +157,6 @@ def test_discovery_serves_running_annotated_pods_by_their_app() -> None:
     assert groups == [
         {"targets": ["10.244.0.5:8000"], "labels": {"job": "idp", "service": "idp", "pod": "idp-a"}}
     ]
+    patroni = pod("postgres-0", scrape="8008")
+    patroni["metadata"]["annotations"]["pagerdrill.io/job"] = "patroni"
+    assert targets([patroni])[0]["labels"]["job"] == "patroni"
