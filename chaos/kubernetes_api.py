@@ -12,11 +12,13 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from kubernetes.client.exceptions import ApiException
 
+from chaos.platform import ProcessRef
 from harness.errors import InfrastructureError
+from harness.target import KubernetesPlatform as KubernetesConfig
 
 
 class KubernetesApiError(InfrastructureError):
@@ -52,3 +54,21 @@ class CheckedApi:
                 raise KubernetesApiError(name, exc) from None
 
         return call
+
+
+class WorkloadPods(Protocol):
+    """What the pod-fault backends (Chaos Mesh, the node) use of the platform."""
+
+    cfg: KubernetesConfig
+
+    def targets(self, workload: str) -> list[str]:
+        """The pods a fault acts on (guarded: drillable, at most max_targets)."""
+
+    def pods(self, workload: str) -> list[Any]:
+        """Every pod of the workload, as the API lists them."""
+
+    def run_script(self, workload: str, pod: str, script: str) -> str:
+        """A shell script's output in the workload's container of `pod` (exec)."""
+
+    def processes(self, workload: str) -> list[ProcessRef]:
+        """The processes in the workload's target pods."""

@@ -4,9 +4,10 @@ in the allowed namespace, only through an allowed kubeconfig context (refused
 before any call), and never more than max_targets pods at once.
 
 Process and pod faults use the core API (exec, delete, eviction) and the apps API
-(scale); network and stress faults create Chaos Mesh resources, labelled
-`pagerdrill.io/fault`, so that revert and recover delete exactly them. Pause has
-no Kubernetes equivalent and is refused."""
+(scale). Network and stress faults are Chaos Mesh resources where the cluster has
+it (chaos/kubernetes_chaos_mesh.py); without it, stress runs through exec and
+network faults from the pods' node where pagerdrill runs on it
+(chaos/kubernetes_node.py). Pause has no Kubernetes equivalent and is refused."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from kubernetes import client, config
 from kubernetes.stream import stream
 
 from chaos.kubernetes_api import CheckedApi, KubernetesApiError
+from chaos.kubernetes_chaos_mesh import ChaosMeshFaults
+from chaos.kubernetes_node import NodeFaults
 from chaos.platform import ProcessRef, ResolvedTarget
 from chaos.processes import LIST_SCRIPT, parse_listing
 from harness import clock
@@ -31,11 +34,7 @@ from harness.target import KubernetesPlatform as KubernetesConfig
 from harness.target import KubernetesWorkload
 
 log = logging.getLogger("pagerdrill.api")
-CHAOS_MESH = ("chaos-mesh.org", "v1alpha1")
-FAULT_LABEL = "pagerdrill.io/fault"
-CHAOS_MESH_CAPABILITIES = frozenset(
-    {Capability.NETWORK_PARTITION, Capability.NETWORK_SHAPING, Capability.RESOURCE_STRESS}
-)
+NETWORK_CAPABILITIES = frozenset({Capability.NETWORK_PARTITION, Capability.NETWORK_SHAPING})
 EXEC_TIMEOUT_S = 10.0
 CRASH_SEEN_S = 10.0
 """How long a crashed container may take to show as ended in the API."""
@@ -70,50 +69,9 @@ def check_context(contexts: Sequence[str], wanted: str, allowed: Sequence[str]) 
         )
 
 
-def network_chaos(
-    name: str, namespace: str, *, pods: list[str], action: str, spec: dict[str, Any], max_s: float
-) -> dict[str, Any]:
-    """A Chaos Mesh NetworkChaos on exactly these pods."""
-    return {
-        "apiVersion": "/".join(CHAOS_MESH),
-        "kind": "NetworkChaos",
-        "metadata": {"name": name, "namespace": namespace, "labels": {FAULT_LABEL: name}},
-        "spec": {
-            "action": action,
-            "mode": "all",
-            "selector": {"pods": {namespace: pods}},
-            "direction": "to",
-            "duration": f"{max_s:.0f}s",
-            **spec,
-        },
-    }
-
-
-def stress_chaos(
-    name: str, namespace: str, *, pods: list[str], resource: str, amount: int, max_s: float
-) -> dict[str, Any]:
-    stressors = (
-        {"cpu": {"workers": amount, "load": 100}}
-        if resource == "cpu"
-        else {"memory": {"workers": 1, "size": f"{amount}MB"}}
-    )
-    return {
-        "apiVersion": "/".join(CHAOS_MESH),
-        "kind": "StressChaos",
-        "metadata": {"name": name, "namespace": namespace, "labels": {FAULT_LABEL: name}},
-        "spec": {
-            "mode": "all",
-            "selector": {"pods": {namespace: pods}},
-            "stressors": stressors,
-            "duration": f"{max_s:.0f}s",
-        },
-    }
-
-
 class KubernetesPlatform(Closing):
-    """Pods of one namespace. No freezing (Kubernetes has no pause); network and stress
-    faults are Chaos Mesh resources, available where the target says `chaos_mesh:
-    true`; the partition acts on "the pod network", the one network a pod has."""
+    """Pods of one namespace. No freezing (Kubernetes has no pause); the partition acts
+    on "the pod network", the one network a pod has."""
 
     name: ClassVar[str] = "kubernetes"
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
@@ -130,11 +88,11 @@ class KubernetesPlatform(Closing):
 
     @classmethod
     def capabilities_for(cls, config: object) -> frozenset[Capability]:
-        """Network and stress faults are Chaos Mesh resources: only where the target
-        says the cluster has Chaos Mesh (`chaos_mesh: true`)."""
-        if isinstance(config, KubernetesConfig) and config.chaos_mesh:
+        """Network faults need Chaos Mesh (`chaos_mesh: true`) or pagerdrill on the
+        pods' node (`node_access: true`); stress runs through exec without either."""
+        if isinstance(config, KubernetesConfig) and (config.chaos_mesh or config.node_access):
             return cls.capabilities
-        return cls.capabilities - CHAOS_MESH_CAPABILITIES
+        return cls.capabilities - NETWORK_CAPABILITIES
 
     def __init__(self, cfg: KubernetesConfig) -> None:
         self.cfg = cfg
@@ -152,6 +110,9 @@ class KubernetesPlatform(Closing):
         self.core = CheckedApi(client.CoreV1Api(self._api))
         self.apps = CheckedApi(client.AppsV1Api(self._api))
         self.custom = CheckedApi(client.CustomObjectsApi(self._api))
+        self.pod_faults: ChaosMeshFaults | NodeFaults = (
+            ChaosMeshFaults(self, self._api) if cfg.chaos_mesh else NodeFaults(self)
+        )
 
     def close(self) -> None:
         self._api.close()
@@ -162,15 +123,15 @@ class KubernetesPlatform(Closing):
         """`workload`, or `workload#pod` for one named pod of it (the database primary)."""
         return self.cfg.workloads[workload.split(PINNED, maxsplit=1)[0]]
 
-    def _pods(self, workload: str) -> list[Any]:
+    def pods(self, workload: str) -> list[Any]:
         selector = self._workload(workload).selector
         log.debug("GET pods -l %s -n %s", selector, self.cfg.namespace)
         return list(
             self.core.list_namespaced_pod(self.cfg.namespace, label_selector=selector).items
         )
 
-    def _targets(self, workload: str) -> list[str]:
-        pods = self._pods(workload)
+    def targets(self, workload: str) -> list[str]:
+        pods = self.pods(workload)
         undrillable = [
             p.metadata.name
             for p in pods
@@ -192,7 +153,7 @@ class KubernetesPlatform(Closing):
         return chosen
 
     def resolve(self, workload: str) -> ResolvedTarget:
-        return ResolvedTarget(workload, ",".join(self._targets(workload)), "pod")
+        return ResolvedTarget(workload, ",".join(self.targets(workload)), "pod")
 
     def database_primary(self) -> str:
         """`workload#pod` of the primary pod right now (CloudNativePG's
@@ -213,7 +174,7 @@ class KubernetesPlatform(Closing):
         else:
             primaries = [
                 p.metadata.name
-                for p in self._pods(database.workload)
+                for p in self.pods(database.workload)
                 if (p.metadata.labels or {}).get(database.role_label) in database.primary_values
             ]
             if len(primaries) != 1:
@@ -229,7 +190,7 @@ class KubernetesPlatform(Closing):
         container's init must end with its child (tini, dumb-init, a shell that
         waits): checked, and refused with that hint if the container did not end."""
         container = self._workload(workload).container
-        pods = self._targets(workload)
+        pods = self.targets(workload)
         before = {pod: self._restarts_of(pod) for pod in pods}
         at = clock.now()
         for pod in pods:
@@ -273,7 +234,7 @@ class KubernetesPlatform(Closing):
 
     def _delete(self, workload: str, grace_s: int) -> float:
         at = clock.now()
-        for pod in self._targets(workload):
+        for pod in self.targets(workload):
             log.debug("DELETE pod %s (grace %d s)", pod, grace_s)
             self.core.delete_namespaced_pod(pod, self.cfg.namespace, grace_period_seconds=grace_s)
         return at
@@ -281,7 +242,7 @@ class KubernetesPlatform(Closing):
     def kill(self, workload: str) -> float:
         return self._delete(workload, 0)
 
-    def _run(self, workload: str, pod: str, script: str) -> str:
+    def run_script(self, workload: str, pod: str, script: str) -> str:
         """A shell script's output in the workload's container of `pod`."""
         container = self._workload(workload).container
         kwargs = {"container": container} if container else {}
@@ -304,8 +265,8 @@ class KubernetesPlatform(Closing):
     def processes(self, workload: str) -> list[ProcessRef]:
         return [
             p
-            for pod in self._targets(workload)
-            for p in parse_listing(pod, self._run(workload, pod, LIST_SCRIPT))
+            for pod in self.targets(workload)
+            for p in parse_listing(pod, self.run_script(workload, pod, LIST_SCRIPT))
         ]
 
     def send_signal(self, workload: str, processes: list[ProcessRef], signal_name: str) -> float:
@@ -321,7 +282,9 @@ class KubernetesPlatform(Closing):
         for pod in sorted({p.where for p in processes}):
             pids = [str(p.pid) for p in processes if (pod, p.pid) in current]
             if pids:
-                self._run(workload, pod, f"kill -{signal_name} {' '.join(pids)} 2>/dev/null; true")
+                self.run_script(
+                    workload, pod, f"kill -{signal_name} {' '.join(pids)} 2>/dev/null; true"
+                )
         return at
 
     def stop(self, workload: str, grace_s: float) -> float:
@@ -329,7 +292,7 @@ class KubernetesPlatform(Closing):
 
     def evict(self, workload: str) -> float:
         at = clock.now()
-        for pod in self._targets(workload):
+        for pod in self.targets(workload):
             self._evict_pod(pod)
         return at
 
@@ -357,12 +320,12 @@ class KubernetesPlatform(Closing):
 
         def ready() -> bool:
             if deployment is None:
-                return any(_serving(p) for p in self._pods(workload))
+                return any(_serving(p) for p in self.pods(workload))
             found = self.apps.read_namespaced_deployment(deployment, self.cfg.namespace)
             if found.status is None or found.spec is None:
                 return False
             replicas = found.spec.replicas or 0
-            serving = sum(1 for p in self._pods(workload) if _serving(p))
+            serving = sum(1 for p in self.pods(workload) if _serving(p))
             return (found.status.ready_replicas or 0) >= replicas and serving >= min(replicas, 1)
 
         wait_until(ready, timeout, expected=f"{workload} ready", where="the Kubernetes API")
@@ -371,7 +334,7 @@ class KubernetesPlatform(Closing):
         """Ready pods of the workload right now (what serves, not what is asked for)."""
         return sum(
             1
-            for p in self._pods(workload)
+            for p in self.pods(workload)
             if p.metadata.deletion_timestamp is None
             and any(c.type == "Ready" and c.status == "True" for c in p.status.conditions or [])
         )
@@ -398,7 +361,7 @@ class KubernetesPlatform(Closing):
         return deployment
 
     def node_of(self, workload: str) -> str:
-        pods = sorted(self._pods(workload), key=lambda p: p.metadata.name)
+        pods = sorted(self.pods(workload), key=lambda p: p.metadata.name)
         nodes = [p.spec.node_name for p in pods if p.spec and p.spec.node_name]
         if not nodes:
             raise InfrastructureError(f"workload {workload}: no pod is scheduled on a node")
@@ -407,11 +370,11 @@ class KubernetesPlatform(Closing):
     def drain(self, node: str, workload: str) -> float:
         """Cordon `node`, then evict the workload's drillable pods on it (only those:
         other tenants' pods on the node are never touched)."""
-        self._targets(workload)  # the guards, before the node is touched
+        self.targets(workload)  # the guards, before the node is touched
         at = clock.now()
         log.debug("PATCH node %s unschedulable=true", node)
         self.core.patch_node(node, {"spec": {"unschedulable": True}})
-        for pod in self._pods(workload):
+        for pod in self.pods(workload):
             if pod.spec and pod.spec.node_name == node:
                 self._evict_pod(pod.metadata.name)
         return at
@@ -420,136 +383,53 @@ class KubernetesPlatform(Closing):
         log.debug("PATCH node %s unschedulable=false", node)
         self.core.patch_node(node, {"spec": {"unschedulable": False}})
 
-    # network and stress: Chaos Mesh resources
-
-    def _require_chaos_mesh(self, kind: str) -> None:
-        try:
-            CheckedApi(client.ApiextensionsV1Api(self._api)).read_custom_resource_definition(
-                f"{kind}.chaos-mesh.org"
-            )
-        except KubernetesApiError as exc:
-            if exc.status == 404:
-                raise FaultInjectionError(
-                    f"Chaos Mesh is not installed (no {kind}.chaos-mesh.org CRD): network and "
-                    "stress faults on Kubernetes need it (https://chaos-mesh.org)"
-                ) from exc
-            raise
-
-    def _create_chaos(self, plural: str, body: dict[str, Any]) -> float:
-        self._require_chaos_mesh(plural)
-        at = clock.now()
-        log.debug("POST %s %s", plural, body["metadata"]["name"])
-        self.custom.create_namespaced_custom_object(*CHAOS_MESH, self.cfg.namespace, plural, body)
-        return at
-
-    def _chaos(self, plural: str, selector: str = FAULT_LABEL) -> list[dict[str, Any]]:
-        """pagerdrill's Chaos Mesh resources of this kind (none if Chaos Mesh is absent)."""
-        try:
-            found = self.custom.list_namespaced_custom_object(
-                *CHAOS_MESH, self.cfg.namespace, plural, label_selector=selector
-            )
-        except KubernetesApiError as exc:
-            if exc.status == 404:  # no such CRD: nothing of ours can exist
-                return []
-            raise
-        return list(cast(dict[str, Any], found).get("items", []))
-
-    def _delete_chaos(self, plural: str, selector: str) -> None:
-        for item in self._chaos(plural, selector):
-            name = item["metadata"]["name"]
-            log.debug("DELETE %s %s", plural, name)
-            self.custom.delete_namespaced_custom_object(
-                *CHAOS_MESH, self.cfg.namespace, plural, name
-            )
-
-    def _chaos_name(self, workload: str, what: str) -> str:
-        return f"pagerdrill-{what}-{workload}"[:63]
+    # network and stress: Chaos Mesh resources, or from the node and through exec
 
     def networks(self, workload: str) -> dict[str, list[str]]:
-        return {"pod-network": []}
+        return self.pod_faults.networks(workload)
 
     def disconnect(self, workload: str, network: str) -> float:
-        everyone = {"mode": "all", "selector": {"namespaces": [self.cfg.namespace]}}
-        body = network_chaos(
-            self._chaos_name(workload, "partition"),
-            self.cfg.namespace,
-            pods=self._targets(workload),
-            action="partition",
-            spec={"direction": "both", "target": everyone},
-            max_s=3600,
-        )
-        return self._create_chaos("networkchaos", body)
+        return self.pod_faults.disconnect(workload, network)
 
     def reconnect(self, workload: str, network: str, aliases: list[str]) -> None:
-        self._delete_chaos(
-            "networkchaos", f"{FAULT_LABEL}={self._chaos_name(workload, 'partition')}"
-        )
+        self.pod_faults.reconnect(workload, network, aliases)
 
     def add_latency(self, workload: str, delay_s: float, jitter_s: float) -> float:
-        delay = {"latency": f"{delay_s * 1000:.0f}ms", "jitter": f"{jitter_s * 1000:.0f}ms"}
-        body = network_chaos(
-            self._chaos_name(workload, "latency"),
-            self.cfg.namespace,
-            pods=self._targets(workload),
-            action="delay",
-            spec={"delay": delay},
-            max_s=3600,
-        )
-        return self._create_chaos("networkchaos", body)
+        return self.pod_faults.add_latency(workload, delay_s, jitter_s)
 
     def add_loss(self, workload: str, percent: float) -> float:
-        body = network_chaos(
-            self._chaos_name(workload, "loss"),
-            self.cfg.namespace,
-            pods=self._targets(workload),
-            action="loss",
-            spec={"loss": {"loss": f"{percent:g}"}},
-            max_s=3600,
-        )
-        return self._create_chaos("networkchaos", body)
+        return self.pod_faults.add_loss(workload, percent)
 
     def clear_network_faults(self, workload: str) -> None:
-        for what in ("latency", "loss"):
-            self._delete_chaos("networkchaos", f"{FAULT_LABEL}={self._chaos_name(workload, what)}")
+        self.pod_faults.clear_network_faults(workload)
 
     def network_faults(self, workload: str) -> list[str]:
-        names = [i["metadata"]["name"] for i in self._chaos("networkchaos")]
-        return [n for n in names if n.endswith(f"-{workload}")]
+        return self.pod_faults.network_faults(workload)
 
     def start_stress(
         self, workload: str, resource: str, amount: int, marker: str, max_s: float
     ) -> float:
-        body = stress_chaos(
-            marker,
-            self.cfg.namespace,
-            pods=self._targets(workload),
-            resource=resource,
-            amount=amount,
-            max_s=max_s,
-        )
-        return self._create_chaos("stresschaos", body)
+        return self.pod_faults.start_stress(workload, resource, amount, marker, max_s)
 
     def stop_stress(self, workload: str, marker: str) -> None:
-        self._delete_chaos("stresschaos", f"{FAULT_LABEL}={marker}")
+        self.pod_faults.stop_stress(workload, marker)
 
     def stress_processes(self, workload: str, marker: str) -> list[int]:
-        """One entry per StressChaos of this fault (Kubernetes shows no host PIDs)."""
-        names = [i["metadata"]["name"] for i in self._chaos("stresschaos")]
-        return [1 for n in names if n.startswith(marker)]
+        return self.pod_faults.stress_processes(workload, marker)
 
     # observation
 
     def restart_count(self, workload: str) -> int:
         return sum(
             cs.restart_count
-            for p in self._pods(workload)
+            for p in self.pods(workload)
             for cs in (p.status.container_statuses or [])
         )
 
     def started_at(self, workload: str) -> float:
         starts = [
             cs.state.running.started_at.timestamp()
-            for p in self._pods(workload)
+            for p in self.pods(workload)
             for cs in (p.status.container_statuses or [])
             if cs.state and cs.state.running
         ]
@@ -558,7 +438,7 @@ class KubernetesPlatform(Closing):
         return float(max(starts))
 
     def is_running(self, workload: str) -> bool:
-        return any(_serving(p) for p in self._pods(workload))
+        return any(_serving(p) for p in self.pods(workload))
 
 
 def _close(session: Any) -> None:

@@ -4,7 +4,9 @@ nsenter (the container needs no tools of its own), on what the container sends:
 - latency: tc netem on every interface but `lo` (needs a kernel with
   CONFIG_NET_SCH_NETEM);
 - loss: an iptables OUTPUT rule dropping a random share of packets (statistic
-  match), tagged `pagerdrill-loss` so that revert removes exactly it.
+  match), tagged `pagerdrill-loss` so that revert removes exactly it;
+- partition: iptables INPUT and OUTPUT rules dropping everything but loopback,
+  tagged `pagerdrill-partition` (where no engine can detach the network: a pod).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from harness.errors import FaultInjectionError
 
 log = logging.getLogger("pagerdrill.api")
 LOSS_TAG = "pagerdrill-loss"
+PARTITION_TAG = "pagerdrill-partition"
 
 
 def _in_netns(pid: int, *argv: str) -> subprocess.CompletedProcess[str]:
@@ -26,7 +29,8 @@ def _in_netns(pid: int, *argv: str) -> subprocess.CompletedProcess[str]:
     except FileNotFoundError as exc:
         raise FaultInjectionError(
             f"{exc.filename} is missing: network faults need nsenter (util-linux), tc "
-            "(iproute2) and iptables on the Docker host. Hint: scripts/setup installs them."
+            "(iproute2) and iptables on the host of the container or pod. Hint: "
+            "scripts/setup installs them."
         ) from exc
 
 
@@ -87,20 +91,40 @@ def _loss_rule(verb: str, percent: float) -> list[str]:
 
 
 def clear_loss(pid: int) -> None:
+    _delete_tagged(pid, "OUTPUT", LOSS_TAG, "removing the packet-loss rule")
+
+
+def _delete_tagged(pid: int, chain: str, tag: str, what: str) -> None:
     """Delete every tagged rule (as `iptables -S` prints it, with -A turned into -D)."""
-    for rule in _tagged_rules(pid):
-        _checked(
-            pid, "removing the packet-loss rule", "iptables", "-w", "5", "-D", *rule.split()[1:]
-        )
+    for rule in _tagged_rules(pid, chain, tag):
+        _checked(pid, what, "iptables", "-w", "5", "-D", *rule.split()[1:])
 
 
-def _tagged_rules(pid: int) -> list[str]:
-    listed = _checked(pid, "listing iptables rules", "iptables", "-w", "5", "-S", "OUTPUT")
-    return [line for line in listed.splitlines() if LOSS_TAG in line]
+def _tagged_rules(pid: int, chain: str, tag: str) -> list[str]:
+    listed = _checked(pid, "listing iptables rules", "iptables", "-w", "5", "-S", chain)
+    return [line for line in listed.splitlines() if tag in line]
+
+
+def partition(pid: int) -> None:
+    """Nothing in or out but loopback (idempotent)."""
+    for chain, direction in (("INPUT", "-i"), ("OUTPUT", "-o")):
+        if not _tagged_rules(pid, chain, PARTITION_TAG):
+            rule = [chain, "1", "!", direction, "lo", "-m", "comment", "--comment", PARTITION_TAG]
+            _checked(pid, "adding the partition rule", "iptables", "-w", "5", "-I", *rule,
+                     "-j", "DROP")  # fmt: skip
+
+
+def heal_partition(pid: int) -> None:
+    for chain in ("INPUT", "OUTPUT"):
+        _delete_tagged(pid, chain, PARTITION_TAG, "removing the partition rule")
+
+
+def partitioned(pid: int) -> bool:
+    return any(_tagged_rules(pid, chain, PARTITION_TAG) for chain in ("INPUT", "OUTPUT"))
 
 
 def rules(pid: int) -> list[str]:
-    """Every network fault in place: netem qdiscs and tagged iptables rules."""
+    """Every latency or loss fault in place: netem qdiscs and tagged loss rules."""
     shown = [_in_netns(pid, "tc", "qdisc", "show", "dev", i).stdout for i in interfaces(pid)]
     netem = [line.strip() for text in shown for line in text.splitlines() if "netem" in line]
-    return netem + _tagged_rules(pid)
+    return netem + _tagged_rules(pid, "OUTPUT", LOSS_TAG)

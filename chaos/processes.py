@@ -15,11 +15,12 @@ LIST_SCRIPT = (
     "for d in /proc/[0-9]*; do "
     'read -r s < "$d/stat" 2>/dev/null || continue; '
     "set -- ${s##*) }; "
-    'c=$(tr "\\0" " " < "$d/cmdline" 2>/dev/null); '
+    'c=$(tr "\\0\\n" "  " < "$d/cmdline" 2>/dev/null); '
     'echo "${d#/proc/} $1 $2 $c"; '
     "done"
 )
-"""Prints `self <its PID>`, then `<pid> <state> <ppid> <command line>` per process."""
+"""Prints `self <its PID>`, then `<pid> <state> <ppid> <command line>` per process, one
+line each (a command line's own newlines, `python3 -c PROGRAM`, become spaces)."""
 
 
 def parse_listing(where: str, output: str) -> list[ProcessRef]:

@@ -163,6 +163,10 @@ class KubernetesPlatform(Frozen):
     drillable_label: str = "pagerdrill.io/drillable"
     chaos_mesh: bool = False
     """The cluster has Chaos Mesh: network and stress faults become its resources."""
+    node_access: bool = False
+    """pagerdrill runs as root on the node of the drilled pods (a single-node cluster
+    such as the sandbox): without Chaos Mesh, network faults enter the pods' network
+    namespaces from there (nsenter, iptables)."""
     max_targets: int = Field(default=1, ge=1)
     workloads: dict[str, KubernetesWorkload] = Field(min_length=1)
     database: CloudNativePgDatabase | PatroniLabelDatabase | None = Field(

@@ -76,13 +76,16 @@ def _kubernetes() -> KubernetesConfig:
 LOSS_DRILL = PAUSE_DRILL.replace("kind: pause", "kind: network-loss\n  percent: 10")
 
 
-def test_kubernetes_network_and_stress_faults_need_chaos_mesh(tmp_path: Path) -> None:
+def test_kubernetes_network_faults_need_chaos_mesh_or_the_node(tmp_path: Path) -> None:
     path = tmp_path / "x.drill.yaml"
     path.write_text(LOSS_DRILL)
     drill, source = load_drill(path)
     with pytest.raises(ConfigError, match="needs network-shaping, which the kubernetes"):
         check_capabilities(drill, source, _kubernetes())
     check_capabilities(drill, source, _kubernetes().model_copy(update={"chaos_mesh": True}))
+    check_capabilities(drill, source, _kubernetes().model_copy(update={"node_access": True}))
+    # stress runs through exec: no Chaos Mesh needed
+    assert Capability.RESOURCE_STRESS in KubernetesPlatform.capabilities_for(_kubernetes())
 
 
 @pytest.mark.parametrize(

@@ -10,14 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from chaos.kubernetes_platform import (
-    FAULT_LABEL,
-    KubernetesPlatform,
-    check_context,
-    choose,
-    network_chaos,
-    stress_chaos,
-)
+from chaos.kubernetes_chaos_mesh import FAULT_LABEL, network_chaos, stress_chaos
+from chaos.kubernetes_platform import KubernetesPlatform, check_context, choose
 from harness.configfile import load_model
 from harness.errors import ConfigError, GuardRefused, InfrastructureError
 from harness.target import KubernetesPlatform as KubernetesConfig

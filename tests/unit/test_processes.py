@@ -53,3 +53,18 @@ def test_a_bad_pattern_is_refused_when_the_drill_is_loaded() -> None:
                 "expect": {},
             }
         )
+
+
+def test_a_command_line_with_newlines_is_one_row_that_keeps_its_marker() -> None:
+    """The stress program is `python3 -c PROGRAM MARKER ...`: a multi-line argument
+    must not split its row (found by its marker in a pod's listing)."""
+    child = subprocess.Popen(
+        ["python3", "-c", "import time\ntime.sleep(30)\n", "pagerdrill-stress-listed"]
+    )
+    try:
+        raw = subprocess.run(["/bin/sh", "-c", LIST_SCRIPT], capture_output=True, check=True)
+        found = matching(parse_listing("here", raw.stdout.decode()), "pagerdrill-stress-listed")
+        assert [p.pid for p in found] == [child.pid]
+    finally:
+        child.kill()
+        child.wait()

@@ -1,0 +1,153 @@
+"""Network and stress faults in pods without Chaos Mesh.
+
+- Network (partition, loss, latency) from the node: pagerdrill runs as root on the
+  node of the drilled pods (`platform.node_access: true`, the sandbox's single
+  node) and enters a pod's network namespace with nsenter through the host PID of
+  one of its containers' processes, found by the container's ID in /proc/*/cgroup
+  (the ID the kubelet reports, `containerd://<id>`: cgroupfs and systemd cgroup
+  paths both carry it). The rules are the Docker sandbox's (chaos/netns.py), tagged
+  so that revert and recover remove exactly them; they live in the pod's network
+  namespace, so a restarted container stays partitioned until the revert.
+- Stress through exec: the Docker sandbox's stress program (chaos/stress.py),
+  started detached in the pod's container, found and killed by its marker in the
+  pod's process listing; it ends by itself after `max_s`.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from chaos import netns, stress
+from chaos.kubernetes_api import WorkloadPods
+from harness import clock
+from harness.errors import FaultInjectionError
+from harness.polling import wait_until
+
+PROC = Path("/proc")
+POD_NETWORK = "pod-network"
+STARTED_WITHIN_S = 5.0
+
+
+def host_pid(container_id: str, proc: Path = PROC) -> int | None:
+    """The lowest PID on this host whose cgroup names the container, or None."""
+    bare = container_id.split("://", 1)[-1]
+    pids = sorted(int(entry.name) for entry in proc.iterdir() if entry.name.isdigit())
+    for pid in pids:
+        try:
+            if bare in (proc / str(pid) / "cgroup").read_text():
+                return pid
+        except OSError:  # ended meanwhile
+            continue
+    return None
+
+
+class NodeFaults:
+    def __init__(self, pods: WorkloadPods, proc: Path = PROC) -> None:
+        self.pods = pods
+        self.proc = proc
+
+    # network, from the node
+
+    def _require_node(self) -> None:
+        if not self.pods.cfg.node_access:
+            raise FaultInjectionError(
+                "network faults on Kubernetes need Chaos Mesh (platform.chaos_mesh: true) or "
+                "pagerdrill as root on the pods' node (platform.node_access: true)"
+            )
+
+    def _pid_of(self, pod: Any) -> int:
+        """A host PID in the pod's network namespace (any running container's)."""
+        name = pod.metadata.name
+        ids = [
+            c.container_id
+            for c in pod.status.container_statuses or []
+            if c.container_id and c.state and c.state.running
+        ]
+        for container_id in ids:
+            pid = host_pid(container_id, self.proc)
+            if pid is not None:
+                return pid
+        node = pod.spec.node_name if pod.spec else None
+        raise FaultInjectionError(
+            f"no process of pod {name} (node {node}) on this machine: network faults from "
+            "the node need pagerdrill on the pod's node (platform.node_access)"
+        )
+
+    def _in_targets(self, workload: str, action: Callable[[int], object]) -> float:
+        self._require_node()
+        chosen = set(self.pods.targets(workload))
+        pids = [self._pid_of(p) for p in self.pods.pods(workload) if p.metadata.name in chosen]
+        at = clock.now()
+        for pid in pids:
+            action(pid)
+        return at
+
+    def _each_running(self, workload: str) -> list[int]:
+        """A PID per running pod of the workload: reverts act on all of them."""
+        self._require_node()
+        return [
+            self._pid_of(p)
+            for p in self.pods.pods(workload)
+            if p.status.phase == "Running" and p.status.container_statuses
+        ]
+
+    def networks(self, workload: str) -> dict[str, list[str]]:
+        """The pod network, unless a partition rule holds one of the fault's pods."""
+        chosen = set(self.pods.targets(workload))
+        pods = [p for p in self.pods.pods(workload) if p.metadata.name in chosen]
+        if self.pods.cfg.node_access and any(netns.partitioned(self._pid_of(p)) for p in pods):
+            return {}
+        return {POD_NETWORK: []}
+
+    def disconnect(self, workload: str, network: str) -> float:
+        return self._in_targets(workload, netns.partition)
+
+    def reconnect(self, workload: str, network: str, aliases: list[str]) -> None:
+        for pid in self._each_running(workload):
+            netns.heal_partition(pid)
+
+    def add_latency(self, workload: str, delay_s: float, jitter_s: float) -> float:
+        return self._in_targets(workload, lambda pid: netns.add_latency(pid, delay_s, jitter_s))
+
+    def add_loss(self, workload: str, percent: float) -> float:
+        return self._in_targets(workload, lambda pid: netns.add_loss(pid, percent))
+
+    def clear_network_faults(self, workload: str) -> None:
+        for pid in self._each_running(workload):
+            netns.clear_latency(pid)
+            netns.clear_loss(pid)
+
+    def network_faults(self, workload: str) -> list[str]:
+        return [rule for pid in self._each_running(workload) for rule in netns.rules(pid)]
+
+    # stress, through exec
+
+    def start_stress(
+        self, workload: str, resource: str, amount: int, marker: str, max_s: float
+    ) -> float:
+        program = shlex.join(stress.command(resource, amount, marker, max_s))
+        pods = self.pods.targets(workload)
+        at = clock.now()
+        for pod in pods:
+            self.pods.run_script(workload, pod, f"nohup {program} >/dev/null 2>&1 &")
+        wait_until(
+            lambda: self.stress_processes(workload, marker),
+            STARTED_WITHIN_S,
+            expected="the stress program running",
+            where=", ".join(pods),
+            hint="the stress program needs python3 in the container",
+        )
+        return at
+
+    def stress_processes(self, workload: str, marker: str) -> list[int]:
+        """PIDs (in their pods) of the processes carrying `marker`."""
+        return [p.pid for p in self.pods.processes(workload) if marker in p.command]
+
+    def stop_stress(self, workload: str, marker: str) -> None:
+        running = [p for p in self.pods.processes(workload) if marker in p.command]
+        for pod in sorted({p.where for p in running}):
+            pids = " ".join(str(p.pid) for p in running if p.where == pod)
+            self.pods.run_script(workload, pod, f"kill -KILL {pids} 2>/dev/null; true")
