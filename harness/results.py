@@ -303,6 +303,8 @@ class RunResult:
     profile: str | None
     target: str
     environment: str
+    platform: str
+    """The target's platform kind (docker, kubernetes): runs on each are told apart."""
     started_at: float
     finished_at: float
     drills: tuple[DrillResult, ...]

@@ -187,7 +187,7 @@ def render_report(run: RunResult, history: list[PastRun], coverage: Coverage | N
     gate_html = f"<h2>Readiness gate</h2><table>{gate}</table>" if gate else ""
     regressions = "".join(f"<li>{escape(r.describe())}</li>" for r in run.regressions)
     regressions_html = f"<h2>Regressions</h2><ul>{regressions}</ul>" if regressions else ""
-    title = f"pagerdrill {run.profile or 'run'} · {run.target} · {run.run_id}"
+    title = f"pagerdrill {run.profile or 'run'} · {run.target} ({run.platform}) · {run.run_id}"
     return (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}'
         f"</title><style>{STYLE}</style></head><body>"

@@ -76,7 +76,7 @@ def _drill_suite(root: ET.Element, drill: DrillResult) -> None:
 def write_junit(run: RunResult, path: Path) -> None:
     root = ET.Element(
         "testsuites",
-        name=f"pagerdrill {run.profile or 'run'} {run.run_id}",
+        name=f"pagerdrill {run.profile or 'run'} {run.platform} {run.run_id}",
         time=f"{run.finished_at - run.started_at:.3f}",
     )
     for drill in run.drills:

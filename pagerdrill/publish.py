@@ -55,6 +55,7 @@ def publish(
         profile=profile,
         target=settings.target.name,
         environment=settings.target.environment,
+        platform=settings.target.platform.kind,
         started_at=started_at,
         finished_at=clock.now(),
         drills=tuple(drills),

@@ -165,6 +165,7 @@ def results_document(run: RunResult) -> dict[str, Any]:
         "profile": run.profile,
         "target": run.target,
         "environment": run.environment,
+        "platform": run.platform,
         "started_at": clock.iso(run.started_at),
         "finished_at": clock.iso(run.finished_at),
         "verdict": "passed" if run.passed else "failed",

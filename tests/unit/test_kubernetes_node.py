@@ -31,4 +31,3 @@ def test_a_process_that_ends_while_listed_is_skipped(tmp_path: Path) -> None:
     proc = _proc(tmp_path, {5: f"0::/kubepods/{CONTAINER}\n"})
     (tmp_path / "3").mkdir()  # no cgroup file: ended between listing and reading
     assert host_pid(CONTAINER, proc) == 5
-

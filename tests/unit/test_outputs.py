@@ -102,6 +102,7 @@ def test_all_outputs_from_one_run(settings: Settings) -> None:
     jsonschema.validate(document, json.loads(SCHEMA_PATH.read_text()))
     assert document["drills"][0]["budget_burned_percent"] == 0.48
     assert document["gate"] == []  # only the gate profile has a gate
+    assert document["platform"] == "docker"  # the sandbox target's
 
     junit = outputs.junit.read_text()
     assert violations(junit) == []
@@ -116,6 +117,7 @@ def test_all_outputs_from_one_run(settings: Settings) -> None:
     assert properties["mttr.journey.login"] == "1.250"
 
     html = outputs.report.read_text()
+    assert "· sandbox (docker) ·" in html
     assert html.count("<svg") == 1
     assert "→ pager" in html
     assert "journey login" in html
