@@ -1,34 +1,26 @@
-"""Network and stress faults in pods without Chaos Mesh.
-
-- Network (partition, loss, latency) from the node: pagerdrill runs as root on the
-  node of the drilled pods (`platform.node_access: true`, the sandbox's single
+"""Network faults in pods without Chaos Mesh, from the node: pagerdrill runs as
+root on the node of the drilled pods (`platform.node_access: true`, the sandbox's single
   node) and enters a pod's network namespace with nsenter through the host PID of
   one of its containers' processes, found by the container's ID in /proc/*/cgroup
   (the ID the kubelet reports, `containerd://<id>`: cgroupfs and systemd cgroup
   paths both carry it). The rules are the Docker sandbox's (chaos/netns.py), tagged
   so that revert and recover remove exactly them; they live in the pod's network
   namespace, so a restarted container stays partitioned until the revert.
-- Stress through exec: the Docker sandbox's stress program (chaos/stress.py),
-  started detached in the pod's container, found and killed by its marker in the
-  pod's process listing; it ends by itself after `max_s`.
 """
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from chaos import netns, stress
+from chaos import netns
 from chaos.kubernetes_api import WorkloadPods
 from harness import clock
 from harness.errors import FaultInjectionError
-from harness.polling import wait_until
 
 PROC = Path("/proc")
 POD_NETWORK = "pod-network"
-STARTED_WITHIN_S = 5.0
 
 
 def host_pid(container_id: str, proc: Path = PROC) -> int | None:
@@ -44,12 +36,10 @@ def host_pid(container_id: str, proc: Path = PROC) -> int | None:
     return None
 
 
-class NodeFaults:
+class NodeNetwork:
     def __init__(self, pods: WorkloadPods, proc: Path = PROC) -> None:
         self.pods = pods
         self.proc = proc
-
-    # network, from the node
 
     def _require_node(self) -> None:
         if not self.pods.cfg.node_access:
@@ -122,32 +112,3 @@ class NodeFaults:
 
     def network_faults(self, workload: str) -> list[str]:
         return [rule for pid in self._each_running(workload) for rule in netns.rules(pid)]
-
-    # stress, through exec
-
-    def start_stress(
-        self, workload: str, resource: str, amount: int, marker: str, max_s: float
-    ) -> float:
-        program = shlex.join(stress.command(resource, amount, marker, max_s))
-        pods = self.pods.targets(workload)
-        at = clock.now()
-        for pod in pods:
-            self.pods.run_script(workload, pod, f"nohup {program} >/dev/null 2>&1 &")
-        wait_until(
-            lambda: self.stress_processes(workload, marker),
-            STARTED_WITHIN_S,
-            expected="the stress program running",
-            where=", ".join(pods),
-            hint="the stress program needs python3 in the container",
-        )
-        return at
-
-    def stress_processes(self, workload: str, marker: str) -> list[int]:
-        """PIDs (in their pods) of the processes carrying `marker`."""
-        return [p.pid for p in self.pods.processes(workload) if marker in p.command]
-
-    def stop_stress(self, workload: str, marker: str) -> None:
-        running = [p for p in self.pods.processes(workload) if marker in p.command]
-        for pod in sorted({p.where for p in running}):
-            pids = " ".join(str(p.pid) for p in running if p.where == pod)
-            self.pods.run_script(workload, pod, f"kill -KILL {pids} 2>/dev/null; true")

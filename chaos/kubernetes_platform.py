@@ -22,7 +22,8 @@ from kubernetes.stream import stream
 
 from chaos.kubernetes_api import CheckedApi, KubernetesApiError
 from chaos.kubernetes_chaos_mesh import ChaosMeshFaults
-from chaos.kubernetes_node import NodeFaults
+from chaos.kubernetes_exec import PodExec
+from chaos.kubernetes_node import NodeNetwork
 from chaos.platform import ProcessRef, ResolvedTarget
 from chaos.processes import LIST_SCRIPT, parse_listing
 from harness import clock
@@ -83,6 +84,7 @@ class KubernetesPlatform(Closing):
             Capability.RESOURCE_STRESS,
             Capability.ORCHESTRATOR,
             Capability.DATABASE_PRIMARY,
+            Capability.DISK_FILL,
         }
     )
 
@@ -110,9 +112,10 @@ class KubernetesPlatform(Closing):
         self.core = CheckedApi(client.CoreV1Api(self._api))
         self.apps = CheckedApi(client.AppsV1Api(self._api))
         self.custom = CheckedApi(client.CustomObjectsApi(self._api))
-        self.pod_faults: ChaosMeshFaults | NodeFaults = (
-            ChaosMeshFaults(self, self._api) if cfg.chaos_mesh else NodeFaults(self)
-        )
+        self.in_pod = PodExec(self)
+        chaos_mesh = ChaosMeshFaults(self, self._api) if cfg.chaos_mesh else None
+        self.network: ChaosMeshFaults | NodeNetwork = chaos_mesh or NodeNetwork(self)
+        self.stress: ChaosMeshFaults | PodExec = chaos_mesh or self.in_pod
 
     def close(self) -> None:
         self._api.close()
@@ -386,36 +389,50 @@ class KubernetesPlatform(Closing):
     # network and stress: Chaos Mesh resources, or from the node and through exec
 
     def networks(self, workload: str) -> dict[str, list[str]]:
-        return self.pod_faults.networks(workload)
+        return self.network.networks(workload)
 
     def disconnect(self, workload: str, network: str) -> float:
-        return self.pod_faults.disconnect(workload, network)
+        return self.network.disconnect(workload, network)
 
     def reconnect(self, workload: str, network: str, aliases: list[str]) -> None:
-        self.pod_faults.reconnect(workload, network, aliases)
+        self.network.reconnect(workload, network, aliases)
 
     def add_latency(self, workload: str, delay_s: float, jitter_s: float) -> float:
-        return self.pod_faults.add_latency(workload, delay_s, jitter_s)
+        return self.network.add_latency(workload, delay_s, jitter_s)
 
     def add_loss(self, workload: str, percent: float) -> float:
-        return self.pod_faults.add_loss(workload, percent)
+        return self.network.add_loss(workload, percent)
 
     def clear_network_faults(self, workload: str) -> None:
-        self.pod_faults.clear_network_faults(workload)
+        self.network.clear_network_faults(workload)
 
     def network_faults(self, workload: str) -> list[str]:
-        return self.pod_faults.network_faults(workload)
+        return self.network.network_faults(workload)
 
     def start_stress(
         self, workload: str, resource: str, amount: int, marker: str, max_s: float
     ) -> float:
-        return self.pod_faults.start_stress(workload, resource, amount, marker, max_s)
+        return self.stress.start_stress(workload, resource, amount, marker, max_s)
 
     def stop_stress(self, workload: str, marker: str) -> None:
-        self.pod_faults.stop_stress(workload, marker)
+        self.stress.stop_stress(workload, marker)
 
     def stress_processes(self, workload: str, marker: str) -> list[int]:
-        return self.pod_faults.stress_processes(workload, marker)
+        return self.stress.stress_processes(workload, marker)
+
+    # disk, through exec
+
+    def free_bytes(self, workload: str, directory: str) -> int:
+        return self.in_pod.free_bytes(workload, directory)
+
+    def fill_disk(self, workload: str, path: str, megabytes: int) -> float:
+        return self.in_pod.fill_disk(workload, path, megabytes)
+
+    def remove_fill(self, workload: str, path: str) -> None:
+        self.in_pod.remove_fill(workload, path)
+
+    def fill_files(self, workload: str, directory: str, prefix: str) -> list[str]:
+        return self.in_pod.fill_files(workload, directory, prefix)
 
     # observation
 
