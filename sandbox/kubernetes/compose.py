@@ -72,6 +72,8 @@ class App:
     """Variable -> key of the sandbox-secrets Secret."""
     field_env: dict[str, str] = field(default_factory=dict)
     """Variable -> the pod's own field (metadata.name, status.podIP ...)."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """Pod labels beyond `app: <name>`."""
     kind: str = "Deployment"
     replicas: int = 1
     resources: dict[str, Any] | None = None
@@ -111,6 +113,8 @@ PATRONI_PASSWORDS = (
     "PATRONI_REWIND_PASSWORD",
 )  # fmt: skip
 """The app's role (created at bootstrap) and Patroni's users share one password."""
+PATRONI_SCOPE = "idp-postgres"
+"""sandbox/database/patroni.yml's scope."""
 
 
 def apps(database_url: str) -> dict[str, App]:
@@ -129,6 +133,8 @@ def apps(database_url: str) -> dict[str, App]:
                 "PATRONI_RESTAPI_CONNECT_ADDRESS": "$(PATRONI_KUBERNETES_POD_IP):8008",
                 "PATRONI_POSTGRESQL_CONNECT_ADDRESS": "$(PATRONI_KUBERNETES_POD_IP):5432",
             },
+            # Patroni finds its members by its labels plus cluster-name=<scope>
+            labels={"cluster-name": PATRONI_SCOPE},
             kind="StatefulSet",
             replicas=2,
             readiness={
@@ -145,7 +151,8 @@ def apps(database_url: str) -> dict[str, App]:
             grace=10,
         ),
         "redis": App(
-            ["redis-server", "--save", "", "--appendonly", "no", "--protected-mode", "no"]
+            ["redis-server", "--save", "", "--appendonly", "no", "--protected-mode", "no"],
+            drillable=True,
         ),
         "sink": App(["python", "-m", "sandbox.sink"], secret_env={"SINK_TOKEN": "sink-token"}),
         "mailpit": App(MAILPIT),

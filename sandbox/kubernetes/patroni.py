@@ -24,8 +24,10 @@ LABELS = {"app": "postgres"}
 
 
 def kubernetes_config(shared: dict[str, Any]) -> dict[str, Any]:
-    """The shared config with its etcd section swapped for Patroni's Kubernetes DCS."""
-    config = {k: v for k, v in shared.items() if k != "etcd3"}
+    """The shared config with its etcd section swapped for Patroni's Kubernetes DCS.
+    The shared `namespace` (etcd's key prefix) goes too: Patroni would take it for
+    the Kubernetes namespace (PATRONI_KUBERNETES_NAMESPACE, the pod's own)."""
+    config = {k: v for k, v in shared.items() if k not in ("etcd3", "namespace")}
     config["kubernetes"] = {
         "use_endpoints": False,
         "labels": LABELS,

@@ -73,6 +73,9 @@ def test_the_database_is_patroni_on_the_kubernetes_api_and_its_service_selects_t
     assert (postgres["kind"], postgres["spec"]["replicas"]) == ("StatefulSet", 2)
     pod = postgres["spec"]["template"]
     assert pod["metadata"]["annotations"]["pagerdrill.io/job"] == "patroni"
+    # Patroni lists its members by its labels and cluster-name=<scope>
+    shared = yaml.safe_load((REPO / "sandbox" / "database" / "patroni.yml").read_text())
+    assert pod["metadata"]["labels"]["cluster-name"] == shared["scope"]
     assert pod["spec"]["serviceAccountName"] == "patroni"
     env = {e["name"]: e for e in pod["spec"]["containers"][0]["env"]}
     assert env["PATRONI_NAME"]["valueFrom"]["fieldRef"]["fieldPath"] == "metadata.name"
@@ -93,6 +96,7 @@ def test_patroni_keeps_the_shared_settings_with_kubernetes_as_its_dcs() -> None:
     shared = yaml.safe_load((REPO / "sandbox" / "database" / "patroni.yml").read_text())
     config = kubernetes_config(shared)
     assert "etcd3" not in config
+    assert "namespace" not in config  # else Patroni's Kubernetes namespace
     assert config["kubernetes"]["labels"] == {"app": "postgres"}
     assert config["kubernetes"]["leader_label_value"] == "primary"
     assert config["bootstrap"] == shared["bootstrap"]  # synchronous mode, ttl, post_bootstrap
