@@ -92,7 +92,7 @@ KUBERNETES_VARIANTS = {
         KubernetesVariant(
             "failover-disabled",
             "Patroni's automatic failover is paused (maintenance mode)",
-            ("db-primary-killed",),
+            ("db-primary-killed-kubernetes",),
             failover_paused=True,
         ),
         KubernetesVariant(

@@ -44,6 +44,7 @@ POD_DRILLS = [
 ]
 
 
+FAILOVER_DRILL = "drills/kubernetes/db-primary-killed.drill.yaml"
 STATE = Path("/var/tmp/pagerdrill/test-kubernetes")  # the fault journal of these runs
 
 
@@ -111,10 +112,10 @@ def test_database_failover_promotes_the_replica_and_loses_no_acknowledged_row(
     every probe row acknowledged through the fault is still there."""
     before = _primary_pod(cluster)
     assert before in ("postgres-0", "postgres-1")
-    code, drills, output = _run(["drills/db-primary-killed.drill.yaml"], tmp_path)
+    code, drills, output = _run([FAILOVER_DRILL], tmp_path)
     assert code == 0, output
-    checks = {c["name"]: c for c in drills["db-primary-killed"]["checks"]}
-    promoted = checks["a new database primary within 45 s"]
+    checks = {c["name"]: c for c in drills["db-primary-killed-kubernetes"]["checks"]}
+    promoted = checks["a new database primary within 30 s"]
     assert promoted["passed"], promoted
     assert f"(was postgres#{before})" in promoted["detail"], promoted
     lost = next(c for name, c in checks.items() if "lost" in name)
@@ -147,7 +148,7 @@ def test_database_failover_promotes_the_replica_and_loses_no_acknowledged_row(
         ("wrong-priority", "drills/app-crash.drill.yaml", 1, "fired with priority P2, expected P0"),
         (
             "failover-disabled",
-            "drills/db-primary-killed.drill.yaml",
+            FAILOVER_DRILL,
             1,
             "is automatic failover on?",
         ),
