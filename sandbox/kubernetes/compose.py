@@ -181,7 +181,13 @@ def apps(database_url: str) -> dict[str, App]:
         "idp": App(
             # tini as PID 1: a crashed app ends the container, and kubelet restarts it
             ["tini", "--", *IDP_COMMAND],
-            env={"IDP_DATABASE_URL": database_url, "IDP_REDIS_URL": "redis://redis:6379/0"},
+            env={
+                "IDP_DATABASE_URL": database_url,
+                "IDP_REDIS_URL": "redis://redis:6379/0",
+                # as behind the Docker sandbox's proxy (an ingress controller's job on a
+                # real cluster): the NodePort is on the node's own bridge only
+                "IDP_TRUST_FORWARDED": "1",
+            },
             secret_env={
                 "IDP_DB_PASSWORD": "database-password",
                 "IDP_SEED_USERS": "seed-users",

@@ -41,6 +41,7 @@ POD_DRILLS = [
     "drills/unhealthy-instance.drill.yaml",
     "drills/kubernetes/load-spike.drill.yaml",
     "drills/kubernetes/all-replicas-down.drill.yaml",
+    "drills/kubernetes/node-drained.drill.yaml",
 ]
 
 
