@@ -228,7 +228,7 @@ K8S_TARGET = os.environ.get("PAGERDRILL_K8S_TARGET")
 @pytest.mark.skipif(
     not K8S_TARGET,
     reason="no Kubernetes API server here: set PAGERDRILL_K8S_TARGET to a target file whose "
-    "workload `idp` is drillable (network and stress checks need Chaos Mesh)",
+    "workload `idp` is drillable (network checks need Chaos Mesh or node_access)",
 )
 @pytest.mark.parametrize(
     "capability",
