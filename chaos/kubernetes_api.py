@@ -72,3 +72,12 @@ class WorkloadPods(Protocol):
 
     def processes(self, workload: str) -> list[ProcessRef]:
         """The processes in the workload's target pods."""
+
+    def send_signal(self, workload: str, processes: list[ProcessRef], signal_name: str) -> float:
+        """The signal to those of `processes` still there, through exec."""
+
+
+def serving(pod: Any) -> bool:
+    """Running and not on its way out (a deleted pod keeps phase Running while it
+    terminates: no fault may pick it, and it does not count as running again)."""
+    return bool(pod.status.phase == "Running" and pod.metadata.deletion_timestamp is None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shlex
 
 from chaos import disk, stress
-from chaos.kubernetes_api import WorkloadPods
+from chaos.kubernetes_api import WorkloadPods, serving
 from harness import clock
 from harness.errors import FaultInjectionError
 from harness.polling import wait_until
@@ -35,11 +35,7 @@ class PodExec:
 
     def _running(self, workload: str) -> list[str]:
         """Every running pod of the workload: reverts and listings cover them all."""
-        return sorted(
-            p.metadata.name
-            for p in self.pods.pods(workload)
-            if p.status.phase == "Running" and p.metadata.deletion_timestamp is None
-        )
+        return sorted(p.metadata.name for p in self.pods.pods(workload) if serving(p))
 
     # stress
 
@@ -66,9 +62,8 @@ class PodExec:
 
     def stop_stress(self, workload: str, marker: str) -> None:
         running = [p for p in self.pods.processes(workload) if marker in p.command]
-        for pod in sorted({p.where for p in running}):
-            pids = " ".join(str(p.pid) for p in running if p.where == pod)
-            self.pods.run_script(workload, pod, f"kill -KILL {pids} 2>/dev/null; true")
+        if running:
+            self.pods.send_signal(workload, running, "KILL")
 
     # disk
 

@@ -1,12 +1,11 @@
-"""Network faults in pods without Chaos Mesh, from the node: pagerdrill runs as
-root on the node of the drilled pods (`platform.node_access: true`, the sandbox's single
-  node) and enters a pod's network namespace with nsenter through the host PID of
-  one of its containers' processes, found by the container's ID in /proc/*/cgroup
-  (the ID the kubelet reports, `containerd://<id>`: cgroupfs and systemd cgroup
-  paths both carry it). The rules are the Docker sandbox's (chaos/netns.py), tagged
-  so that revert and recover remove exactly them; they live in the pod's network
-  namespace, so a restarted container stays partitioned until the revert.
-"""
+"""Network faults in pods without Chaos Mesh, from the node: pagerdrill runs as root
+on the node of the drilled pods (`platform.node_access: true`, the sandbox's single
+node) and enters a pod's network namespace with nsenter through the host PID of one
+of its containers' processes, found by the container's ID in /proc/*/cgroup (the ID
+the kubelet reports, `containerd://<id>`: cgroupfs and systemd cgroup paths both
+carry it). The rules are the Docker sandbox's (chaos/netns.py), tagged so that
+revert and recover remove exactly them; they live in the pod's network namespace,
+so a restarted container stays partitioned until the revert."""
 
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from chaos import netns
-from chaos.kubernetes_api import WorkloadPods
+from chaos.kubernetes_api import WorkloadPods, serving
 from harness import clock
 from harness.errors import FaultInjectionError
 
@@ -81,7 +80,7 @@ class NodeNetwork:
         return [
             self._pid_of(p)
             for p in self.pods.pods(workload)
-            if p.status.phase == "Running" and p.status.container_statuses
+            if serving(p) and p.status.container_statuses
         ]
 
     def networks(self, workload: str) -> dict[str, list[str]]:

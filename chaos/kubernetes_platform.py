@@ -20,7 +20,7 @@ from typing import Any, ClassVar, cast
 from kubernetes import client, config
 from kubernetes.stream import stream
 
-from chaos.kubernetes_api import CheckedApi, KubernetesApiError
+from chaos.kubernetes_api import CheckedApi, KubernetesApiError, serving
 from chaos.kubernetes_chaos_mesh import ChaosMeshFaults
 from chaos.kubernetes_exec import PodExec
 from chaos.kubernetes_node import NodeNetwork
@@ -145,7 +145,7 @@ class KubernetesPlatform(Closing):
                 f"pods {', '.join(undrillable)} (workload {workload}) are not labelled "
                 f"{self.cfg.drillable_label}=true; pagerdrill touches only drillable pods"
             )
-        running = [p.metadata.name for p in pods if _serving(p)]
+        running = [p.metadata.name for p in pods if serving(p)]
         if PINNED in workload:
             pinned = workload.split(PINNED)[1]
             chosen = [pinned] if pinned in running else []
@@ -323,13 +323,13 @@ class KubernetesPlatform(Closing):
 
         def ready() -> bool:
             if deployment is None:
-                return any(_serving(p) for p in self.pods(workload))
+                return any(serving(p) for p in self.pods(workload))
             found = self.apps.read_namespaced_deployment(deployment, self.cfg.namespace)
             if found.status is None or found.spec is None:
                 return False
             replicas = found.spec.replicas or 0
-            serving = sum(1 for p in self.pods(workload) if _serving(p))
-            return (found.status.ready_replicas or 0) >= replicas and serving >= min(replicas, 1)
+            in_service = sum(1 for p in self.pods(workload) if serving(p))
+            return (found.status.ready_replicas or 0) >= replicas and in_service >= min(replicas, 1)
 
         wait_until(ready, timeout, expected=f"{workload} ready", where="the Kubernetes API")
 
@@ -455,7 +455,7 @@ class KubernetesPlatform(Closing):
         return float(max(starts))
 
     def is_running(self, workload: str) -> bool:
-        return any(_serving(p) for p in self.pods(workload))
+        return any(serving(p) for p in self.pods(workload))
 
 
 def _close(session: Any) -> None:
@@ -465,9 +465,3 @@ def _close(session: Any) -> None:
     sock = getattr(session, "sock", None)
     if sock is not None:
         sock.shutdown()
-
-
-def _serving(pod: Any) -> bool:
-    """Running and not on its way out (a deleted pod keeps phase Running while it
-    terminates: no fault may pick it, and it does not count as running again)."""
-    return bool(pod.status.phase == "Running" and pod.metadata.deletion_timestamp is None)
