@@ -9,51 +9,13 @@ RBAC-limited ServiceAccount gets a message naming the verb and the resource::
 
 from __future__ import annotations
 
-import contextlib
-import json
-from collections.abc import Callable
 from typing import Any, Protocol
 
-from kubernetes.client.exceptions import ApiException
-
 from chaos.platform import ProcessRef
-from harness.errors import InfrastructureError
+from harness.clients.kubernetes import CheckedApi, KubernetesApiError
 from harness.target import KubernetesPlatform as KubernetesConfig
 
-
-class KubernetesApiError(InfrastructureError):
-    """The API server refused a call; `status` is its HTTP status."""
-
-    def __init__(self, call: str, exc: ApiException) -> None:
-        self.status = int(exc.status or 0)
-        message = str(exc.reason or "")
-        with contextlib.suppress(TypeError, ValueError):
-            message = json.loads(exc.body or "{}").get("message") or message
-        hint = ". Hint: the kubeconfig's user needs that verb on that resource (RBAC)"
-        super().__init__(
-            f"Kubernetes API refused {call} ({self.status} {exc.reason}): {message}"
-            + (hint if self.status == 403 else "")
-        )
-
-
-class CheckedApi:
-    """Wraps a kubernetes client API object (CoreV1Api ...): same methods, errors
-    translated."""
-
-    def __init__(self, api: Any) -> None:
-        self.raw = api
-        """The wrapped object, for `kubernetes.stream.stream` (it needs the real method)."""
-
-    def __getattr__(self, name: str) -> Callable[..., Any]:
-        method = getattr(self.raw, name)
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return method(*args, **kwargs)
-            except ApiException as exc:
-                raise KubernetesApiError(name, exc) from None
-
-        return call
+__all__ = ["CheckedApi", "KubernetesApiError", "WorkloadPods", "serving"]
 
 
 class WorkloadPods(Protocol):

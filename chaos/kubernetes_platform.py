@@ -17,7 +17,7 @@ import math
 from collections.abc import Sequence
 from typing import Any, ClassVar, cast
 
-from kubernetes import client, config
+from kubernetes import client
 from kubernetes.stream import stream
 
 from chaos.kubernetes_api import CheckedApi, KubernetesApiError, serving
@@ -28,6 +28,7 @@ from chaos.platform import ProcessRef, ResolvedTarget
 from chaos.processes import LIST_SCRIPT, parse_listing
 from harness import clock
 from harness.capabilities import Capability
+from harness.clients.kubernetes import api_client
 from harness.closing import Closing
 from harness.errors import FaultInjectionError, GuardRefused, InfrastructureError
 from harness.polling import wait_until
@@ -61,15 +62,6 @@ def choose(pods: Sequence[str], workload: KubernetesWorkload, max_targets: int) 
     return ordered[: min(count, len(ordered))]
 
 
-def check_context(contexts: Sequence[str], wanted: str, allowed: Sequence[str]) -> None:
-    if wanted not in allowed:
-        raise GuardRefused(f"kubeconfig context {wanted!r} is not in allowed_contexts")
-    if wanted not in contexts:
-        raise InfrastructureError(
-            f"kubeconfig has no context {wanted!r}; it has: {', '.join(contexts) or 'none'}"
-        )
-
-
 class KubernetesPlatform(Closing):
     """Pods of one namespace. No freezing (Kubernetes has no pause); the partition acts
     on "the pod network", the one network a pod has."""
@@ -98,17 +90,7 @@ class KubernetesPlatform(Closing):
 
     def __init__(self, cfg: KubernetesConfig) -> None:
         self.cfg = cfg
-        kubeconfig = None if cfg.kubeconfig is None else str(cfg.kubeconfig)
-        try:
-            contexts, _ = config.list_kube_config_contexts(  # type: ignore[no-untyped-call]
-                config_file=kubeconfig
-            )
-        except (config.ConfigException, OSError) as exc:
-            raise InfrastructureError(f"cannot read the kubeconfig: {exc}") from exc
-        check_context([c["name"] for c in contexts], cfg.context, cfg.allowed_contexts)
-        self._api = config.new_client_from_config(  # type: ignore[no-untyped-call]
-            config_file=kubeconfig, context=cfg.context
-        )
+        self._api = api_client(cfg)
         self.core = CheckedApi(client.CoreV1Api(self._api))
         self.apps = CheckedApi(client.AppsV1Api(self._api))
         self.custom = CheckedApi(client.CustomObjectsApi(self._api))
@@ -118,7 +100,7 @@ class KubernetesPlatform(Closing):
         self.stress: ChaosMeshFaults | PodExec = chaos_mesh or self.in_pod
 
     def close(self) -> None:
-        self._api.close()
+        self._api.close()  # type: ignore[no-untyped-call]
 
     # finding targets
 

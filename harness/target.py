@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, IPvAnyAddress, SecretStr, field_validator, model_validator
 
 from harness.receivers import ReceiverReader, StatusPageReader, WarRoomReader
 from harness.types import Frozen, Priority, SecretSource, http_url
@@ -196,10 +196,25 @@ class DataProbeConfig(Frozen):
     table: str = Field(default="pagerdrill_failover_probe", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
 
 
+class LoadWorkerPods(Frozen):
+    """Locust workers as pods of the target's cluster (its platform's context and
+    namespace): a Job of `pods` workers, the master in pagerdrill's load runner."""
+
+    pods: int = Field(ge=1, le=16)
+    image: str
+    """An image with Locust (the master's major version) and Python on its PATH."""
+    master_address: IPvAnyAddress
+    """Where the pods reach this machine (the master binds there)."""
+    cpu: str = Field(default="500m", pattern=r"^[0-9]+(m|[.][0-9]+)?$")
+    """Each worker's CPU limit (and request)."""
+
+
 class LoadGuard(Frozen):
-    """Where generated load may go: the app's host must be listed (default: loopback)."""
+    """Where generated load may go: the app's host must be listed (default: loopback);
+    and where it is generated: here, or in worker pods of the cluster."""
 
     allowed_hosts: list[str] = Field(default_factory=lambda: ["127.0.0.1", "localhost", "::1"])
+    workers: LoadWorkerPods | None = None
 
 
 class SloConfig(Frozen):
@@ -255,3 +270,9 @@ class TargetConfig(Frozen):
     gate: GateCriteria = GateCriteria()
     data_probe: DataProbeConfig | None = None
     """Where failover drills prove that no acknowledged write is lost."""
+
+    @model_validator(mode="after")
+    def _workers_on_kubernetes(self) -> TargetConfig:
+        if self.load.workers is not None and not isinstance(self.platform, KubernetesPlatform):
+            raise ValueError("load.workers runs pods: it needs platform.kind kubernetes")
+        return self

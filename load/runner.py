@@ -32,11 +32,14 @@ from harness.load_specs import LoadSpec
 from harness.polling import wait_until
 from harness.timeline import Timeline
 from load import stats
+from load.kubernetes_workers import WorkerPods
 
 log = logging.getLogger("pagerdrill.load")
 REPO = Path(__file__).resolve().parents[1]
 SHAPE_FILE = Path(__file__).parent / "locustfiles" / "drill_shape.py"
 STOP_GRACE_S = 15.0
+WORKERS_WAIT_S = 90.0
+"""How long the master waits for its worker pods to connect (scheduled, started)."""
 
 
 def check_host(base_url: str, allowed_hosts: list[str]) -> None:
@@ -94,8 +97,12 @@ class LoadRunner(Closing):
         credentials: tuple[str, SecretStr],
         timeline: Timeline,
         workdir: Path,
+        *,
+        workers: WorkerPods | None = None,
     ) -> None:
         self.spec = spec
+        self.workers = workers
+        """Worker pods of the cluster: then Locust here is their master only."""
         self.base_url = base_url
         self.credentials = credentials
         self.timeline = timeline
@@ -133,7 +140,14 @@ class LoadRunner(Closing):
             "--stop-timeout", "5", "--exit-code-on-error", "0",
             "--only-summary", "--loglevel", "WARNING",
         ]  # fmt: skip
-        if self.spec.processes > 1:
+        if self.workers is not None:
+            argv += [
+                "--master", "--expect-workers", str(self.workers.count),
+                "--expect-workers-max-wait", f"{WORKERS_WAIT_S:.0f}",
+                "--master-bind-host", self.workers.master_address,
+                "--master-bind-port", str(self.workers.port),
+            ]  # fmt: skip
+        elif self.spec.processes > 1:
             argv += ["--processes", str(self.spec.processes)]
         argv += self.spec.user_classes
         output = (self.workdir / "locust.log").open("wb")
@@ -142,11 +156,19 @@ class LoadRunner(Closing):
             argv, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
         )
         output.close()
+        if self.workers is not None:
+            try:
+                self.workers.__enter__()
+            except BaseException:
+                self._signal("worker pods not created")
+                self._process.wait()
+                raise
         self.timeline.record(
             EventKind.LOAD_STARTED,
             at=self.started_at,
             shape=self.spec.shape.kind,
             processes=self.spec.processes,
+            worker_pods=0 if self.workers is None else self.workers.count,
             pid=self._process.pid,
         )
         self._watcher.start()
@@ -227,6 +249,8 @@ class LoadRunner(Closing):
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
         _await_group_gone(process.pid)
+        if self.workers is not None:
+            self.workers.close()
         self._stopping.set()
         if self._watcher.is_alive():
             self._watcher.join(timeout=5)

@@ -11,17 +11,24 @@ from harness.load_results import LoadResult
 from harness.load_specs import LoadExpectation
 from harness.results import Check
 from harness.settings import Settings
+from harness.target import KubernetesPlatform
 from harness.timeline import Timeline
-from load.runner import LoadRunner, check_host
+from load.kubernetes_workers import WorkerPods
+from load.runner import REPO, LoadRunner, check_host, find_locustfile
 
 
 def plan_load(drill: Drill, settings: Settings) -> list[str]:
     if drill.load is None:
         return ["load: none"]
     check_host(settings.target.app.base_url, settings.target.load.allowed_hosts)
-    spec = drill.load
+    spec, workers = drill.load, settings.target.load.workers
+    where = (
+        f"{spec.processes} process(es)"
+        if workers is None
+        else f"{workers.pods} worker pod(s) of {workers.image} (the master here)"
+    )
     return [
-        f"load: {spec.shape.kind} shape from {spec.locustfile} on {spec.processes} process(es), "
+        f"load: {spec.shape.kind} shape from {spec.locustfile} on {where}, "
         f"at most {spec.max_requests} requests and {spec.max_duration:g} s"
     ]
 
@@ -32,9 +39,13 @@ def start_load(drill: Drill, settings: Settings, timeline: Timeline) -> LoadRunn
     app = settings.target.app
     check_host(app.base_url, settings.target.load.allowed_hosts)
     workdir = Path(settings.output_dir) / "load" / drill.name
-    return LoadRunner(
-        drill.load, app.base_url, (app.credentials.username, settings.password), timeline, workdir
-    )
+    credentials = (app.credentials.username, settings.password)
+    workers, platform = settings.target.load.workers, settings.target.platform
+    pods = None
+    if workers is not None and isinstance(platform, KubernetesPlatform):  # the target says so
+        locustfile = find_locustfile(drill.load.locustfile, REPO)
+        pods = WorkerPods(platform, workers, locustfile, credentials, drill.load.max_duration)
+    return LoadRunner(drill.load, app.base_url, credentials, timeline, workdir, workers=pods)
 
 
 def load_checks(expectation: LoadExpectation | None, result: LoadResult) -> list[Check]:

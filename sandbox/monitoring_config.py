@@ -134,6 +134,15 @@ def wrong_priority(config: MonitoringConfig) -> None:
     config.relabel("IDPDown", "P2")
 
 
+def no_resolved_notifications(config: MonitoringConfig) -> None:
+    """No receiver is told when an alert resolves (both platforms)."""
+    for receiver in config.alertmanager["receivers"]:
+        for key, channels in receiver.items():
+            if key.endswith("_configs"):
+                for channel in channels:
+                    channel["send_resolved"] = False
+
+
 def _read(path: Path) -> dict[str, Any]:
     return _parse(path.read_text(), path)
 

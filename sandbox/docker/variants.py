@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sandbox.docker.topology import Service
-from sandbox.monitoring_config import MonitoringConfig, wrong_priority
+from sandbox.monitoring_config import MonitoringConfig, no_resolved_notifications, wrong_priority
 
 
 def _unchanged(config: MonitoringConfig) -> None:
@@ -41,14 +41,6 @@ def _p0_routed_to_p2(config: MonitoringConfig) -> None:
 
 def _outage_for_too_long(config: MonitoringConfig) -> None:
     config.rule("IDPDown")["for"] = "45s"
-
-
-def _no_resolved_notifications(config: MonitoringConfig) -> None:
-    for receiver in config.alertmanager["receivers"]:
-        for key, channels in receiver.items():
-            if key.endswith("_configs"):
-                for channel in channels:
-                    channel["send_resolved"] = False
 
 
 def _broken_delivery(config: MonitoringConfig) -> None:
@@ -240,7 +232,7 @@ VARIANTS: dict[str, Variant] = {
             "resolved-notifications-off",
             "no receiver is told when an alert resolves (send_resolved: false)",
             ("app-crash",),
-            monitoring=_no_resolved_notifications,
+            monitoring=no_resolved_notifications,
         ),
         Variant(
             "broken-delivery",

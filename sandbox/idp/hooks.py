@@ -9,7 +9,12 @@ import math
 
 from pydantic import BaseModel, Field, PrivateAttr
 
-UNHOOKED_ROUTES = ("/metrics", "/healthz", "/admin/faults", "/admin/cache/flush")
+# Never delayed or failed by the route hooks: the monitoring's and the hooks' own
+# routes, and the probes. Readiness says what readiness means (the database, and the
+# readiness-failure hook); an error or latency fault on `*` failing it took the pod
+# out of its Kubernetes Service, so users got nothing and the app's own metrics saw
+# no traffic to alert on.
+UNHOOKED_ROUTES = ("/metrics", "/healthz", "/readyz", "/admin/faults", "/admin/cache/flush")
 
 
 class FaultHooks(BaseModel):

@@ -51,6 +51,8 @@ def up(layout: Layout, sandbox_images: list[str]) -> None:
         start(layout, component)
         if component.name == "containerd":
             images.import_images(layout, [PAUSE_IMAGE, *sandbox_images])
+            for image in sandbox_images:
+                images.tag_latest(layout, image)
         if component.name == "kube-apiserver":
             kubectl(layout, "apply", "-f", str(BOOTSTRAP))
     _await_node_ready(layout)

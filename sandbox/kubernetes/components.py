@@ -142,6 +142,8 @@ def components(layout: Layout) -> list[Component]:
                 "--telemetry-host=127.0.0.1", "--telemetry-port=8082",
                 "--namespaces=pagerdrill-sandbox",
                 "--resources=deployments,pods,horizontalpodautoscalers,nodes,replicasets",
+                # the workload's contract priority, for KubeDeploymentDown
+                "--metric-labels-allowlist=deployments=[priority]",
             ],
             f"http://{layout.node_ip}:8081/healthz",
         ),

@@ -35,6 +35,13 @@ class ServicePorts:
     node_ports: dict[int, int] = field(default_factory=dict)
     selector: dict[str, str] = field(default_factory=dict)
     """Pod labels beyond `app: <name>` (the database's primary only)."""
+    app: str | None = None
+    """The pods' `app` label when not the Service's name."""
+    direct: bool = False
+    """One pod, ready or not (publishNotReadyAddresses, ClientIP affinity): the fault
+    hooks' control channel, as the Docker sandbox's `admin_url` is one replica past
+    the proxy. A hook that makes the app unready takes it out of `idp`'s endpoints;
+    through this Service it can still be reverted."""
 
 
 SERVICES = {
@@ -49,6 +56,7 @@ SERVICES = {
     "pushgateway": ServicePorts("10.96.100.15", (9091,), {9091: 30091}),
     "prometheus": ServicePorts("10.96.100.16", (9090,), {9090: 30090}),
     "idp": ServicePorts("10.96.100.17", (8000,), {8000: 30080}),
+    "idp-admin": ServicePorts("10.96.100.20", (8000,), {8000: 30081}, app="idp", direct=True),
 }
 
 
@@ -80,6 +88,10 @@ class App:
     readiness: dict[str, Any] | None = None
     liveness: dict[str, Any] | None = None
     drillable: bool = False
+    priority: str | None = None
+    """The contract's priority of a complete outage of this Deployment (its label
+    `priority`, which kube-state-metrics exports): KubeDeploymentDown pages for the
+    P0 ones when their own monitoring is blind."""
     scrape: str | None = None
     """The port Prometheus scrapes (pod annotation pagerdrill.io/scrape)."""
     job: str | None = None
@@ -87,6 +99,9 @@ class App:
     service_account: str | None = None
     strategy: dict[str, Any] = field(default_factory=lambda: {"type": "Recreate"})
     grace: int = 5
+    drain_seconds: int = 0
+    """A preStop sleep: a pod being deleted keeps serving while discovery and the
+    Service's endpoints drop it (a scale-in must not fail a scrape, which pages)."""
     scratch: str = "/scratch"
     sidecar: Sidecar | None = None
 
@@ -197,11 +212,18 @@ def apps(database_url: str) -> dict[str, App]:
                 # the HPA's target is half of it: base traffic must sit well below
                 # that to scale back in (at 200m two users kept two replicas)
                 "requests": {"cpu": "400m", "memory": "128Mi"},
-                "limits": {"cpu": "1", "memory": "512Mi"},
+                # above one core: IDPResourceExhaustion (> 95 % of a CPU) held at
+                # a limit of exactly 1 flapped between pending and firing
+                "limits": {"cpu": "1500m", "memory": "512Mi"},
             },
             readiness=_http_probe("/readyz", 1, 2),
             liveness={**_http_probe("/healthz", 2, 3), "initialDelaySeconds": 5},
             drillable=True,
+            priority="P0",
+            # Prometheus applies discovery changes at most every 5 s: a pod going
+            # away must keep answering scrapes longer than that
+            drain_seconds=8,
+            grace=15,
             scrape="8000",
             strategy={"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0}},
         ),

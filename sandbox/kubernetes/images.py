@@ -91,6 +91,13 @@ def containerd_name(image: str) -> str:
     return "docker.io/" + (image if "/" in image else f"library/{image}")
 
 
+def tag_latest(layout: Layout, image: str) -> None:
+    """`image` (content-hash tag) also as its repository's `:latest` in containerd: what
+    a target file can name without knowing the hash (the load worker pods' image)."""
+    latest = containerd_name(image.rsplit(":", 1)[0] + ":latest")
+    ctr(layout, "images", "tag", "--force", containerd_name(image), latest)
+
+
 def import_images(layout: Layout, images: list[str]) -> None:
     """Docker images into the cluster's containerd, under the names Kubernetes gives
     them (`docker.io/...` for unqualified names); skips those already there by ID."""

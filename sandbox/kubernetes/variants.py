@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sandbox.monitoring_config import MonitoringConfig, wrong_priority
+from sandbox.monitoring_config import MonitoringConfig, no_resolved_notifications, wrong_priority
 
 Objects = list[dict[str, Any]]
 
@@ -61,6 +61,22 @@ def _no_liveness_probe(objects: Objects) -> Objects:
     return objects
 
 
+def _app_env(**changes: str) -> Callable[[Objects], Objects]:
+    """The app's container with these environment variables set (as on Docker)."""
+
+    def change(objects: Objects) -> Objects:
+        container = _named(objects, "Deployment", "idp")["spec"]["template"]["spec"]
+        env = container["containers"][0]["env"]
+        kept = [e for e in env if e["name"] not in changes]
+        container["containers"][0]["env"] = [
+            *kept,
+            *({"name": k, "value": v} for k, v in changes.items()),
+        ]
+        return objects
+
+    return change
+
+
 def _hpa_max_is_min(objects: Objects) -> Objects:
     spec = _named(objects, "HorizontalPodAutoscaler", "idp")["spec"]
     spec["maxReplicas"] = spec["minReplicas"]
@@ -100,6 +116,24 @@ KUBERNETES_VARIANTS = {
             "IDPDown labelled P2 instead of P0",
             ("app-crash",),
             monitoring=wrong_priority,
+        ),
+        KubernetesVariant(
+            "resolved-notifications-off",
+            "no receiver is told when an alert resolves (send_resolved: false)",
+            ("app-crash",),
+            monitoring=no_resolved_notifications,
+        ),
+        KubernetesVariant(
+            "no-brute-force-blocking",
+            "the app never blocks a client however many sign-ins fail",
+            ("brute-force",),
+            objects=_app_env(IDP_BRUTE_FORCE_MAX_FAILURES="0"),
+        ),
+        KubernetesVariant(
+            "circuit-breakers-off",
+            "the app keeps calling hung plugin backends (no circuit breaker)",
+            ("plugins-failing",),
+            objects=_app_env(IDP_CIRCUIT_BREAKER_FAILURES="0"),
         ),
     )
 }

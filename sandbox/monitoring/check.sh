@@ -29,20 +29,22 @@ for profile in fast production; do
   route security pagerduty-security,slack-security
   route none unrouted
 done
-echo "== Kubernetes rules (fast profile)"
-(cd "$ROOT" && "$PYTHON" - "$OUT/kubernetes" <<'PY'
+for profile in fast production; do
+  echo "== Kubernetes rules, profile: $profile"
+  (cd "$ROOT" && "$PYTHON" - "$OUT/kubernetes-$profile" "$profile" <<'PY'
 import sys
 from pathlib import Path
 from sandbox.monitoring_config import render_text
 out = Path(sys.argv[1]); out.mkdir(parents=True)
 here = Path("sandbox/kubernetes/monitoring")
 for name in ("rules-kubernetes.yml", "rules-kubernetes_test.yml"):
-    (out / name).write_text(render_text(here / f"{name}.j2", "fast"))
+    (out / name).write_text(render_text(here / f"{name}.j2", sys.argv[2]))
 PY
-)
-cd "$OUT/kubernetes"
-promtool check rules rules-kubernetes.yml
-promtool test rules rules-kubernetes_test.yml
+  )
+  cd "$OUT/kubernetes-$profile"
+  promtool check rules rules-kubernetes.yml
+  promtool test rules rules-kubernetes_test.yml
+done
 # The worked example's own rules and routes (examples/notebook-hub/).
 cd "$ROOT/examples/notebook-hub"
 promtool check rules rules.yml >/dev/null && promtool test rules rules_test.yml

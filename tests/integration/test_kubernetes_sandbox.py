@@ -133,7 +133,17 @@ def test_pod_drills_pass_with_kubernetes_timestamps(cluster: Layout, tmp_path: P
     # second counts at the fault)
     assert 0 <= crash["mttr_s"]["restart.idp"] < 30
     assert drills["pod-deleted"]["mttr_s"]["restart.idp"] < 30  # the replacement's start
-    assert drills["load-spike-kubernetes"]["mttr_s"]["scaled.idp"] < 45  # the HPA's scale-out
+    spike = drills["load-spike-kubernetes"]
+    assert spike["mttr_s"]["scaled.idp"] < 45  # the HPA's scale-out
+    # its load came from two Locust worker pods (the target's load.workers), and they,
+    # their Job, ConfigMap and Secret are gone
+    started = [e for e in spike["timeline"] if e["kind"] == "load.started"]
+    assert [e["worker_pods"] for e in started] == [2]
+    assert spike["load"]["total"]["requests"] > 100
+    managed = "app.kubernetes.io/managed-by=pagerdrill"
+    left = kubectl(cluster, "get", "jobs,pods,configmaps,secrets", "-n", "pagerdrill-sandbox",
+                   "-l", managed, "-o", "name")  # fmt: skip
+    assert left.strip() == ""
 
 
 # A bare pod cannot be brought back by the revert either: the drill ends in an error
@@ -155,6 +165,24 @@ def test_pod_drills_pass_with_kubernetes_timestamps(cluster: Layout, tmp_path: P
             FAILOVER_DRILL,
             1,
             "is automatic failover on?",
+        ),
+        (
+            "resolved-notifications-off",
+            "drills/app-crash.drill.yaml",
+            1,
+            "IDPDown not resolved within 60 s of recovery",
+        ),
+        (
+            "no-brute-force-blocking",
+            "drills/brute-force.drill.yaml",
+            1,
+            "IDPBruteForceBlocked did not fire within 30 s",
+        ),
+        (
+            "circuit-breakers-off",
+            "drills/plugins-failing.drill.yaml",
+            1,
+            "still empty 20 s after the fault",
         ),
     ],
     ids=lambda case: case[0],

@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from chaos.kubernetes_chaos_mesh import FAULT_LABEL, network_chaos, stress_chaos
-from chaos.kubernetes_platform import KubernetesPlatform, check_context, choose
+from chaos.kubernetes_platform import KubernetesPlatform, choose
+from harness.clients.kubernetes import check_context
 from harness.configfile import load_model
 from harness.errors import ConfigError, GuardRefused, InfrastructureError
 from harness.target import KubernetesPlatform as KubernetesConfig

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import pytest
-from pydantic import TypeAdapter, ValidationError
+from pathlib import Path
 
+import pytest
+import yaml
+from pydantic import SecretStr, TypeAdapter, ValidationError
+
+from harness.configfile import load_model
 from harness.errors import GuardRefused
 from harness.load_results import EndpointStats, ErrorStats, LoadResult
 from harness.load_specs import LoadExpectation, LoadShape, LoadSpec
+from harness.target import KubernetesPlatform, TargetConfig
+from load.kubernetes_workers import WorkerPods
 from load.runner import check_host
 from remediation.load_phase import load_checks
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _shape(**fields: object) -> LoadShape:
@@ -79,3 +87,37 @@ def test_load_checks_name_what_missed_the_slo() -> None:
     assert "slowest GET /api/templates p95 3.5 s" in bad[1].detail
     assert "10 of 50 requests failed (GET /api/templates: HTTPError 500 x10)" in bad[2].detail
     assert load_checks(None, _result(1, 1, None)) == []
+
+
+def _kubernetes_target() -> TargetConfig:
+    return load_model(REPO / "targets" / "sandbox-kubernetes.yaml", TargetConfig)[0]
+
+
+def test_worker_pods_get_the_credentials_from_a_secret_and_a_deadline() -> None:
+    target = _kubernetes_target()
+    assert isinstance(target.platform, KubernetesPlatform)
+    assert target.load.workers is not None
+    pods = WorkerPods(
+        target.platform,
+        target.load.workers,
+        REPO / "load" / "locustfiles" / "idp.py",
+        ("alice", SecretStr("s3cret-value")),
+        max_s=120,
+    )
+    job, files = pods._job().to_dict(), pods._config_map().to_dict()["data"]
+    assert "s3cret-value" not in str(job) + str(files)  # only in the Secret
+    assert "s3cret-value" in str(pods._secret().to_dict())
+    spec = job["spec"]
+    container = spec["template"]["spec"]["containers"][0]
+    assert spec["parallelism"] == spec["completions"] == 2
+    assert spec["active_deadline_seconds"] == 120 + 120  # ends even if pagerdrill is killed
+    assert container["command"][:4] == ["locust", "--worker", "--master-host", "10.213.0.1"]
+    assert container["resources"]["limits"]["cpu"] == "500m"
+    assert {"idp.py", "sign_in.py"} <= set(files)  # the folder: helpers too
+
+
+def test_worker_pods_need_a_kubernetes_platform() -> None:
+    data = yaml.safe_load((REPO / "targets" / "sandbox.yaml").read_text())
+    data["load"] = {"workers": {"pods": 2, "image": "x", "master_address": "127.0.0.1"}}
+    with pytest.raises(ValidationError, match=r"needs platform\.kind kubernetes"):
+        TargetConfig.model_validate(data)
