@@ -210,6 +210,10 @@ class LoadRunner(Closing):
             seen = len(rows)
             if rows and rows[-1].total_requests >= self.spec.max_requests:
                 self._signal("max_requests")
+            # Locust ignores --run-time when a shape class runs (it says so): the bound
+            # in time is kept here
+            if clock.now() - self.started_at >= self.spec.max_duration:
+                self._signal("max_duration")
             process = self._process
             if process is not None and process.poll() is not None:
                 return
