@@ -5,8 +5,11 @@ the load ends. A Job, not a Deployment: its `activeDeadlineSeconds` ends the
 workers even when pagerdrill is killed and never deletes them, and a worker that
 exits with the master is done, not restarted::
 
-    with WorkerPods(platform, workers, locustfile, credentials, max_s) as pods:
-        ...start the master on pods.master_address:pods.port...
+    pods = WorkerPods(platform, workers, locustfile, credentials, max_s)
+    ...start the master on pods.master_address:pods.port...
+    pods.start()
+    ...
+    pods.close()
 """
 
 from __future__ import annotations
@@ -69,6 +72,11 @@ class WorkerPods(Closing):
         return self.workers.pods
 
     def __enter__(self) -> WorkerPods:
+        self.start()
+        return self
+
+    def start(self) -> None:
+        """Create the ConfigMap, the Secret and the Job (deleted again on a failure)."""
         self._api = api_client(self.platform)
         self._core = CheckedApi(client.CoreV1Api(self._api))
         self._batch = CheckedApi(client.BatchV1Api(self._api))
@@ -81,7 +89,6 @@ class WorkerPods(Closing):
             self.close()
             raise
         log.debug("created Job %s: %d Locust worker pod(s)", self.name, self.count)
-        return self
 
     def close(self) -> None:
         """Delete the Job (its pods with it), the Secret and the ConfigMap, and wait

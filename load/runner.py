@@ -158,7 +158,7 @@ class LoadRunner(Closing):
         output.close()
         if self.workers is not None:
             try:
-                self.workers.__enter__()
+                self.workers.start()
             except BaseException:
                 self._signal("worker pods not created")
                 self._process.wait()

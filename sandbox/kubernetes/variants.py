@@ -65,10 +65,11 @@ def _app_env(**changes: str) -> Callable[[Objects], Objects]:
     """The app's container with these environment variables set (as on Docker)."""
 
     def change(objects: Objects) -> Objects:
-        container = _named(objects, "Deployment", "idp")["spec"]["template"]["spec"]
-        env = container["containers"][0]["env"]
-        kept = [e for e in env if e["name"] not in changes]
-        container["containers"][0]["env"] = [
+        container = _named(objects, "Deployment", "idp")["spec"]["template"]["spec"]["containers"][
+            0
+        ]
+        kept = [e for e in container["env"] if e["name"] not in changes]
+        container["env"] = [
             *kept,
             *({"name": k, "value": v} for k, v in changes.items()),
         ]

@@ -17,6 +17,7 @@ from sandbox.kubernetes.configs import kube_proxy_config, kubelet_config
 from sandbox.kubernetes.discovery import targets
 from sandbox.kubernetes.layout import Layout
 from sandbox.kubernetes.patroni import kubernetes_config
+from sandbox.kubernetes.variants import KUBERNETES_VARIANTS
 from sandbox.monitoring_config import MonitoringConfig
 
 REPO = Path(__file__).resolve().parents[2]
@@ -164,3 +165,13 @@ def test_discovery_serves_running_annotated_pods_by_their_app() -> None:
     patroni = pod("postgres-0", scrape="8008")
     patroni["metadata"]["annotations"]["pagerdrill.io/job"] = "patroni"
     assert targets([patroni])[0]["labels"]["job"] == "patroni"
+
+
+def test_the_app_setting_variants_change_the_apps_environment(tmp_path: Path) -> None:
+    for name, variable in (
+        ("no-brute-force-blocking", "IDP_BRUTE_FORCE_MAX_FAILURES"),
+        ("circuit-breakers-off", "IDP_CIRCUIT_BREAKER_FAILURES"),
+    ):
+        changed = KUBERNETES_VARIANTS[name].objects(_objects(tmp_path))
+        env = _deployments(changed)["idp"]["spec"]["template"]["spec"]["containers"][0]["env"]
+        assert [e["value"] for e in env if e["name"] == variable] == ["0"], name
