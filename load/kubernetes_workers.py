@@ -14,6 +14,7 @@ exits with the master is done, not restarted::
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 import socket
@@ -62,7 +63,6 @@ class WorkerPods(Closing):
         self.max_s = max_s
         self.name = f"pagerdrill-load-{secrets.token_hex(4)}"
         self.master_address = str(workers.master_address)
-        self.port = free_port(self.master_address)
         self._api: client.ApiClient | None = None
         self._core: Any = None
         self._batch: Any = None
@@ -70,6 +70,11 @@ class WorkerPods(Closing):
     @property
     def count(self) -> int:
         return self.workers.pods
+
+    @functools.cached_property
+    def port(self) -> int:
+        """The master's port, chosen when first asked (the master's command line)."""
+        return free_port(self.master_address)
 
     def __enter__(self) -> WorkerPods:
         self.start()

@@ -97,9 +97,10 @@ def test_worker_pods_get_the_credentials_from_a_secret_and_a_deadline() -> None:
     target = _kubernetes_target()
     assert isinstance(target.platform, KubernetesPlatform)
     assert target.load.workers is not None
+    workers = target.load.workers.model_copy(update={"master_address": "127.0.0.1"})
     pods = WorkerPods(
         target.platform,
-        target.load.workers,
+        workers,
         REPO / "load" / "locustfiles" / "idp.py",
         ("alice", SecretStr("s3cret-value")),
         max_s=120,
@@ -111,7 +112,7 @@ def test_worker_pods_get_the_credentials_from_a_secret_and_a_deadline() -> None:
     container = spec["template"]["spec"]["containers"][0]
     assert spec["parallelism"] == spec["completions"] == 2
     assert spec["active_deadline_seconds"] == 120 + 120  # ends even if pagerdrill is killed
-    assert container["command"][:4] == ["locust", "--worker", "--master-host", "10.213.0.1"]
+    assert container["command"][:4] == ["locust", "--worker", "--master-host", "127.0.0.1"]
     assert container["resources"]["limits"]["cpu"] == "500m"
     assert {"idp.py", "sign_in.py"} <= set(files)  # the folder: helpers too
 
