@@ -25,10 +25,9 @@ import httpx
 
 from harness.load_specs import LoadSpec
 from harness.settings import load_settings
-from harness.target import KubernetesPlatform
 from harness.timeline import Timeline
-from load.kubernetes_workers import WorkerPods
-from load.runner import REPO, LoadRunner, find_locustfile
+from load.runner import REPO
+from remediation.load_phase import runner_for
 
 TARGET = REPO / "targets" / "sandbox-kubernetes.yaml"
 APP_CPU = 'sum(rate(process_cpu_seconds_total{job="idp"}[{s}s]))'
@@ -38,7 +37,6 @@ def run(pods: int, users: int, seconds: int, cpu: str, workdir: Path) -> tuple[i
     """(requests, the app's CPU in cores) of one run with `pods` worker pods."""
     settings = load_settings(TARGET)
     target = settings.target
-    assert isinstance(target.platform, KubernetesPlatform)
     assert target.load.workers is not None
     spec = LoadSpec.model_validate(
         {
@@ -48,14 +46,8 @@ def run(pods: int, users: int, seconds: int, cpu: str, workdir: Path) -> tuple[i
         }
     )
     workers = target.load.workers.model_copy(update={"pods": pods, "cpu": cpu})
-    credentials = (target.app.credentials.username, settings.password)
-    worker_pods = WorkerPods(
-        target.platform, workers, find_locustfile(spec.locustfile, REPO), credentials, seconds
-    )
-    runner = LoadRunner(
-        spec, target.app.base_url, credentials, Timeline(), workdir / f"pods-{pods}",
-        workers=worker_pods,
-    )  # fmt: skip
+    target = target.model_copy(update={"load": target.load.model_copy(update={"workers": workers})})
+    runner = runner_for(spec, target, settings.password, Timeline(), workdir / f"pods-{pods}")
     with runner as load:
         load.wait(seconds + 90)
         requests = load.stop().total.requests

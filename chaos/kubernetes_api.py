@@ -1,21 +1,13 @@
-"""The Kubernetes API as the adapter calls it: every refusal becomes one error that
-says what was asked and what the API server answered, never an HTTP dump. An
-RBAC-limited ServiceAccount gets a message naming the verb and the resource::
-
-    Kubernetes API refused delete_namespaced_pod (403 Forbidden): pods "idp-7c9" is
-    forbidden: User "system:serviceaccount:idp:reader" cannot delete resource "pods"
-    in API group "" in the namespace "idp"
-"""
+"""What the pod-fault backends (Chaos Mesh, the node, exec) use of the Kubernetes
+adapter, and when a pod counts as serving. The API client and its error translation
+are harness.clients.kubernetes (the load's worker pods use them too)."""
 
 from __future__ import annotations
 
 from typing import Any, Protocol
 
 from chaos.platform import ProcessRef
-from harness.clients.kubernetes import CheckedApi, KubernetesApiError
 from harness.target import KubernetesPlatform as KubernetesConfig
-
-__all__ = ["CheckedApi", "KubernetesApiError", "WorkloadPods", "serving"]
 
 
 class WorkloadPods(Protocol):

@@ -9,8 +9,9 @@ from typing import Any, cast
 
 from kubernetes import client
 
-from chaos.kubernetes_api import CheckedApi, KubernetesApiError, WorkloadPods
+from chaos.kubernetes_api import WorkloadPods
 from harness import clock
+from harness.clients.kubernetes import CheckedApi, KubernetesApiError
 from harness.errors import FaultInjectionError
 
 log = logging.getLogger("pagerdrill.api")

@@ -20,7 +20,7 @@ from typing import Any, ClassVar, cast
 from kubernetes import client
 from kubernetes.stream import stream
 
-from chaos.kubernetes_api import CheckedApi, KubernetesApiError, serving
+from chaos.kubernetes_api import serving
 from chaos.kubernetes_chaos_mesh import ChaosMeshFaults
 from chaos.kubernetes_exec import PodExec
 from chaos.kubernetes_node import NodeNetwork
@@ -28,7 +28,7 @@ from chaos.platform import ProcessRef, ResolvedTarget
 from chaos.processes import LIST_SCRIPT, parse_listing
 from harness import clock
 from harness.capabilities import Capability
-from harness.clients.kubernetes import api_client
+from harness.clients.kubernetes import CheckedApi, KubernetesApiError, api_client
 from harness.closing import Closing
 from harness.errors import FaultInjectionError, GuardRefused, InfrastructureError
 from harness.polling import wait_until

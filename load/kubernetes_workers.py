@@ -28,6 +28,7 @@ from harness.clients.kubernetes import CheckedApi, KubernetesApiError, api_clien
 from harness.closing import Closing
 from harness.polling import wait_until
 from harness.target import KubernetesPlatform, LoadWorkerPods
+from load.credentials import VARIABLES as CREDENTIAL_VARIABLES
 
 log = logging.getLogger("pagerdrill.load")
 MANAGED_BY = {"app.kubernetes.io/managed-by": "pagerdrill"}
@@ -169,12 +170,7 @@ class WorkerPods(Closing):
             image=self.workers.image,
             image_pull_policy="IfNotPresent",
             command=self._command(),
-            env=[
-                from_secret("PAGERDRILL_USERNAME", "username"),
-                from_secret("PAGERDRILL_PASSWORD", "password"),
-                from_secret("IDP_USERNAME", "username"),
-                from_secret("IDP_PASSWORD", "password"),
-            ],
+            env=[from_secret(variable, key) for variable, key in CREDENTIAL_VARIABLES.items()],
             resources=client.V1ResourceRequirements(
                 requests={"cpu": self.workers.cpu, "memory": "128Mi"},
                 limits={"cpu": self.workers.cpu, "memory": "512Mi"},

@@ -32,6 +32,7 @@ from harness.load_specs import LoadSpec
 from harness.polling import wait_until
 from harness.timeline import Timeline
 from load import stats
+from load.credentials import environment as credential_environment
 from load.kubernetes_workers import WorkerPods
 
 log = logging.getLogger("pagerdrill.load")
@@ -121,15 +122,10 @@ class LoadRunner(Closing):
         # (its users "reached" hours ago): start from none.
         for stale in self.workdir.glob(f"{self.prefix.name}_*.csv"):
             stale.unlink()
-        username, password = self.credentials
         env = {
             **os.environ,
             "PAGERDRILL_LOAD_SHAPE": self.spec.shape.model_dump_json(),
-            # the child's environment only; PAGERDRILL_* for any platform's locustfile
-            "PAGERDRILL_USERNAME": username,
-            "PAGERDRILL_PASSWORD": password.get_secret_value(),
-            "IDP_USERNAME": username,
-            "IDP_PASSWORD": password.get_secret_value(),
+            **credential_environment(*self.credentials),  # the child's environment only
         }
         argv = [
             sys.executable, "-m", "locust",

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from harness.drill import Drill
 from harness.load_results import LoadResult
-from harness.load_specs import LoadExpectation
+from harness.load_specs import LoadExpectation, LoadSpec
 from harness.results import Check
 from harness.settings import Settings
-from harness.target import KubernetesPlatform
+from harness.target import KubernetesPlatform, TargetConfig
 from harness.timeline import Timeline
 from load.kubernetes_workers import WorkerPods
 from load.runner import REPO, LoadRunner, check_host, find_locustfile
@@ -36,16 +38,23 @@ def plan_load(drill: Drill, settings: Settings) -> list[str]:
 def start_load(drill: Drill, settings: Settings, timeline: Timeline) -> LoadRunner | None:
     if drill.load is None:
         return None
-    app = settings.target.app
-    check_host(app.base_url, settings.target.load.allowed_hosts)
     workdir = Path(settings.output_dir) / "load" / drill.name
-    credentials = (app.credentials.username, settings.password)
-    workers, platform = settings.target.load.workers, settings.target.platform
+    return runner_for(drill.load, settings.target, settings.password, timeline, workdir)
+
+
+def runner_for(
+    spec: LoadSpec, target: TargetConfig, password: SecretStr, timeline: Timeline, workdir: Path
+) -> LoadRunner:
+    """The load runner of `spec` against the target's app: Locust here, or the master
+    here and worker pods on the target's cluster (`load.workers`)."""
+    app, workers, platform = target.app, target.load.workers, target.platform
+    check_host(app.base_url, target.load.allowed_hosts)
+    credentials = (app.credentials.username, password)
     pods = None
     if workers is not None and isinstance(platform, KubernetesPlatform):  # the target says so
-        locustfile = find_locustfile(drill.load.locustfile, REPO)
-        pods = WorkerPods(platform, workers, locustfile, credentials, drill.load.max_duration)
-    return LoadRunner(drill.load, app.base_url, credentials, timeline, workdir, workers=pods)
+        locustfile = find_locustfile(spec.locustfile, REPO)
+        pods = WorkerPods(platform, workers, locustfile, credentials, spec.max_duration)
+    return LoadRunner(spec, app.base_url, credentials, timeline, workdir, workers=pods)
 
 
 def load_checks(expectation: LoadExpectation | None, result: LoadResult) -> list[Check]:

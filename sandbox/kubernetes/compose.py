@@ -91,7 +91,7 @@ class App:
     priority: str | None = None
     """The contract's priority of a complete outage of this Deployment (its label
     `priority`, which kube-state-metrics exports): KubeDeploymentDown pages for the
-    P0 ones when their own monitoring is blind."""
+    P0 ones, unless the service's own P0 already does."""
     scrape: str | None = None
     """The port Prometheus scrapes (pod annotation pagerdrill.io/scrape)."""
     job: str | None = None
