@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -175,16 +176,30 @@ class LoadRunner(Closing):
 
     def wait_for_users(self, users: int, timeout: float) -> float:
         """When Locust first reported at least `users` users (its own timestamp)."""
+        return self._first_report(lambda r: r.users >= users, f"{users} load users", timeout)
 
-        def reached() -> float | None:
+    def wait_for_traffic(self, users: int, timeout: float) -> float:
+        """When Locust first reported `users` users and requests they made: a fault
+        injected after it meets the load flowing, not users still signing in (worker
+        pods report to the master every 3 s)."""
+        return self._first_report(
+            lambda r: r.users >= users and r.total_requests > 0,
+            f"{users} load users making requests",
+            timeout,
+        )
+
+    def _first_report(
+        self, reached: Callable[[stats.HistoryRow], bool], expected: str, timeout: float
+    ) -> float:
+        def found() -> float | None:
             rows = stats.history(self.prefix)
-            return next((float(r.at) for r in rows if r.users >= users), None)
+            return next((float(r.at) for r in rows if reached(r)), None)
 
         return wait_until(
-            reached,
+            found,
             timeout,
             interval=0.5,
-            expected=f"{users} load users",
+            expected=expected,
             where="Locust's live statistics",
             hint=f"see {self.workdir / 'locust.log'}",
         )

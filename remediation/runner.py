@@ -259,14 +259,14 @@ def _followed_up(
 
 
 def _started(scope: DrillScope, stack: ExitStack, load: LoadRunner | None) -> LoadRunner | None:
-    """The drill's load, running with its first users (stopped with `stack`)."""
+    """The drill's load, its first users making requests (stopped with `stack`)."""
     if load is None:
         scope.phase("starting load (none in this drill)")
         return None
     scope.phase(f"starting load ({load.spec.shape.kind} shape)")
     stack.enter_context(load)
     first = load.spec.shape.tick(0.0)
-    load.wait_for_users(first[0] if first else 1, timeout=60)
+    load.wait_for_traffic(first[0] if first else 1, timeout=60)
     return load
 
 

@@ -17,6 +17,7 @@ import secrets
 from pathlib import Path
 
 from locust import FastHttpUser, between, task
+from locust.contrib.fasthttp import FastHttpSession
 
 TEMPLATES = {
     "python-service": {"language_version": "3.12", "port": "8080"},
@@ -25,11 +26,22 @@ TEMPLATES = {
 }
 
 
-def _password() -> str:
+def configured_password() -> str:
     file = os.environ.get("IDP_PASSWORD_FILE")
     if file:
         return Path(file).read_text().strip()
     return os.environ.get("IDP_PASSWORD", "")
+
+
+def signed_in_headers(client: FastHttpSession, username: str, password: str) -> dict[str, str]:
+    """The bearer header of a fresh sign-in ({} if refused: a failure in the stats)."""
+    with client.post(
+        "/api/login", json={"username": username, "password": password}, catch_response=True
+    ) as response:
+        if response.status_code == 200:
+            return {"Authorization": f"Bearer {response.json()['token']}"}
+        response.failure(f"sign-in answered {response.status_code}")
+        return {}
 
 
 class IdpApiUser(FastHttpUser):
@@ -38,21 +50,13 @@ class IdpApiUser(FastHttpUser):
 
     def on_start(self) -> None:
         self.username = os.environ.get("IDP_USERNAME", "alice")
-        self.password = _password()
+        self.password = configured_password()
         self.headers: dict[str, str] = {}
         self.sign_in()
 
     @task(1)
     def sign_in(self) -> None:
-        with self.client.post(
-            "/api/login",
-            json={"username": self.username, "password": self.password},
-            catch_response=True,
-        ) as response:
-            if response.status_code == 200:
-                self.headers = {"Authorization": f"Bearer {response.json()['token']}"}
-            else:
-                response.failure(f"sign-in answered {response.status_code}")
+        self.headers = signed_in_headers(self.client, self.username, self.password) or self.headers
 
     @task(5)
     def browse_templates(self) -> None:

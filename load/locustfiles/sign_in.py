@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from idp import _password  # type: ignore[import-not-found]  # beside this file, on Locust's path
+from idp import configured_password  # type: ignore[import-not-found]  # beside this file, on Locust's path
 from locust import FastHttpUser, between, task
 
 
@@ -19,7 +19,7 @@ class IdpSignInUser(FastHttpUser):
     def on_start(self) -> None:
         self.credentials = {
             "username": os.environ.get("IDP_USERNAME", "alice"),
-            "password": _password(),
+            "password": configured_password(),
         }
 
     @task
