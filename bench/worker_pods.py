@@ -23,6 +23,7 @@ from pathlib import Path
 
 import httpx
 
+from harness.journal import FaultJournal
 from harness.load_specs import LoadSpec
 from harness.settings import load_settings
 from harness.timeline import Timeline
@@ -47,7 +48,9 @@ def run(pods: int, users: int, seconds: int, cpu: str, workdir: Path) -> tuple[i
     )
     workers = target.load.workers.model_copy(update={"pods": pods, "cpu": cpu})
     target = target.model_copy(update={"load": target.load.model_copy(update={"workers": workers})})
-    runner = runner_for(spec, target, settings.password, Timeline(), workdir / f"pods-{pods}")
+    journal = FaultJournal(settings.journal_path)
+    workdir = workdir / f"pods-{pods}"
+    runner = runner_for(spec, target, settings.password, Timeline(), workdir, journal=journal)
     with runner as load:
         load.wait(seconds + 90)
         requests = load.stop().total.requests

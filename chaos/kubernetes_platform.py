@@ -28,7 +28,7 @@ from chaos.platform import ProcessRef, ResolvedTarget
 from chaos.processes import LIST_SCRIPT, parse_listing
 from harness import clock
 from harness.capabilities import Capability
-from harness.clients.kubernetes import CheckedApi, KubernetesApiError, api_client
+from harness.clients.kubernetes import CheckedApi, KubernetesApiError, api_client, delete_named
 from harness.closing import Closing
 from harness.errors import FaultInjectionError, GuardRefused, InfrastructureError
 from harness.polling import wait_until
@@ -367,6 +367,11 @@ class KubernetesPlatform(Closing):
     def uncordon(self, node: str) -> None:
         log.debug("PATCH node %s unschedulable=false", node)
         self.core.patch_node(node, {"spec": {"unschedulable": False}})
+
+    def delete_named(self, name: str, kinds: Sequence[str]) -> None:
+        """Objects pagerdrill created itself (the load's worker pods), by name."""
+        log.debug("DELETE %s %s -n %s", "/".join(kinds), name, self.cfg.namespace)
+        delete_named(self._api, self.cfg.namespace, name, kinds)
 
     # network and stress: Chaos Mesh resources, or from the node and through exec
 

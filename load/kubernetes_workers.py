@@ -1,11 +1,12 @@
 """Locust workers as pods of the target's cluster: a Job of `pods` workers that
 connect to the master the load runner starts on this machine. The locustfile's
 folder goes in a ConfigMap, the credentials in a Secret; all three are deleted when
-the load ends. A Job, not a Deployment: its `activeDeadlineSeconds` ends the
-workers even when pagerdrill is killed and never deletes them, and a worker that
-exits with the master is done, not restarted::
+the load ends, and journaled before they are created like a fault, so that
+`pagerdrill recover` deletes what a killed run left. A Job, not a Deployment: its
+`activeDeadlineSeconds` ends the workers even when pagerdrill is killed and nobody
+recovers, and a worker that exits with the master is done, not restarted::
 
-    pods = WorkerPods(platform, workers, locustfile, credentials, max_s)
+    pods = WorkerPods(platform, workers, locustfile, credentials, max_s, journal=journal)
     ...start the master on pods.master_address:pods.port...
     pods.start()
     ...
@@ -24,8 +25,9 @@ from typing import Any
 from kubernetes import client
 from pydantic import SecretStr
 
-from harness.clients.kubernetes import CheckedApi, KubernetesApiError, api_client
+from harness.clients.kubernetes import DELETABLE_KINDS, CheckedApi, api_client, delete_named
 from harness.closing import Closing
+from harness.journal import FaultJournal, JournalEntry
 from harness.polling import wait_until
 from harness.target import KubernetesPlatform, LoadWorkerPods
 from load.credentials import VARIABLES as CREDENTIAL_VARIABLES
@@ -56,12 +58,16 @@ class WorkerPods(Closing):
         locustfile: Path,
         credentials: tuple[str, SecretStr],
         max_s: float,
+        *,
+        journal: FaultJournal,
     ) -> None:
         self.platform = platform
         self.workers = workers
         self.locustfile = locustfile
         self.credentials = credentials
         self.max_s = max_s
+        self.journal = journal
+        self._entry: JournalEntry | None = None
         self.name = f"pagerdrill-load-{secrets.token_hex(4)}"
         self.master_address = str(workers.master_address)
         self._api: client.ApiClient | None = None
@@ -87,6 +93,12 @@ class WorkerPods(Closing):
         self._core = CheckedApi(client.CoreV1Api(self._api))
         self._batch = CheckedApi(client.BatchV1Api(self._api))
         namespace = self.platform.namespace
+        objects = {"namespace": namespace, "name": self.name}
+        self._entry = self.journal.opened(
+            "load-worker-pods",
+            {"job": self.name, "namespace": namespace},
+            {"action": "delete-kubernetes-objects", **objects, "kinds": list(DELETABLE_KINDS)},
+        )
         try:
             self._core.create_namespaced_config_map(namespace, self._config_map())
             self._core.create_namespaced_secret(namespace, self._secret())
@@ -101,27 +113,17 @@ class WorkerPods(Closing):
         until no worker pod is left; idempotent."""
         if self._api is None:
             return
-        namespace, body = (
-            self.platform.namespace,
-            client.V1DeleteOptions(propagation_policy="Foreground", grace_period_seconds=5),
-        )
-        for delete in (
-            self._batch.delete_namespaced_job,
-            self._core.delete_namespaced_secret,
-            self._core.delete_namespaced_config_map,
-        ):
-            try:
-                delete(self.name, namespace, body=body)
-            except KubernetesApiError as exc:
-                if exc.status != 404:
-                    raise
+        delete_named(self._api, self.platform.namespace, self.name, DELETABLE_KINDS)
         wait_until(
             lambda: not self.pods(),
             GONE_TIMEOUT_S,
             interval=0.5,
             expected=f"no Locust worker pod of {self.name} left",
-            where=f"namespace {namespace}",
+            where=f"namespace {self.platform.namespace}",
         )
+        if self._entry is not None:
+            self.journal.closed(self._entry)
+            self._entry = None
         self._api.close()  # type: ignore[no-untyped-call]
         self._api = None
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from harness.drill import Drill
+from harness.journal import FaultJournal
 from harness.load_results import LoadResult
 from harness.load_specs import LoadExpectation, LoadSpec
 from harness.results import Check
@@ -39,21 +40,32 @@ def start_load(drill: Drill, settings: Settings, timeline: Timeline) -> LoadRunn
     if drill.load is None:
         return None
     workdir = Path(settings.output_dir) / "load" / drill.name
-    return runner_for(drill.load, settings.target, settings.password, timeline, workdir)
+    journal = FaultJournal(settings.journal_path)
+    target, password = settings.target, settings.password
+    return runner_for(drill.load, target, password, timeline, workdir, journal=journal)
 
 
 def runner_for(
-    spec: LoadSpec, target: TargetConfig, password: SecretStr, timeline: Timeline, workdir: Path
+    spec: LoadSpec,
+    target: TargetConfig,
+    password: SecretStr,
+    timeline: Timeline,
+    workdir: Path,
+    *,
+    journal: FaultJournal,
 ) -> LoadRunner:
     """The load runner of `spec` against the target's app: Locust here, or the master
-    here and worker pods on the target's cluster (`load.workers`)."""
+    here and worker pods on the target's cluster (`load.workers`, journaled in
+    `journal` while they exist)."""
     app, workers, platform = target.app, target.load.workers, target.platform
     check_host(app.base_url, target.load.allowed_hosts)
     credentials = (app.credentials.username, password)
     pods = None
     if workers is not None and isinstance(platform, KubernetesPlatform):  # the target says so
         locustfile = find_locustfile(spec.locustfile, REPO)
-        pods = WorkerPods(platform, workers, locustfile, credentials, spec.max_duration)
+        pods = WorkerPods(
+            platform, workers, locustfile, credentials, spec.max_duration, journal=journal
+        )
     return LoadRunner(spec, app.base_url, credentials, timeline, workdir, workers=pods)
 
 

@@ -19,8 +19,8 @@ from contextlib import AbstractContextManager
 
 from chaos.faults.base import FaultContext, revert
 from chaos.faults.registry import CATALOGUE, inject_one, kind_of, plan_one
-from chaos.journal import JournalEntry
 from harness.fault_specs import FaultSpec, FaultSpecBase
+from harness.journal import JournalEntry
 
 for _module in pkgutil.iter_modules(__path__):
     importlib.import_module(f"{__name__}.{_module.name}")

@@ -12,7 +12,6 @@ from typing import Any, Protocol, TypeVar
 from pydantic import SecretStr
 
 from chaos.app_hooks import AppHooks
-from chaos.journal import FaultJournal, JournalEntry
 from chaos.platform import Platform
 from harness import clock
 from harness.closing import Closing
@@ -23,6 +22,7 @@ from harness.errors import (
     InfrastructureError,
 )
 from harness.events import EventKind
+from harness.journal import FaultJournal, JournalEntry
 from harness.load_specs import LoadSpec
 from harness.settings import Settings
 from harness.target import DataProbeConfig

@@ -8,6 +8,7 @@ from typing import Any
 
 from chaos.faults.base import FaultContext, injected, journaled, revert_action
 from chaos.faults.registry import register
+from chaos.kubernetes_platform import KubernetesPlatform
 from chaos.platform import Orchestrator, ProcessLifecycle
 from harness.fault_specs import DrainNodeFault, EvictFault, ScaleFault
 
@@ -24,6 +25,13 @@ def _scale_back(ctx: FaultContext, params: dict[str, Any]) -> None:
 def _uncordon(ctx: FaultContext, params: dict[str, Any]) -> None:
     ctx.able(Orchestrator).uncordon(params["node"])
     ctx.able(ProcessLifecycle).ensure_running(params["workload"])
+
+
+@revert_action("delete-kubernetes-objects")
+def _delete_objects(ctx: FaultContext, params: dict[str, Any]) -> None:
+    """The load's worker pods (Job, Secret, ConfigMap) a killed run left behind: they
+    are journaled like a fault (load/kubernetes_workers.py)."""
+    ctx.able(KubernetesPlatform).delete_named(params["name"], params["kinds"])
 
 
 def plan(spec: OrchestratorFault, ctx: FaultContext) -> list[str]:

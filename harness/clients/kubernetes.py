@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from kubernetes import config
+from kubernetes import client, config
 from kubernetes.client import ApiClient
 from kubernetes.client.exceptions import ApiException
 
@@ -82,3 +82,24 @@ class CheckedApi:
                 raise KubernetesApiError(name, exc) from None
 
         return call
+
+
+DELETABLE_KINDS = ("Job", "Secret", "ConfigMap")
+
+
+def delete_named(api: ApiClient, namespace: str, name: str, kinds: Sequence[str]) -> None:
+    """Delete the objects of `kinds` (of DELETABLE_KINDS) called `name`, a Job's pods
+    with it; one already gone is fine (idempotent: `pagerdrill recover` may replay it)."""
+    core, batch = CheckedApi(client.CoreV1Api(api)), CheckedApi(client.BatchV1Api(api))
+    deleters = {
+        "Job": batch.delete_namespaced_job,
+        "Secret": core.delete_namespaced_secret,
+        "ConfigMap": core.delete_namespaced_config_map,
+    }
+    body = client.V1DeleteOptions(propagation_policy="Foreground", grace_period_seconds=5)
+    for kind in kinds:
+        try:
+            deleters[kind](name, namespace, body=body)
+        except KubernetesApiError as exc:
+            if exc.status != 404:
+                raise

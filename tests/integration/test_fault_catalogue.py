@@ -26,12 +26,12 @@ from chaos.disk import FILE_PREFIX
 from chaos.docker_platform import DockerPlatform
 from chaos.faults import inject, plan
 from chaos.faults.base import FaultContext
-from chaos.journal import FaultJournal
 from chaos.kubernetes_platform import KubernetesPlatform
 from harness.capabilities import Capability
 from harness.errors import FaultInjectionError, GuardRefused
 from harness.events import EventKind
 from harness.fault_specs import FaultSpec
+from harness.journal import FaultJournal
 from harness.polling import wait_until
 from harness.settings import Settings
 from harness.target import Allowlist, DockerWorkload

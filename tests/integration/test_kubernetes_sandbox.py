@@ -7,7 +7,10 @@ sandbox is down, so the two sandboxes never compete for the machine."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -30,10 +33,9 @@ from sandbox.kubernetes.cluster import kubectl, leftovers
 from sandbox.kubernetes.images import pinned
 from sandbox.kubernetes.layout import Layout
 from tests import compliance
-from tests.conftest import pagerdrill_cli
+from tests.conftest import REPO, pagerdrill_cli
 
 pytestmark = [pytest.mark.integration, pytest.mark.kubernetes]
-REPO = Path(__file__).resolve().parents[2]
 TARGET = REPO / "targets" / "sandbox-kubernetes.yaml"
 POD_DRILLS = [
     "drills/app-crash.drill.yaml",
@@ -140,10 +142,53 @@ def test_pod_drills_pass_with_kubernetes_timestamps(cluster: Layout, tmp_path: P
     started = [e for e in spike["timeline"] if e["kind"] == "load.started"]
     assert [e["worker_pods"] for e in started] == [2]
     assert spike["load"]["total"]["requests"] > 100
+    assert _managed(cluster) == ""
+
+
+def _managed(cluster: Layout) -> str:
+    """The Jobs, pods, ConfigMaps and Secrets pagerdrill made in the sandbox's namespace."""
     managed = "app.kubernetes.io/managed-by=pagerdrill"
-    left = kubectl(cluster, "get", "jobs,pods,configmaps,secrets", "-n", "pagerdrill-sandbox",
-                   "-l", managed, "-o", "name")  # fmt: skip
-    assert left.strip() == ""
+    return kubectl(cluster, "get", "jobs,pods,configmaps,secrets", "-n", "pagerdrill-sandbox",
+                   "-l", managed, "-o", "name").strip()  # fmt: skip
+
+
+def test_recover_deletes_the_worker_pods_of_a_killed_run(cluster: Layout, tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    command = [sys.executable, "-m", "pagerdrill", "run", "drills/error-storm.drill.yaml",
+               "--target", str(TARGET), "--output", str(tmp_path / "out")]  # fmt: skip
+    env = {**os.environ, "PAGERDRILL_STATE_DIR": str(state)}
+    with subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL) as harness:  # fmt: skip
+        try:
+            wait_until(lambda: "job.batch/" in _managed(cluster), 120, expected="a worker Job",
+                       where="the sandbox's namespace")  # fmt: skip
+            harness.kill()  # SIGKILL: no revert, no cleanup
+        finally:
+            harness.kill()
+    # the Locust master ran in its own process group: a crashed machine takes it too
+    for pid in _processes_mentioning(str(tmp_path)):
+        os.kill(pid, signal.SIGKILL)
+    assert "job.batch/" in _managed(cluster)  # left behind, until its deadline
+    recovered = pagerdrill_cli("recover", "--target", str(TARGET), state_dir=state)
+    assert recovered.returncode == 0, recovered.stdout + recovered.stderr
+    assert "reverted load-worker-pods" in recovered.stdout
+    wait_until(lambda: _managed(cluster) == "", 60, expected="no Job, pod, ConfigMap or Secret",
+               where="the sandbox's namespace")  # fmt: skip
+    again = pagerdrill_cli("recover", "--target", str(TARGET), state_dir=state)
+    assert "recover: 0 open faults reverted" in again.stdout  # idempotent
+
+
+def _processes_mentioning(marker: str) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            if marker.encode() in cmdline:
+                found.append(int(proc.name))
+    return found
 
 
 # A bare pod cannot be brought back by the revert either: the drill ends in an error

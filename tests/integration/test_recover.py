@@ -17,7 +17,7 @@ import docker
 import pytest
 
 from chaos.docker_platform import DockerPlatform
-from chaos.journal import FaultJournal
+from harness.journal import FaultJournal
 from harness.polling import wait_until
 from harness.settings import Settings
 from tests.conftest import REPO, SANDBOX_TARGET, pagerdrill_cli

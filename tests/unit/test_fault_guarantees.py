@@ -13,9 +13,9 @@ from pydantic import TypeAdapter
 
 from chaos.faults import CATALOGUE, inject, plan, recover
 from chaos.faults.base import FaultContext
-from chaos.journal import FaultJournal
 from harness.errors import FaultRevertError, GuardRefused
 from harness.fault_specs import FaultSpec
+from harness.journal import FaultJournal
 from harness.timeline import Timeline
 from tests import compliance
 from tests.fake_platform import FakePlatform, FakeWorkload

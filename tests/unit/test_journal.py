@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chaos.journal import FaultJournal
+from harness.journal import FaultJournal
 
 
 def test_journal_keeps_open_faults_until_closed(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pydantic import SecretStr, TypeAdapter, ValidationError
 
 from harness.configfile import load_model
 from harness.errors import GuardRefused
+from harness.journal import FaultJournal
 from harness.load_results import EndpointStats, ErrorStats, LoadResult
 from harness.load_specs import LoadExpectation, LoadShape, LoadSpec
 from harness.target import KubernetesPlatform, TargetConfig
@@ -93,7 +94,7 @@ def _kubernetes_target() -> TargetConfig:
     return load_model(REPO / "targets" / "sandbox-kubernetes.yaml", TargetConfig)[0]
 
 
-def test_worker_pods_get_the_credentials_from_a_secret_and_a_deadline() -> None:
+def test_worker_pods_get_the_credentials_from_a_secret_and_a_deadline(tmp_path: Path) -> None:
     target = _kubernetes_target()
     assert isinstance(target.platform, KubernetesPlatform)
     assert target.load.workers is not None
@@ -104,6 +105,7 @@ def test_worker_pods_get_the_credentials_from_a_secret_and_a_deadline() -> None:
         REPO / "load" / "locustfiles" / "idp.py",
         ("alice", SecretStr("s3cret-value")),
         max_s=120,
+        journal=FaultJournal(tmp_path / "journal.jsonl"),
     )
     job, files = pods._job().to_dict(), pods._config_map().to_dict()["data"]
     assert "s3cret-value" not in str(job) + str(files)  # only in the Secret

@@ -1,6 +1,8 @@
 """The fault journal: before a fault acts, a line says what it does and how to
 revert it; after reverting, another line says so. `pagerdrill recover` reverts
-whatever has no closing line (a crashed or killed run)."""
+whatever has no closing line (a crashed or killed run). The load's worker pods
+are journaled the same way (load/kubernetes_workers.py): a killed run's Job is
+deleted by `recover`, not only ended by its own deadline."""
 
 from __future__ import annotations
 
