@@ -8,9 +8,11 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import jinja2
 import yaml
 
@@ -303,6 +305,7 @@ def switch(layout: Layout, variant_name: str = "healthy") -> None:
     if was_paused and not paused:  # a primary killed while paused has no successor yet
         set_failover(layout, paused=False)
     await_ready(layout)
+    await_scraped(layout)
     if paused:
         set_failover(layout, paused=True)
 
@@ -325,7 +328,8 @@ def set_failover(layout: Layout, *, paused: bool) -> None:
 
 
 def await_ready(layout: Layout, timeout: float = 180.0) -> None:
-    """Every Deployment and StatefulSet rolled out and ready, and every bare Pod ready."""
+    """Every Deployment and StatefulSet rolled out and ready, every bare Pod ready, and
+    no pod terminating (a variant's replaced pods gone)."""
     deadline, last = time.monotonic() + timeout, "nothing listed yet"
     while time.monotonic() < deadline:
         listing = json.loads(
@@ -339,8 +343,45 @@ def await_ready(layout: Layout, timeout: float = 180.0) -> None:
     raise ClusterError(f"the sandbox is not ready within {timeout:g} s: {last}")
 
 
+def await_scraped(layout: Layout, timeout: float = 60.0) -> None:
+    """Prometheus scrapes the app and every other pod it discovered, and has evaluated
+    its rules since. A Prometheus a variant just restarted has no `up` of the app yet:
+    a drill started then would find its alert's inputs quiet for lack of samples, and
+    an outage would raise nothing (app-crash on wrong-priority, seen once)."""
+    base = f"http://{layout.node_ip}:{SERVICES['prometheus'].node_ports[9090]}/api/v1"
+    deadline, seen = time.monotonic() + timeout, "no answer yet"
+    while time.monotonic() < deadline:
+        try:
+            targets = httpx.get(f"{base}/targets", timeout=5).json()["data"]["activeTargets"]
+            jobs = {t["labels"]["job"]: t["health"] for t in targets}
+            seen = ", ".join(f"{job}={health}" for job, health in sorted(jobs.items()))
+            if "idp" in jobs and all(t["health"] == "up" for t in targets):
+                scraped_at = time.time()
+                _await_evaluated(base, after=scraped_at, deadline=deadline)
+                return
+        except httpx.HTTPError as exc:
+            seen = f"Prometheus: {exc}"
+        time.sleep(0.5)
+    raise ClusterError(f"Prometheus does not scrape every pod within {timeout:g} s: {seen}")
+
+
+def _await_evaluated(base: str, after: float, deadline: float) -> None:
+    """Every rule group evaluated after `after` (its alerts reflect those scrapes)."""
+    while time.monotonic() < deadline:
+        groups = httpx.get(f"{base}/rules", timeout=5).json()["data"]["groups"]
+        evaluated = [datetime.fromisoformat(g["lastEvaluation"]).timestamp() for g in groups]
+        if groups and min(evaluated) > after:
+            return
+        time.sleep(0.5)
+    raise ClusterError("Prometheus did not evaluate its rules after scraping every pod")
+
+
 def _not_ready(item: dict[str, Any]) -> str | None:
     name, status = item["metadata"]["name"], item.get("status", {})
+    if item["kind"] == "Pod" and item["metadata"].get("deletionTimestamp"):
+        # the admin Service publishes not-ready addresses, terminating ones too, and
+        # keeps a client on one pod: a hooks call could reach a pod going away
+        return f"pod {name}: terminating"
     if item["kind"] in ("Deployment", "StatefulSet"):
         wanted = item["spec"]["replicas"]
         current = (

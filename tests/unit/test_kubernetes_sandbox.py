@@ -12,7 +12,7 @@ from harness.configfile import load_model
 from harness.target import TargetConfig
 from sandbox.common import Secrets
 from sandbox.kubernetes.components import components
-from sandbox.kubernetes.compose import SERVICES, monitoring_configmap, render
+from sandbox.kubernetes.compose import SERVICES, _not_ready, monitoring_configmap, render
 from sandbox.kubernetes.configs import kube_proxy_config, kubelet_config
 from sandbox.kubernetes.discovery import targets
 from sandbox.kubernetes.layout import Layout
@@ -175,3 +175,11 @@ def test_the_app_setting_variants_change_the_apps_environment(tmp_path: Path) ->
         changed = KUBERNETES_VARIANTS[name].objects(_objects(tmp_path))
         env = _deployments(changed)["idp"]["spec"]["template"]["spec"]["containers"][0]["env"]
         assert [e["value"] for e in env if e["name"] == variable] == ["0"], name
+
+
+def test_a_terminating_pod_keeps_the_sandbox_from_being_ready() -> None:
+    owned = {"name": "idp-1", "ownerReferences": [{"kind": "ReplicaSet"}]}
+    running = {"kind": "Pod", "metadata": owned, "status": {"phase": "Running"}}
+    going = {"kind": "Pod", "metadata": {**owned, "deletionTimestamp": "2026-12-05T00:15:40Z"}}
+    assert _not_ready(running) is None  # counted by its Deployment
+    assert _not_ready(going) == "pod idp-1: terminating"
