@@ -11,7 +11,6 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import docker
@@ -34,6 +33,7 @@ from sandbox.docker.topology import (
     Service,
     services,
 )
+from sandbox.prometheus_ready import await_rules_evaluated, await_targets_up
 
 STARTUP_TIMEOUT_S = 90
 
@@ -95,7 +95,9 @@ def up(
     for service in started:
         _start(service, network, state)
         on_ready(service)
-    _wait_for_targets_up(next(s for s in started if s.name == "prometheus"))
+    # Prometheus started before the app, so its first scrapes of it failed: wait until
+    # every target answers, so that `up` returns a platform at steady state
+    await_targets_up(_api(next(s for s in started if s.name == "prometheus")), STARTUP_TIMEOUT_S)
     _pause_failover(started, variants.variant(variant).failover_paused)
     return started
 
@@ -260,9 +262,9 @@ def apply_variant(state: StateDir, variant: str) -> None:
         response = httpx.post(by_name[name].host_url + "/-/reload", timeout=10)
         if not response.is_success:
             raise SandboxError(f"{name} rejected the {variant} configuration: {response.text}")
-    _wait_for_rules_loaded(by_name["prometheus"], state, reloaded_at)
+    await_rules_evaluated(_api(by_name["prometheus"]), after=reloaded_at, timeout=10)
     if changed:
-        _wait_for_targets_up(by_name["prometheus"])
+        await_targets_up(_api(by_name["prometheus"]), STARTUP_TIMEOUT_S)
 
 
 def _recreate(changed: list[Service], state: StateDir) -> None:
@@ -282,32 +284,9 @@ def _recreate(changed: list[Service], state: StateDir) -> None:
         client.close()
 
 
-def _wait_for_targets_up(prometheus: Service) -> None:
-    """Prometheus started before the app, so its first scrapes of it failed: wait until
-    every target answers, so that `up` returns a platform at steady state."""
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    seen: list[str] = []
-    while time.monotonic() < deadline:
-        body = httpx.get(prometheus.host_url + "/api/v1/targets", timeout=5).json()
-        targets = body["data"]["activeTargets"]
-        seen = [f"{t['labels']['job']}={t['health']}" for t in targets]
-        if targets and all(t["health"] == "up" for t in targets):
-            return
-        time.sleep(0.5)
-    raise SandboxError(f"Prometheus targets not all up after {STARTUP_TIMEOUT_S} s: {seen}")
-
-
-def _wait_for_rules_loaded(prometheus: Service, state: StateDir, reloaded_at: float) -> None:
-    """Every rule group has been evaluated since the reload: its alerts are current."""
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        body = httpx.get(prometheus.host_url + "/api/v1/rules", timeout=5).json()
-        groups = body["data"]["groups"]
-        evaluated = [datetime.fromisoformat(g["lastEvaluation"]).timestamp() for g in groups]
-        if groups and min(evaluated) > reloaded_at:
-            return
-        time.sleep(0.2)
-    raise SandboxError(f"Prometheus did not evaluate the reloaded rules in {state.config}")
+def _api(prometheus: Service) -> str:
+    """Prometheus's HTTP API on this machine."""
+    return prometheus.host_url + "/api/v1"
 
 
 def current_variant(state: StateDir) -> str:

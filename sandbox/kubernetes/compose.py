@@ -8,11 +8,9 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import jinja2
 import yaml
 
@@ -24,6 +22,7 @@ from sandbox.kubernetes.layout import Layout
 from sandbox.kubernetes.processes import ClusterError
 from sandbox.kubernetes.variants import KUBERNETES_VARIANTS
 from sandbox.monitoring_config import SANDBOX_PROFILE, MonitoringConfig, render_text
+from sandbox.prometheus_ready import PrometheusNotReady, await_rules_evaluated, await_targets_up
 
 NAMESPACE = "pagerdrill-sandbox"
 HERE = Path(__file__).parent
@@ -348,32 +347,12 @@ def await_scraped(layout: Layout, timeout: float = 60.0) -> None:
     its rules since. A Prometheus a variant just restarted has no `up` of the app yet:
     a drill started then would find its alert's inputs quiet for lack of samples, and
     an outage would raise nothing (app-crash on wrong-priority, seen once)."""
-    base = f"http://{layout.node_ip}:{SERVICES['prometheus'].node_ports[9090]}/api/v1"
-    deadline, seen = time.monotonic() + timeout, "no answer yet"
-    while time.monotonic() < deadline:
-        try:
-            targets = httpx.get(f"{base}/targets", timeout=5).json()["data"]["activeTargets"]
-            jobs = {t["labels"]["job"]: t["health"] for t in targets}
-            seen = ", ".join(f"{job}={health}" for job, health in sorted(jobs.items()))
-            if "idp" in jobs and all(t["health"] == "up" for t in targets):
-                scraped_at = time.time()
-                _await_evaluated(base, after=scraped_at, deadline=deadline)
-                return
-        except httpx.HTTPError as exc:
-            seen = f"Prometheus: {exc}"
-        time.sleep(0.5)
-    raise ClusterError(f"Prometheus does not scrape every pod within {timeout:g} s: {seen}")
-
-
-def _await_evaluated(base: str, after: float, deadline: float) -> None:
-    """Every rule group evaluated after `after` (its alerts reflect those scrapes)."""
-    while time.monotonic() < deadline:
-        groups = httpx.get(f"{base}/rules", timeout=5).json()["data"]["groups"]
-        evaluated = [datetime.fromisoformat(g["lastEvaluation"]).timestamp() for g in groups]
-        if groups and min(evaluated) > after:
-            return
-        time.sleep(0.5)
-    raise ClusterError("Prometheus did not evaluate its rules after scraping every pod")
+    api = f"http://{layout.node_ip}:{SERVICES['prometheus'].node_ports[9090]}/api/v1"
+    try:
+        await_targets_up(api, timeout, job="idp")
+        await_rules_evaluated(api, after=time.time(), timeout=timeout)
+    except PrometheusNotReady as exc:
+        raise ClusterError(str(exc)) from None
 
 
 def _not_ready(item: dict[str, Any]) -> str | None:
