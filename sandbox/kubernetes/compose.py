@@ -34,6 +34,9 @@ class ServicePorts:
     ip: str
     ports: tuple[int, ...]
     node_ports: dict[int, int] = field(default_factory=dict)
+    """Every port of a NodePort Service has its node port fixed here: one left to the
+    API server is allocated at random from the whole range and can take a port
+    another Service names (mailpit's SMTP once drew 30093, Alertmanager's)."""
     selector: dict[str, str] = field(default_factory=dict)
     """Pod labels beyond `app: <name>` (the database's primary only)."""
     app: str | None = None
@@ -44,13 +47,19 @@ class ServicePorts:
     the proxy. A hook that makes the app unready takes it out of `idp`'s endpoints;
     through this Service it can still be reverted."""
 
+    def __post_init__(self) -> None:
+        if self.node_ports and set(self.node_ports) != set(self.ports):
+            raise ValueError(f"node ports {self.node_ports} must name every port of {self.ports}")
+
 
 SERVICES = {
     # the primary only: Patroni labels its pods role=primary|replica
-    "postgres": ServicePorts("10.96.100.10", (5432, 8008), {5432: 30432}, {"role": "primary"}),
+    "postgres": ServicePorts(
+        "10.96.100.10", (5432, 8008), {5432: 30432, 8008: 30008}, {"role": "primary"}
+    ),
     "redis": ServicePorts("10.96.100.11", (6379,)),
     "sink": ServicePorts("10.96.100.12", (8080,), {8080: 30095}),
-    "mailpit": ServicePorts("10.96.100.18", (1025, 8025), {8025: 30025}),
+    "mailpit": ServicePorts("10.96.100.18", (1025, 8025), {1025: 30026, 8025: 30025}),
     "sms-relay": ServicePorts("10.96.100.13", (8080,)),
     "incident-automation": ServicePorts("10.96.100.19", (8080,)),
     "alertmanager": ServicePorts("10.96.100.14", (9093,), {9093: 30093}),
