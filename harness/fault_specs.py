@@ -31,6 +31,12 @@ class FaultSpecBase(Frozen):
     acts_on: ClassVar[ActsOn] = "workload"
     needs: ClassVar[tuple[Capability, ...]] = ()
 
+    instant: ClassVar[bool] = False
+    """One event with nothing to revert (an eviction, a cache flush): over as it
+    happens. Otherwise the fault acts until it ends by itself (`ends_after`) or its
+    revert: a killed container that nothing restarts stays down until the revert
+    starts it, so a kill is not instant."""
+
     hold: Seconds | None = Field(default=None, le=MAX_HOLD_S)
     """How long the fault stays in place before it is reverted, whatever the alert and
     recovery waits are doing (at most ten minutes); none: until the drill's waits end."""
@@ -49,6 +55,15 @@ class FaultSpecBase(Frozen):
         """Seconds after injection at which the fault ends (its `hold`; None: it is
         held until the drill's waits end)."""
         return self.hold
+
+    def over_at(self, injected_at: float, reverted_at: float, load: LoadSpec | None) -> float:
+        """When the fault stopped acting on the platform. Alerts are asked to resolve
+        only after it: while plugins still hang, their alert firing is the truth, even
+        if the journey (which does not use them) is green again."""
+        if self.instant:
+            return injected_at
+        ends = self.ends_after(load)
+        return reverted_at if ends is None else min(reverted_at, injected_at + ends)
 
     def parts(self) -> tuple[FaultSpecBase, ...]:
         """The single faults this one is made of (itself; a compound's steps), which
@@ -202,6 +217,7 @@ class EvictFault(_WorkloadFault):
 
     needs: ClassVar[tuple[Capability, ...]] = (Capability.ORCHESTRATOR,)
 
+    instant: ClassVar[bool] = True
     kind: Literal["evict"]
 
 
@@ -330,6 +346,7 @@ class CacheFlushFault(FaultSpecBase):
 
     acts_on: ClassVar[ActsOn] = "app hooks"
 
+    instant: ClassVar[bool] = True
     kind: Literal["cache-flush"]
 
 

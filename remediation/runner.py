@@ -208,8 +208,12 @@ def _run_phases(scope: DrillScope, monitoring: Monitoring, record: _Record) -> N
         if drill.fault.ends_after(drill.load) is None:  # scale-in after a held fault's revert
             record.add(check_scaled_in(scope, platform, reverted_at))
         scope.phase("checking steady state again (alerts resolved, journeys green)")
-        record.add(*_resolved(watcher, observations, recovered_at or clock.now(), timeline))
-        record.add(*_followed_up(scope, monitoring, tools, fault_at, recovered_at or reverted_at))
+        # recovered: the journey green again, and never before the fault is gone
+        fault_over_at = drill.fault.over_at(fault_at, reverted_at, drill.load)
+        resolved_from = max(recovered_at or clock.now(), fault_over_at)
+        record.add(*_resolved(watcher, observations, resolved_from, timeline))
+        closed_from = max(recovered_at or reverted_at, fault_over_at)
+        record.add(*_followed_up(scope, monitoring, tools, fault_at, closed_from))
         record.add(check_steady_state_again(drill, prober))
         alerts, seen_checks = alerts_since_fault(
             drill.expect, settings.contract, monitoring, watch, (fault_at, reverted_at)

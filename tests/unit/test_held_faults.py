@@ -78,3 +78,21 @@ def test_hold_is_bounded_and_ends_the_fault_for_scale_in() -> None:
                 "expect": {},
             }
         )
+
+
+def _fault(spec: dict[str, object]) -> Drill:
+    return Drill.model_validate({"name": "d", "fault": spec, "expect": {}})
+
+
+def test_a_fault_is_over_at_its_revert_its_own_end_or_at_once_when_nothing_reverts() -> None:
+    """Alerts are asked to resolve only once the fault is over (remediation/runner.py):
+    plugins that still hang keep their alert firing, whatever the journey says."""
+    held = _fault({"kind": "plugin-failure", "plugins": ["ci-status"]}).fault
+    assert held.over_at(100.0, 142.0, None) == 142.0
+    with_hold = _fault({"kind": "pause", "workload": "idp", "hold": "20s"}).fault
+    assert with_hold.over_at(100.0, 142.0, None) == 120.0
+    assert with_hold.over_at(100.0, 110.0, None) == 110.0  # the drill's block ended first
+    killed = _fault({"kind": "kill", "workload": "redis"}).fault
+    assert killed.over_at(100.0, 142.0, None) == 142.0  # down until something starts it
+    flushed = _fault({"kind": "cache-flush"}).fault
+    assert flushed.over_at(100.0, 142.0, None) == 100.0
