@@ -17,6 +17,7 @@ from chaos.adapters import open_platform
 from chaos.faults import inject, plan
 from chaos.faults.base import fault_context
 from harness import clock
+from harness.drill import Drill
 from harness.errors import ConfigError, GuardRefused, HarnessError, InfrastructureError
 from harness.events import EventKind
 from harness.results import DrillResult
@@ -208,11 +209,9 @@ def _run_phases(scope: DrillScope, monitoring: Monitoring, record: _Record) -> N
         if drill.fault.ends_after(drill.load) is None:  # scale-in after a held fault's revert
             record.add(check_scaled_in(scope, platform, reverted_at))
         scope.phase("checking steady state again (alerts resolved, journeys green)")
-        # recovered: the journey green again, and never before the fault is gone
-        fault_over_at = drill.fault.over_at(fault_at, reverted_at, drill.load)
-        resolved_from = max(recovered_at or clock.now(), fault_over_at)
+        resolved_from = _recovered(drill, fault_at, reverted_at, recovered_at or clock.now())
         record.add(*_resolved(watcher, observations, resolved_from, timeline))
-        closed_from = max(recovered_at or reverted_at, fault_over_at)
+        closed_from = _recovered(drill, fault_at, reverted_at, recovered_at or reverted_at)
         record.add(*_followed_up(scope, monitoring, tools, fault_at, closed_from))
         record.add(check_steady_state_again(drill, prober))
         alerts, seen_checks = alerts_since_fault(
@@ -272,6 +271,12 @@ def _started(scope: DrillScope, stack: ExitStack, load: LoadRunner | None) -> Lo
     first = load.spec.shape.tick(0.0)
     load.wait_for_traffic(first[0] if first else 1, timeout=60)
     return load
+
+
+def _recovered(drill: Drill, fault_at: float, reverted_at: float, green_at: float) -> float:
+    """When recovery counts from: the journey green again, and never before the fault
+    is over (alerts that keep firing while it holds tell the truth)."""
+    return max(green_at, drill.fault.over_at(fault_at, reverted_at, drill.load))
 
 
 def _resolved(
