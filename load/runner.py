@@ -129,6 +129,10 @@ class LoadRunner(Closing):
             **credential_environment(*self.credentials),  # the child's environment only
         }
         argv = [
+            # the master gets SIGTERM when pagerdrill dies, even by SIGKILL (it runs in a
+            # process group of its own, which a crashed run's kill does not reach); it
+            # then stops its local workers and tells worker pods to quit
+            "setpriv", "--pdeathsig", "TERM",
             sys.executable, "-m", "locust",
             "-f", f"{find_locustfile(self.spec.locustfile, REPO)},{SHAPE_FILE}",
             "--headless", "--host", self.base_url,

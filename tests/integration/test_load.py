@@ -173,3 +173,35 @@ def test_sigterm_mid_drill_stops_the_load_and_reverts_the_fault(
     assert settings.admin_token is not None
     with AppHooks(settings.target.app.base_url, settings.admin_token) as hooks:
         assert hooks.hooks() == HOOKS_OFF
+
+
+def test_a_killed_harness_takes_its_load_with_it_and_recover_reverts_the_fault(
+    sandbox: Any, settings: Settings, tmp_path: Path
+) -> None:
+    """SIGKILL leaves no revert and no cleanup: the Locust master, in a process group
+    of its own, ends by its parent-death signal, and `recover` reverts the fault."""
+    state = tmp_path / "state"
+    out = tmp_path / "out"
+    with subprocess.Popen(
+        [*STORM, "--target", str(SANDBOX_TARGET), "--output", str(out)],
+        cwd=REPO, env={**os.environ, "PAGERDRILL_STATE_DIR": str(state)},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    ) as harness:  # fmt: skip
+        assert harness.stdout is not None
+        for line in harness.stdout:
+            if "awaiting alerts and notifications" in line:
+                break
+        assert _locust_processes(str(out)), "the load was not running"
+        harness.kill()
+        harness.communicate(timeout=30)
+    wait_until(
+        lambda: _locust_processes(str(out)) == [],
+        20,
+        expected="no Locust process of the killed run",
+        where="/proc",
+    )
+    recovered = pagerdrill_cli("recover", "--target", str(SANDBOX_TARGET), state_dir=state)
+    assert recovered.returncode == 0, recovered.stdout + recovered.stderr
+    assert settings.admin_token is not None
+    with AppHooks(settings.target.app.base_url, settings.admin_token) as hooks:
+        assert hooks.hooks() == HOOKS_OFF
