@@ -19,7 +19,10 @@ from sandbox.idp.metrics import (
     PLUGIN_OPERATION,
 )
 
-PLUGIN_TIMEOUT_S = 1.0
+# Above the P2's "p95 above 1 s" with room: a hung call cut at exactly 1 s was
+# observed at 0.999 or 1.001 s, in the histogram's (0.5, 1] bucket or (1, 2], and
+# whether the alert fired followed which.
+PLUGIN_TIMEOUT_S = 1.5
 HUNG_BACKEND_S = 30.0
 
 
@@ -65,5 +68,6 @@ class PluginGateway:
         return PluginStatus(plugin["id"], plugin["name"], plugin["version"], healthy, breaker.state)
 
     async def statuses(self) -> list[PluginStatus]:
-        """Every plugin's health, one backend call each unless its circuit is open."""
-        return [await self._check(plugin) for plugin in await self.catalog.plugins()]
+        """Every plugin's health, one backend call each unless its circuit is open, all
+        at once: a hung backend costs the page one timeout, not one per plugin."""
+        return list(await asyncio.gather(*map(self._check, await self.catalog.plugins())))
