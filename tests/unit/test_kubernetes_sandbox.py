@@ -143,33 +143,49 @@ def test_the_kubernetes_target_file_is_valid() -> None:
     assert Layout().node_ip in target.app.base_url
 
 
-def test_discovery_serves_running_annotated_pods_by_their_app() -> None:
-    def pod(name: str, phase: str = "Running", scrape: str | None = "8000", **meta: Any) -> Any:
-        annotations = {} if scrape is None else {"pagerdrill.io/scrape": scrape}
-        return {
-            "metadata": {
-                "name": name,
-                "labels": {"app": "idp"},
-                "annotations": annotations,
-                **meta,
-            },
-            "status": {"phase": phase, "podIP": f"10.244.0.{len(name)}"},
-        }
+def _pod(
+    name: str, phase: str = "Running", scrape: str | None = "8000", ready: bool = True, **meta: Any
+) -> Any:
+    annotations = {} if scrape is None else {"pagerdrill.io/scrape": scrape}
+    return {
+        "metadata": {"name": name, "labels": {"app": "idp"}, "annotations": annotations, **meta},
+        "status": {
+            "phase": phase,
+            "podIP": f"10.244.0.{len(name)}",
+            "conditions": [{"type": "Ready", "status": str(ready)}],
+        },
+    }
 
+
+def test_discovery_serves_running_annotated_pods_by_their_app() -> None:
     groups = targets(
         [
-            pod("idp-a"),
-            pod("idp-pending", phase="Pending"),
-            pod("idp-no-scrape", scrape=None),
-            pod("idp-leaving", deletionTimestamp="2026-12-02T00:00:00Z"),
-        ]
+            _pod("idp-a"),
+            _pod("idp-pending", phase="Pending"),
+            _pod("idp-no-scrape", scrape=None),
+            _pod("idp-leaving", deletionTimestamp="2026-12-02T00:00:00Z"),
+        ],
+        set(),
     )
     assert groups == [
         {"targets": ["10.244.0.5:8000"], "labels": {"job": "idp", "service": "idp", "pod": "idp-a"}}
     ]
-    patroni = pod("postgres-0", scrape="8008")
+    patroni = _pod("postgres-0", scrape="8008")
     patroni["metadata"]["annotations"]["pagerdrill.io/job"] = "patroni"
-    assert targets([patroni])[0]["labels"]["job"] == "patroni"
+    assert targets([patroni], set())[0]["labels"]["job"] == "patroni"
+
+
+def test_discovery_serves_a_pod_once_it_was_ready_and_then_ready_or_not() -> None:
+    """A starting pod is Running before it listens (its failed scrape would page); a
+    serving pod that stops answering must stay scraped, so its outage shows."""
+    seen: set[str] = set()
+    assert targets([_pod("idp-new", ready=False, uid="u1")], seen) == []
+    assert [g["labels"]["pod"] for g in targets([_pod("idp-new", uid="u1")], seen)] == ["idp-new"]
+    hung = targets([_pod("idp-new", ready=False, uid="u1")], seen)
+    assert [g["labels"]["pod"] for g in hung] == ["idp-new"]
+    # the same name again (a StatefulSet's pod recreated) is a new pod
+    assert targets([_pod("idp-new", ready=False, uid="u2")], seen) == []
+    assert seen == set()
 
 
 def test_the_app_setting_variants_change_the_apps_environment(tmp_path: Path) -> None:
