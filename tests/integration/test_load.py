@@ -10,6 +10,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -151,28 +153,40 @@ def test_error_storm_drill_reports_load_and_pushes_its_slis(
     assert settings.password.get_secret_value() not in output
 
 
-def test_sigterm_mid_drill_stops_the_load_and_reverts_the_fault(
-    sandbox: Any, settings: Settings, tmp_path: Path
-) -> None:
+@contextmanager
+def _storm_with_its_fault_in(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
+    """error-storm run by the CLI (state in tmp_path/state, output in tmp_path/out),
+    once its fault is injected and its load running."""
     env = {**os.environ, "PAGERDRILL_STATE_DIR": str(tmp_path / "state")}
-    out = tmp_path / "out"
     with subprocess.Popen(
-        [*STORM, "--target", str(SANDBOX_TARGET), "--output", str(out)],
+        [*STORM, "--target", str(SANDBOX_TARGET), "--output", str(tmp_path / "out")],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     ) as harness:  # fmt: skip
         assert harness.stdout is not None
         for line in harness.stdout:
             if "awaiting alerts and notifications" in line:
                 break
+        yield harness
+
+
+def _hooks_off(settings: Settings) -> bool:
+    assert settings.admin_token is not None
+    with AppHooks(settings.target.app.base_url, settings.admin_token) as hooks:
+        return bool(hooks.hooks() == HOOKS_OFF)
+
+
+def test_sigterm_mid_drill_stops_the_load_and_reverts_the_fault(
+    sandbox: Any, settings: Settings, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    with _storm_with_its_fault_in(tmp_path) as harness:
         time.sleep(2)
         assert _locust_processes(str(out)), "the load was not running"
         harness.send_signal(signal.SIGTERM)
         rest = harness.communicate(timeout=60)[0]
     assert harness.returncode == 130, rest
     assert _locust_processes(str(out)) == []
-    assert settings.admin_token is not None
-    with AppHooks(settings.target.app.base_url, settings.admin_token) as hooks:
-        assert hooks.hooks() == HOOKS_OFF
+    assert _hooks_off(settings)
 
 
 def test_a_killed_harness_takes_its_load_with_it_and_recover_reverts_the_fault(
@@ -180,17 +194,8 @@ def test_a_killed_harness_takes_its_load_with_it_and_recover_reverts_the_fault(
 ) -> None:
     """SIGKILL leaves no revert and no cleanup: the Locust master, in a process group
     of its own, ends by its parent-death signal, and `recover` reverts the fault."""
-    state = tmp_path / "state"
     out = tmp_path / "out"
-    with subprocess.Popen(
-        [*STORM, "--target", str(SANDBOX_TARGET), "--output", str(out)],
-        cwd=REPO, env={**os.environ, "PAGERDRILL_STATE_DIR": str(state)},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    ) as harness:  # fmt: skip
-        assert harness.stdout is not None
-        for line in harness.stdout:
-            if "awaiting alerts and notifications" in line:
-                break
+    with _storm_with_its_fault_in(tmp_path) as harness:
         assert _locust_processes(str(out)), "the load was not running"
         harness.kill()
         harness.communicate(timeout=30)
@@ -200,8 +205,8 @@ def test_a_killed_harness_takes_its_load_with_it_and_recover_reverts_the_fault(
         expected="no Locust process of the killed run",
         where="/proc",
     )
-    recovered = pagerdrill_cli("recover", "--target", str(SANDBOX_TARGET), state_dir=state)
+    recovered = pagerdrill_cli(
+        "recover", "--target", str(SANDBOX_TARGET), state_dir=tmp_path / "state"
+    )
     assert recovered.returncode == 0, recovered.stdout + recovered.stderr
-    assert settings.admin_token is not None
-    with AppHooks(settings.target.app.base_url, settings.admin_token) as hooks:
-        assert hooks.hooks() == HOOKS_OFF
+    assert _hooks_off(settings)
