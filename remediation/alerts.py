@@ -6,9 +6,10 @@ The checks on what was observed are in remediation/alert_checks.py."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from harness import clock
 from harness.clients import (
@@ -107,8 +108,8 @@ class AlertWatcher:
     alert awaited second still gets its first sighting while the first is awaited."""
     _received: dict[str, float] = field(default_factory=dict)
     _routed: dict[tuple[str, str], float] = field(default_factory=dict)
-    _delivered: dict[str, float] = field(default_factory=dict)
-    _maybe_delivered: dict[str, float] = field(default_factory=dict)
+    _successes: dict[str, list[tuple[float, int]]] = field(default_factory=dict)
+    """Receiver -> (poll time, requests to it that did not fail) at each poll."""
     _baseline: NotificationCounts | None = None
 
     def __post_init__(self) -> None:
@@ -129,7 +130,9 @@ class AlertWatcher:
         if stamps:
             self._received[name] = min(stamps)
 
-    def _deliveries(self) -> dict[str, Delivery] | None:
+    def _deliveries(self, routed: Mapping[str, float]) -> dict[str, Delivery] | None:
+        """Each receiver's requests since the watcher began; a success counts for the
+        alert only after Alertmanager routed the alert to that receiver."""
         if self._baseline is None:
             return None
         counts, now = self.alertmanager.notification_counts(), clock.now()
@@ -138,16 +141,12 @@ class AlertWatcher:
         deliveries = {}
         for receiver in counts.total:
             requests, failed = counts.since(self._baseline, receiver)
-            # Alertmanager counts a request, then (a moment later) its failure: a
-            # success is taken only when two polls in a row show one.
-            if requests <= failed:
-                self._maybe_delivered.pop(receiver, None)
-            elif receiver in self._maybe_delivered:
-                self._delivered.setdefault(receiver, self._maybe_delivered[receiver])
-            else:
-                self._maybe_delivered[receiver] = now
+            polls = self._successes.setdefault(receiver, [])
+            polls.append((now, requests - failed))
             if requests:
-                deliveries[receiver] = Delivery(requests, failed, self._delivered.get(receiver))
+                at = routed.get(receiver)
+                ok_at = None if at is None else first_success_since(polls, at)
+                deliveries[receiver] = Delivery(requests, failed, ok_at)
         return deliveries
 
     def observe(self, expectation: AlertContract, fault_at: float) -> AlertObservation:
@@ -167,7 +166,7 @@ class AlertWatcher:
             received,
             self._received.get(name),
             routed,
-            self._deliveries(),
+            self._deliveries(routed),
             read,
         )
 
@@ -247,6 +246,21 @@ class AlertWatcher:
             else "inactive in Prometheus (no receiver is read back)"
         )
         return Check(name, True, told, max(last, recovered_at) - recovered_at, deadline_s)
+
+
+def first_success_since(polls: Sequence[tuple[float, int]], routed_at: float) -> float | None:
+    """When a poll first saw a new successful request to a receiver once the alert was
+    routed to it, from (poll time, successes so far) at each poll. Alertmanager counts
+    per receiver, not per alert: the successes polled before the routing were another
+    alert's (a previous drill's resolved notification, say). It counts a request, then
+    (a moment later) its failure: a success is taken only when the next poll still
+    shows it."""
+    base = next((ok for at, ok in reversed(polls) if at < routed_at), 0)
+    after = [(at, ok) for at, ok in polls if at >= routed_at]
+    for (at, ok), (_, still) in pairwise(after):
+        if ok > base and still > base:
+            return at
+    return None
 
 
 def record_observation(observation: AlertObservation, timeline: Timeline) -> None:

@@ -11,7 +11,7 @@ from harness.drill import AlertContract
 from harness.receivers import EvidenceTier
 from harness.types import Priority
 from remediation.alert_checks import alert_checks
-from remediation.alerts import AlertObservation, Delivery
+from remediation.alerts import AlertObservation, Delivery, first_success_since
 
 FAULT_AT = 1000.0
 BOTH = {"pager": 1002.0, "chat": 1002.0}
@@ -169,3 +169,18 @@ def test_an_alertmanager_without_receiver_metrics_is_named_when_delivery_is_requ
 def test_routed_is_enough_when_the_drill_asks_for_it() -> None:
     checks = alert_checks(_observe(notified={}, routed=BOTH, deliveries={}, evidence=ROUTED))
     assert all(c.passed for c in checks), [c.detail for c in checks if not c.passed]
+
+
+def test_a_delivery_counts_for_the_alert_only_once_it_was_routed_there() -> None:
+    """Alertmanager counts requests per receiver: a success polled before the alert was
+    routed there is another alert's (marketplace-down's webhook was 'notified' 2.4 s
+    after the fault, 5 s before its alert fired, by the previous drill's resolve)."""
+    polls = [(1000.0, 0), (1000.5, 1), (1001.0, 1), (1005.0, 1), (1005.5, 2), (1006.0, 2)]
+    assert first_success_since(polls, routed_at=1004.8) == 1005.5
+    assert first_success_since(polls, routed_at=1000.2) == 1000.5
+    assert first_success_since(polls[:5], routed_at=1004.8) is None  # not confirmed yet
+
+
+def test_a_request_whose_failure_follows_is_not_a_delivery() -> None:
+    polls = [(1000.0, 0), (1000.5, 1), (1001.0, 0), (1001.5, 0), (1002.0, 1), (1002.5, 1)]
+    assert first_success_since(polls, routed_at=1000.0) == 1002.0
