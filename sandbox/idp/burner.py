@@ -3,13 +3,12 @@ runaway computation as the process's CPU metric shows it (a stress process besid
 the app raises the container's CPU, not the app's). Each thread runs PBKDF2 rounds,
 which release the GIL, so the app's event loop keeps serving.
 
-The threads run at nice 10: below the app's own threads, and only theirs (a
-thread's nice weighs against the other threads of its cgroup; the container's CPU
-share against other containers is unchanged, so the burn still takes all the CPU
-the app is given). At equal priority, when the node was busy (on Kubernetes the
-autoscaler's new pods starting beside the burn) the event loop got a third of the
-pod's CPU and one scrape took 1.1 s, past the fast profile's 1 s timeout: a failed
-scrape pages IDPDown."""
+The threads run 10 nice levels below the app's own. A thread's nice weighs only
+against the other threads of its cgroup: the container's CPU share against other
+containers is unchanged, so the burn still takes all the CPU the app is given. At
+equal priority, when the node was busy (on Kubernetes the autoscaler's new pods
+starting beside the burn) the event loop got a third of the pod's CPU and one scrape
+took 1.1 s, past the fast profile's 1 s timeout: a failed scrape pages IDPDown."""
 
 from __future__ import annotations
 
@@ -18,6 +17,7 @@ import os
 import threading
 
 BURN_NICE = 10
+"""How far below the app's own threads the burn runs."""
 
 
 class CpuBurner:
@@ -46,6 +46,7 @@ class CpuBurner:
 
 
 def _burn(stop: threading.Event) -> None:
-    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BURN_NICE)
+    me = threading.get_native_id()  # a thread's own nice, inherited from the app's
+    os.setpriority(os.PRIO_PROCESS, me, os.getpriority(os.PRIO_PROCESS, me) + BURN_NICE)
     while not stop.is_set():
         hashlib.pbkdf2_hmac("sha256", b"pagerdrill", b"cpu-burn", 20_000)
