@@ -32,13 +32,14 @@ from remediation.receivers import ReceiverReaders
 
 @dataclass(frozen=True)
 class Delivery:
-    """Alertmanager's notification requests to one receiver since the fault (its
-    metrics count per receiver, not per alert)."""
+    """Alertmanager's notification requests to one receiver since the watcher began,
+    just before the fault (its metrics count per receiver, not per alert)."""
 
     requests: int
     failed: int
     ok_at: float | None
-    """When a poll first saw a request that did not fail."""
+    """When a poll first saw a request that did not fail, once this alert was routed
+    to the receiver (None: not routed there, or no such request yet)."""
 
 
 @dataclass(frozen=True)
